@@ -1,0 +1,56 @@
+# Two commands do all the set-up on a fresh machine:
+#   make report   build .venv, write the demo corpus, render the full HTML report into reports/
+#   make test     build .venv (and a headless browser where one can be installed), run the tests
+.DEFAULT_GOAL := help
+SHELL := /bin/sh
+
+VENV      := .venv
+PY        := $(VENV)/bin/python
+STAMP     := $(VENV)/.installed
+DEMO_DIR  := data/demo
+DEMO_N    ?= 600
+DEMO_SEED ?= 7
+REPORT_DIR ?= reports
+PYTEST_ARGS ?=
+
+.PHONY: help setup demo report test bench browser clean
+
+help:
+	@echo "make report   set up .venv, write the demo corpus, render reports/index.html"
+	@echo "make test     set up .venv and run the test suite"
+	@echo "make bench    run the benchmarks in bench/ (slow)"
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@set -e; \
+	if [ ! -x "$(PY)" ]; then \
+		python=$$(scripts/find-python); \
+		echo "creating $(VENV) with $$python"; \
+		"$$python" -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $(STAMP)
+
+demo: $(DEMO_DIR)/.complete
+
+$(DEMO_DIR)/.complete: $(STAMP)
+	$(PY) -m analysis demo-corpus $(DEMO_DIR) --n $(DEMO_N) --seed $(DEMO_SEED)
+	@touch $@
+
+report: $(STAMP) demo
+	$(PY) -m analysis report --corpus $(DEMO_DIR) --out $(REPORT_DIR)
+
+browser:
+	@scripts/install-browser || echo "no headless Chromium: the browser tests will be skipped"
+
+test: $(STAMP) browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) -m bench.run_all
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) data/processed/cache
