@@ -1,0 +1,49 @@
+"""Persian-aware matplotlib defaults.
+
+matplotlib >= 3.11 shapes and orders Arabic-script text itself, so labels are passed through as
+they are (never reshaped). All we need is a font with Persian glyphs first in the family list.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from functools import lru_cache
+
+import matplotlib as mpl
+from matplotlib import font_manager
+
+#: preferred fonts with Persian glyphs, best first; DejaVu Sans (bundled with matplotlib) covers Persian
+PERSIAN_FONTS = ("Vazirmatn", "Vazir", "Noto Sans Arabic", "Noto Naskh Arabic", "Sahel", "DejaVu Sans")
+
+
+@lru_cache(maxsize=1)
+def persian_font_family() -> list[str]:
+    """Installed fonts from :data:`PERSIAN_FONTS`, best first (always ends with DejaVu Sans)."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    family = [name for name in PERSIAN_FONTS if name in installed]
+    return family or ["DejaVu Sans"]
+
+
+def persian_rc() -> dict:
+    """rcParams for charts with Persian labels."""
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": persian_font_family(),
+        "axes.unicode_minus": False,
+        "figure.dpi": 110,
+        "savefig.bbox": "tight",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+
+
+@contextmanager
+def persian_style():
+    """Context manager applying :func:`persian_rc` to the charts drawn inside it."""
+    with mpl.rc_context(persian_rc()):
+        yield
+
+
+def use_persian_style() -> None:
+    """Apply :func:`persian_rc` globally (for notebooks)."""
+    mpl.rcParams.update(persian_rc())
