@@ -14,6 +14,7 @@ import sys
 COMMAND_MODULES = [
     "analysis.corpus",
     "analysis.demo",
+    "analysis.report",
 ]
 
 

@@ -1,0 +1,335 @@
+"""What every notebook starts with: chart style, the (cached) corpus, filters, and safe display.
+
+A notebook's first code cell holds its parameters (see ``docs/readme/report.md``); the next one is::
+
+    from analysis.notebook import load_for_notebook, setup_notebook
+    setup_notebook()
+    articles, rejects = load_for_notebook(corpus, date_from=date_from, date_to=date_to,
+                                          sites=sites, categories=categories)
+
+The corpus is read once by :func:`analysis.load_corpus` and cached as Parquet under a key made of the
+corpus files' contents and the loader's code, so the notebooks of one report share one load.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import html
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS, empty_rejects
+
+#: environment variable naming the cache folder (the report renderer sets it for its kernels)
+CACHE_ENV = "ANALYSIS_CACHE_DIR"
+#: the corpus used when a notebook is given none, relative to the project root
+DEFAULT_CORPUS = Path("data") / "demo"
+#: size and seed of the demo corpus written when the default corpus is missing (as `make report`)
+DEMO_N, DEMO_SEED = 600, 7
+#: the mimetype of the key numbers a notebook offers the report's index page
+KEY_NUMBERS_MIMETYPE = "application/vnd.analysis.key-numbers+json"
+
+_DIGITS_TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_LATIN_TO_PERSIAN = str.maketrans("0123456789.,-", "۰۱۲۳۴۵۶۷۸۹٫٬−")
+_DAY = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$")
+
+
+# --- set-up -----------------------------------------------------------------------------------
+
+
+def setup_notebook() -> None:
+    """Persian chart style, plotly figures as plain JSON (the report embeds them), quiet progress bars."""
+    import plotly.io as pio
+
+    from .plots.style import use_persian_style
+
+    use_persian_style()
+    # JupyterLab, VS Code and the report renderer all draw this mimetype; no CDN, no require.js
+    pio.renderers.default = "plotly_mimetype"
+    pd.set_option("display.max_colwidth", 80)
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` (default: the working folder) holding ``pyproject.toml``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "pyproject.toml").is_file():
+            return folder
+    return here
+
+
+def cache_dir() -> Path:
+    """Where corpus caches go: ``$ANALYSIS_CACHE_DIR``, else ``data/processed/cache`` of the project."""
+    configured = os.environ.get(CACHE_ENV)
+    return Path(configured) if configured else project_root() / "data" / "processed" / "cache"
+
+
+def default_corpus() -> Path:
+    """The demo corpus of the project, written (600 articles, seed 7, as `make report`) if missing."""
+    folder = project_root() / DEFAULT_CORPUS
+    if not folder.is_dir() or not any(folder.iterdir()):
+        from .demo import write_demo_corpus
+
+        write_demo_corpus(folder, n=DEMO_N, seed=DEMO_SEED)
+    return folder
+
+
+# --- the corpus, loaded once --------------------------------------------------------------------
+
+
+def corpus_files(source) -> list[Path]:
+    """The files a corpus source names: a file, a folder (recursively), a glob, or a list of them."""
+    sources = source if isinstance(source, (list, tuple)) else [source]
+    files: list[Path] = []
+    for item in sources:
+        path = Path(item)
+        if path.is_dir():
+            files.extend(p for p in path.rglob("*") if p.is_file())
+        elif path.is_file():
+            files.append(path)
+        else:
+            files.extend(Path(p) for p in glob.glob(str(item), recursive=True) if Path(p).is_file())
+    return sorted({p.resolve() for p in files})
+
+
+def _loader_fingerprint() -> bytes:
+    """A hash of the package's top-level modules, so a changed loader never reads a stale cache."""
+    digest = hashlib.blake2b(digest_size=16)
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.name.encode())
+        digest.update(module.read_bytes())
+    return digest.digest()
+
+
+def corpus_key(source) -> str:
+    """Content key of a corpus: the files' locations and bytes, and the loader's code."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(_loader_fingerprint())
+    for path in corpus_files(source):
+        digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+    return digest.hexdigest()
+
+
+def _load_with_rejects(source) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from .corpus import load_corpus
+
+    articles, rejects = load_corpus(source, with_rejects=True)
+    return articles, rejects
+
+
+def _restore_dtypes(table: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
+    """Undo what Parquet changes: lists come back as arrays, timestamps in other units."""
+    table = table.copy()
+    for name, dtype in columns.items():
+        if name not in table.columns:
+            continue
+        if dtype == "object":
+            table[name] = [list(v) if v is not None and not isinstance(v, str) else [] for v in table[name]]
+        else:
+            table[name] = table[name].astype(dtype)
+    return table
+
+
+def cached_corpus(source, *, folder: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(articles, rejects)`` of a corpus, loaded once and then read from a Parquet cache.
+
+    The cache lives in ``folder`` (default :func:`cache_dir`) as ``corpus-<key>.parquet`` and
+    ``corpus-<key>.rejects.parquet``; any file there may be deleted at any time.
+    """
+    folder = Path(folder) if folder is not None else cache_dir()
+    key = corpus_key(source)
+    articles_file = folder / f"corpus-{key}.parquet"
+    rejects_file = folder / f"corpus-{key}.rejects.parquet"
+    if articles_file.is_file() and rejects_file.is_file():
+        return (
+            _restore_dtypes(pd.read_parquet(articles_file), ARTICLE_COLUMNS),
+            _restore_dtypes(pd.read_parquet(rejects_file), REJECT_COLUMNS),
+        )
+    articles, rejects = _load_with_rejects(source)
+    folder.mkdir(parents=True, exist_ok=True)
+    for table, target in ((articles, articles_file), (rejects, rejects_file)):
+        partial = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        table.to_parquet(partial, index=False)
+        partial.replace(target)  # atomic: notebooks running in parallel never see half a file
+    return articles, rejects
+
+
+# --- filters ----------------------------------------------------------------------------------
+
+
+def parse_day(text: str) -> pd.Timestamp:
+    """A day given as Jalali (``1402-01-01``, ``۱۴۰۲/۰۱/۰۱``) or Gregorian ISO (``2023-03-21``).
+
+    Years before 1700 are read as Jalali. Raises ``ValueError`` naming the text when it is no date.
+    """
+    import jdatetime
+
+    match = _DAY.match(str(text).translate(_DIGITS_TO_LATIN))
+    if not match:
+        raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD, Jalali or Gregorian)")
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        if year < 1700:
+            return pd.Timestamp(jdatetime.date(year, month, day).togregorian())
+        return pd.Timestamp(year=year, month=month, day=day)
+    except ValueError as error:
+        raise ValueError(f"not a valid day: {text!r} ({error})") from None
+
+
+def _as_list(value) -> list[str]:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return [str(v) for v in value]
+
+
+def select_articles(
+    articles: pd.DataFrame,
+    *,
+    date_from: str = "",
+    date_to: str = "",
+    sites: Sequence[str] | str = (),
+    categories: Sequence[str] | str = (),
+) -> pd.DataFrame:
+    """The articles published from ``date_from`` to ``date_to`` (both days included), on one of
+    ``sites``, with any of ``categories``. Empty filters keep everything; with a date limit, articles
+    of unknown date are left out. Returns a new table; the input is not changed."""
+    keep = pd.Series(True, index=articles.index)
+    if date_from:
+        keep &= articles["published"] >= parse_day(date_from)
+    if date_to:
+        keep &= articles["published"] < parse_day(date_to) + pd.Timedelta(days=1)
+    wanted_sites = _as_list(sites)
+    if wanted_sites:
+        keep &= articles["site"].isin(wanted_sites)
+    wanted_categories = set(_as_list(categories))
+    if wanted_categories:
+        keep &= articles["categories"].map(lambda cats: bool(wanted_categories.intersection(cats)))
+    return articles.loc[keep.fillna(False).astype(bool)].copy()
+
+
+def load_for_notebook(
+    corpus="",
+    *,
+    date_from: str = "",
+    date_to: str = "",
+    sites: Sequence[str] | str = (),
+    categories: Sequence[str] | str = (),
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(articles, rejects)`` for a notebook: the cached corpus (``""`` = the demo corpus), filtered
+    by :func:`select_articles`. The rejects table is the whole corpus's (filters do not apply)."""
+    articles, rejects = cached_corpus(corpus or default_corpus())
+    selected = select_articles(articles, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
+    return selected.reset_index(drop=True), rejects
+
+
+# --- safe display -------------------------------------------------------------------------------
+
+
+def persian_digits(value) -> str:
+    """A number (or text) with Persian digits, Persian thousands separator and decimal point."""
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, int):
+        text = f"{value:,}"
+    elif isinstance(value, float):
+        text = f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
+    else:
+        text = str(value)
+    return text.translate(_LATIN_TO_PERSIAN)
+
+
+class HTMLFragment:
+    """Escaped HTML for notebooks (``_repr_html_``) with a plain-text fallback; extra mimetypes optional."""
+
+    def __init__(self, markup: str, text: str = "", extra: Mapping[str, object] | None = None):
+        self.markup, self.text, self.extra = markup, text, dict(extra or {})
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.markup, "text/plain": self.text or "(HTML)", **self.extra}
+
+    def __str__(self) -> str:
+        return self.markup
+
+
+def _cell(value) -> str:
+    if isinstance(value, (list, tuple)):
+        value = "، ".join(str(v) for v in value)
+    elif value is None or (not isinstance(value, str) and pd.isna(value)):
+        value = ""
+    elif isinstance(value, bool):
+        value = "بله" if value else "خیر"
+    elif isinstance(value, (int, float)) or hasattr(value, "dtype"):
+        try:
+            value = persian_digits(value.item() if hasattr(value, "item") else value)
+        except (TypeError, ValueError):
+            value = str(value)
+    return html.escape(str(value))
+
+
+def table(frame: pd.DataFrame, *, max_rows: int = 50, caption: str = "", index: bool = False) -> HTMLFragment:
+    """An escaped, right-to-left HTML table of ``frame`` (first ``max_rows`` rows), Persian digits.
+
+    Every value is escaped, so article text shown here can never become markup.
+    """
+    shown = frame.head(max_rows)
+    columns = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
+    head = "".join(f'<th dir="auto">{html.escape(c)}</th>' for c in columns)
+    rows = []
+    for label, row in shown.iterrows():
+        cells = ([label] if index else []) + list(row)
+        rows.append("<tr>" + "".join(f'<td dir="auto">{_cell(v)}</td>' for v in cells) + "</tr>")
+    more = ""
+    if len(frame) > max_rows:
+        more = f'<p class="table-note" dir="rtl">{persian_digits(max_rows)} ردیف از {persian_digits(len(frame))} ردیف</p>'
+    title = f'<caption dir="auto">{html.escape(caption)}</caption>' if caption else ""
+    markup = (
+        f'<div class="table-wrap" dir="rtl"><table class="data-table" dir="rtl">{title}'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}</div>"
+    )
+    return HTMLFragment(markup, shown.to_string(index=index))
+
+
+def key_numbers(numbers: Mapping[str, object]) -> HTMLFragment:
+    """The notebook's key numbers (label -> value) as tiles; the report's index page shows them too."""
+    shown = {str(label): persian_digits(value) for label, value in numbers.items()}
+    tiles = "".join(
+        f'<div class="key-number"><span class="value">{html.escape(value)}</span>'
+        f'<span class="label">{html.escape(label)}</span></div>'
+        for label, value in shown.items()
+    )
+    text = "\n".join(f"{label}: {value}" for label, value in shown.items())
+    return HTMLFragment(f'<div class="key-numbers" dir="rtl">{tiles}</div>', text, {KEY_NUMBERS_MIMETYPE: shown})
+
+
+def text(markup_free: str, *, tag: str = "p") -> HTMLFragment:
+    """A paragraph of (possibly untrusted) Persian text, escaped and laid out right to left."""
+    if tag not in {"p", "h2", "h3", "h4", "li"}:
+        raise ValueError(f"tag must be p, h2, h3, h4 or li, not {tag!r}")
+    return HTMLFragment(f'<{tag} dir="auto">{html.escape(markup_free)}</{tag}>', markup_free)
+
+
+def empty_rejects_like() -> pd.DataFrame:
+    """An empty rejects table (for notebooks given a corpus with nothing rejected)."""
+    return empty_rejects()
+
+
+__all__: Iterable[str] = [
+    "setup_notebook",
+    "load_for_notebook",
+    "cached_corpus",
+    "corpus_key",
+    "select_articles",
+    "parse_day",
+    "persian_digits",
+    "table",
+    "key_numbers",
+    "text",
+]
