@@ -1,0 +1,544 @@
+"""Load a corpus of Persian news into the articles table, losing nothing.
+
+``load_corpus(source)`` -> DataFrame with the columns of ``analysis.schema.ARTICLE_COLUMNS``, one row
+an article. ``source`` is a file, a directory (walked recursively, in sorted order, skipping hidden
+files and folders, i.e. names starting with '.', such as the demo corpus's ``.ground_truth.jsonl``),
+a glob pattern, or a list of these. Formats: see ``analysis.formats``.
+
+Nothing is lost: every input (file, archive member, record) ends up either as a row of the articles
+table or as a row of the rejects table (``path``, ``member``, ``reason``), so
+``loaded + rejected == inputs seen``. ``load_corpus`` attaches the rejects to the table as
+``df.attrs["rejects"]`` (a list of ``{"path", "member", "reason"}`` dicts — plain data, so the table
+still concatenates and saves to Parquet; ``rejects_table(df)`` makes it a DataFrame);
+``read_corpus`` returns both tables as a ``CorpusLoad``. ``errors="raise"`` stops at the first bad
+input with a ``CorpusError`` naming it.
+
+Row values:
+
+- text is normalised on the way in with ``analysis.text.normalize`` (title, body, categories, tags);
+  ``body`` is the paragraphs joined by blank lines, ``lead`` the first of them;
+- ``doc_id``: 16 hex digits hashing the input's location relative to the source it was found under
+  (file path relative to the directory or glob base, or the file name for a file given directly, plus
+  archive member and record position) — the same on every run and machine, whatever the absolute path
+  or load order; if two sources give the same relative location, the source folder's name is added;
+- ``published`` / ``published_jalali`` / ``date_source``: from the record's date field ('record'),
+  else the date line ('date line'), else the URL ('url', e.g. Fars news numbers), else NaT/''/'none';
+- ``n_chars``: characters of ``body``; ``n_words``: words of ``body``, a word being a run of letters,
+  digits and marks, ZWNJ-joined parts counting as one word (``می‌روند`` is one), punctuation none;
+- ``duplicate_of``: for an article whose normalised title and body are exactly those of another, the
+  ``doc_id`` of the earliest of the group — earliest ``published`` (unknown dates last), ties broken
+  by load order (sorted path, then member/record order); '' for the earliest itself and for unique ones.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .dates import date_from_url, parse_date_value
+from .encodings import UndecodableError, decode_text
+from .formats import (
+    MAX_ARCHIVE_DEPTH,
+    InputError,
+    RawArticle,
+    format_of,
+    iter_archive,
+    iter_records,
+    parse_article,
+    record_article,
+    supported_suffixes,
+)
+from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS, empty_articles, empty_rejects
+from .urls import url_parts
+
+#: inputs below this many files are parsed in the calling process
+PARALLEL_MIN_FILES = 400
+#: show a progress bar (when ``progress=None``) from this many files on
+PROGRESS_MIN_FILES = 2000
+
+_WORD = re.compile(r"[\w\u064b-\u065f\u0670]+(?:\u200c[\w\u064b-\u065f\u0670]+)*")
+_MEMBER_SEP = ":"
+
+
+class CorpusError(ValueError):
+    """A bad input met with ``errors="raise"``; the message names the file (and member/record)."""
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """A file to read: where it is, how to show it, and its stable location key for ``doc_id``."""
+
+    path: str  # path as found (source joined with the relative part)
+    key: str  # location relative to the source it was found under (posix separators)
+
+
+@dataclass
+class FileResult:
+    """What one file gave: article rows (dicts of the table's columns) and reject rows."""
+
+    records: list[dict]
+    rejects: list[dict]
+
+
+@dataclass
+class CorpusLoad:
+    """The articles table and the rejects table of one load."""
+
+    articles: pd.DataFrame
+    rejects: pd.DataFrame
+
+    @property
+    def n_inputs(self) -> int:
+        """Inputs seen: loaded + rejected."""
+        return len(self.articles) + len(self.rejects)
+
+    @property
+    def n_duplicates(self) -> int:
+        return int((self.articles["duplicate_of"] != "").sum())
+
+
+# --------------------------------------------------------------------------- finding the inputs
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def _walk(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not _is_hidden(d))
+        found.extend(Path(dirpath) / f for f in sorted(filenames) if not _is_hidden(f))
+    return sorted(found, key=lambda p: p.relative_to(root).parts)
+
+
+def _glob_base(pattern: str) -> Path:
+    parts = Path(pattern).parts
+    base: list[str] = []
+    for part in parts:
+        if glob.has_magic(part):
+            break
+        base.append(part)
+    return Path(*base) if base else Path(".")
+
+
+def collect_inputs(source) -> list[InputFile]:
+    """The files a source names, in load order; raises FileNotFoundError for a missing path/glob."""
+    sources = [source] if isinstance(source, str | os.PathLike) else list(source)
+    if not sources:
+        raise FileNotFoundError("no corpus source given (an empty list)")
+    found: list[tuple[Path, Path, str]] = []  # (path, root, key)
+    for item in sources:
+        text = os.fspath(item)
+        path = Path(text)
+        if path.is_dir():
+            found.extend((p, path, p.relative_to(path).as_posix()) for p in _walk(path))
+        elif path.is_file():
+            found.append((path, path.parent, path.name))
+        elif glob.has_magic(text):
+            base = _glob_base(text)
+            matches = sorted(Path(p) for p in glob.glob(text, recursive=True))
+            if not matches:
+                raise FileNotFoundError(f"no files match the corpus pattern {text!r}")
+            for match in matches:
+                if match.is_dir():
+                    found.extend((p, match, p.relative_to(base).as_posix()) for p in _walk(match))
+                elif not _is_hidden(match.name):
+                    found.append((match, base, match.relative_to(base).as_posix()))
+        else:
+            raise FileNotFoundError(f"corpus source not found: {text!r} (no such file or directory)")
+    inputs: list[InputFile] = []
+    seen_paths: set[Path] = set()
+    key_count: dict[str, int] = {}
+    for path, _, key in found:
+        key_count[key] = key_count.get(key, 0) + 1
+    used: set[str] = set()
+    for path, root, key in found:
+        resolved = path.resolve()
+        if resolved in seen_paths:  # the same file named twice (overlapping sources)
+            continue
+        seen_paths.add(resolved)
+        if key_count[key] > 1:  # same relative location under two sources: add the source's name
+            key = f"{root.resolve().name}/{key}"
+        unique, n = key, 1
+        while unique in used:
+            n += 1
+            unique = f"{key}#{n}"
+        used.add(unique)
+        inputs.append(InputFile(str(path), unique))
+    return inputs
+
+
+# --------------------------------------------------------------------------- one file
+
+
+def make_doc_id(key: str, member: str = "") -> str:
+    """Stable id of an input location: 16 hex digits of BLAKE2b over ``key`` and ``member``."""
+    text = f"{key}{_MEMBER_SEP}{member}" if member else key
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _normalizer():
+    from .text import normalize
+
+    return normalize
+
+
+@lru_cache(maxsize=4096)
+def _normalize_short(text: str) -> str:
+    return " ".join(_normalizer()(text).split())
+
+
+def count_words(text: str) -> int:
+    """Words in ``text``: runs of letters/digits/marks; ZWNJ-joined parts are one word."""
+    return len(_WORD.findall(text))
+
+
+def _join_member(outer: str, inner: str) -> str:
+    return f"{outer}{_MEMBER_SEP}{inner}" if outer and inner else outer or inner
+
+
+def article_row(raw: RawArticle, *, path: str, key: str, member: str, encoding: str) -> dict:
+    """A row of the articles table (without ``duplicate_of``) from raw fields; InputError if no text."""
+    title = _normalize_short(raw.title) if raw.title else ""
+    body_text = "\n".join(raw.paragraphs)
+    paragraphs = [p.strip() for p in _normalizer()(body_text).split("\n") if p.strip()] if body_text else []
+    if not title and not paragraphs:
+        raise InputError("no text: neither a title nor any paragraph (only blank lines, links or a date)")
+    body = "\n\n".join(paragraphs)
+    url = raw.url.strip()
+    domain, site, article_id = url_parts(url) if url else ("", "", "")
+    parsed, date_source = None, "none"
+    if raw.date is not None:
+        parsed = parse_date_value(raw.date)
+        date_source = raw.date_source if parsed else "none"
+    if parsed is None and url:
+        parsed = date_from_url(url, domain)
+        date_source = "url" if parsed else "none"
+    return {
+        "doc_id": make_doc_id(key, member),
+        "path": path,
+        "member": member,
+        "title": title,
+        "lead": paragraphs[0] if paragraphs else "",
+        "body": body,
+        "categories": [c for c in dict.fromkeys(_normalize_short(c) for c in raw.categories) if c],
+        "tags": [t for t in dict.fromkeys(_normalize_short(t) for t in raw.tags) if t],
+        "url": url,
+        "domain": domain,
+        "site": site,
+        "article_id": article_id,
+        "published": parsed.gregorian if parsed else None,
+        "published_jalali": parsed.jalali if parsed else "",
+        "date_source": date_source,
+        "n_chars": len(body),
+        "n_words": count_words(body),
+        "encoding": encoding,
+        "_hash": hashlib.blake2b(f"{title}\x1f{body}".encode("utf-8"), digest_size=16).hexdigest(),
+    }
+
+
+def parse_file(source, *, name: str | None = None, key: str | None = None,
+               errors: str = "collect") -> FileResult:
+    """Parse one file (a path, or its bytes with ``name``) into article rows and reject rows.
+
+    Pure: reads nothing but the file, writes nothing. ``name`` is the path shown in the rows (default:
+    the path given); ``key`` the location used for ``doc_id`` (default: the file name). With
+    ``errors="raise"`` the first bad input raises ``CorpusError``.
+    """
+    if errors not in ("collect", "raise"):
+        raise ValueError(f"errors must be 'collect' or 'raise', not {errors!r}")
+    if isinstance(source, bytes | bytearray | memoryview):
+        if name is None:
+            raise ValueError("parse_file(bytes) needs name= (its file name tells the format)")
+        data: bytes | None = bytes(source)
+        read_error = None
+    else:
+        name = os.fspath(source) if name is None else name
+        try:
+            data, read_error = Path(source).read_bytes(), None
+        except OSError as error:
+            data, read_error = None, f"could not read the file ({error.strerror or error})"
+    key = key if key is not None else Path(name).name
+    result = FileResult([], [])
+
+    def reject(member: str, reason: str) -> None:
+        if errors == "raise":
+            where = f"{name} [{member}]" if member else name
+            raise CorpusError(f"{where}: {reason}")
+        result.rejects.append({"path": name, "member": member, "reason": reason})
+
+    if read_error is not None:
+        reject("", read_error)
+        return result
+    _parse_bytes(data, Path(name).name, path=name, key=key, member="", depth=0,
+                 result=result, reject=reject)
+    return result
+
+
+def _parse_bytes(data: bytes, filename: str, *, path: str, key: str, member: str, depth: int,
+                 result: FileResult, reject) -> None:
+    what = "archive member" if member else "file"
+    kind = format_of(filename)
+    if kind is None:
+        suffix = "".join(Path(filename).suffixes[-2:]) or "(no extension)"
+        reject(member, f"unknown file type {suffix!r}: the loader reads {supported_suffixes()} files")
+        return
+    if not data.strip():
+        reject(member, f"empty {what} ({len(data)} bytes{', only whitespace' if data else ''})")
+        return
+    try:
+        if kind in ("zip", "tar"):
+            if depth >= MAX_ARCHIVE_DEPTH:
+                reject(member, f"archive nested more than {MAX_ARCHIVE_DEPTH} deep; unpack it first")
+                return
+            for inner, content in iter_archive(data, kind):
+                inner_member = _join_member(member, inner)
+                if isinstance(content, InputError):
+                    reject(inner_member, str(content))
+                else:
+                    _parse_bytes(content, _member_filename(inner), path=path, key=key, member=inner_member,
+                                 depth=depth + 1, result=result, reject=reject)
+            return
+        if kind == "article":
+            text, encoding = decode_text(data)
+            if not text.strip():
+                reject(member, f"empty {what} (only whitespace after decoding as {encoding})")
+                return
+            raw = parse_article(text)
+            result.records.append(article_row(raw, path=path, key=key, member=member, encoding=encoding))
+            return
+        encoding = "binary" if kind == "parquet" else None
+        if kind != "parquet":
+            text, encoding = decode_text(data)
+            data = text  # type: ignore[assignment]
+        for position, record in iter_records(data, kind):
+            record_member = _join_member(member, position)
+            try:
+                if isinstance(record, InputError):
+                    raise record
+                raw = record_article(record)
+                result.records.append(article_row(raw, path=path, key=key, member=record_member,
+                                                  encoding=encoding))
+            except InputError as error:
+                reject(record_member, f"{position}: {error}")
+    except (InputError, UndecodableError) as error:
+        reject(member, str(error))
+
+
+def _member_filename(member: str) -> str:
+    """The file-name part of an archive member path."""
+    return member.rsplit("/", 1)[-1]
+
+
+# --------------------------------------------------------------------------- many files
+
+
+def _arrow_schema():
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "object": pa.list_(pa.string()),
+             "datetime64[ns]": pa.timestamp("ns"), "int64": pa.int64()}
+    fields = [pa.field(name, types[dtype]) for name, dtype in ARTICLE_COLUMNS.items() if name != "duplicate_of"]
+    return pa.schema([*fields, pa.field("_hash", pa.string())])
+
+
+def _parse_chunk(files: Sequence[InputFile], errors: str):
+    """Parse a chunk of files: (pyarrow Table of article rows or None, reject rows)."""
+    import pyarrow as pa
+
+    records: list[dict] = []
+    rejects: list[dict] = []
+    for item in files:
+        result = parse_file(item.path, key=item.key, errors=errors)
+        records.extend(result.records)
+        rejects.extend(result.rejects)
+    if not records:
+        return None, rejects
+    schema = _arrow_schema()
+    columns = {f.name: pa.array([r[f.name] for r in records], type=f.type) for f in schema}
+    return pa.table(columns, schema=schema), rejects
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _progress_bar(total: int, progress: bool | None):
+    from tqdm.auto import tqdm
+
+    show = progress if progress is not None else total >= PROGRESS_MIN_FILES
+    return tqdm(total=total, unit="file", desc="loading corpus", disable=not show, file=sys.stderr)
+
+
+def _run(files: list[InputFile], errors: str, workers: int, progress: bool | None):
+    """Parse all files, in parallel when worth it; results in input order."""
+    results = []
+    with _progress_bar(len(files), progress) as bar:
+        if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+            for chunk in _chunks(files, 200):
+                results.append(_parse_chunk(chunk, errors))
+                bar.update(len(chunk))
+            return results
+        _normalizer()
+        try:  # load hazm's lexicons once here so forked workers share them
+            from .text import load_lexicons
+
+            load_lexicons()
+        except ImportError:  # pragma: no cover - text module without the helper
+            pass
+        size = max(50, min(2000, len(files) // (workers * 8) or 1))
+        chunks = _chunks(files, size)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for chunk, result in zip(chunks, pool.map(_parse_chunk, chunks, [errors] * len(chunks))):
+                results.append(result)
+                bar.update(len(chunk))
+    return results
+
+
+def _to_frame(tables: list) -> pd.DataFrame:
+    import pyarrow as pa
+
+    if not tables:
+        frame = empty_articles()
+        frame["_hash"] = pd.Series(dtype="string")
+        return frame
+    table = pa.concat_tables(tables)
+    columns = {}
+    for name in table.column_names:
+        dtype = ARTICLE_COLUMNS.get(name, "string")
+        column = table.column(name)
+        if dtype == "string":
+            columns[name] = pd.array(column, dtype="string")
+        elif dtype == "object":
+            columns[name] = pd.Series(column.to_pylist(), dtype="object")
+        elif dtype == "int64":
+            columns[name] = column.to_numpy().astype("int64")
+        else:
+            columns[name] = pd.Series(column.to_numpy(), dtype=dtype)
+    return pd.DataFrame(columns)
+
+
+def duplicate_of(articles: pd.DataFrame, hashes: Iterable[str]) -> pd.Series:
+    """``doc_id`` of the earliest article with the same content hash ('' for the earliest/unique ones).
+
+    Earliest: smallest ``published`` (NaT last), ties by row order. Same index as ``articles``.
+    """
+    frame = pd.DataFrame({"hash": list(hashes), "published": articles["published"].to_numpy(),
+                          "order": range(len(articles)), "doc_id": articles["doc_id"].to_numpy()})
+    first = (frame.sort_values(["published", "order"], na_position="last")
+             .drop_duplicates("hash").set_index("hash")["doc_id"])
+    original = frame["hash"].map(first)
+    out = original.where(original != frame["doc_id"], "").astype("string")
+    out.index = articles.index
+    return out
+
+
+def _unique_doc_ids(ids: pd.Series) -> pd.Series:
+    """Make doc_ids unique (duplicate archive member names): later repeats get '-2', '-3'..."""
+    repeat = ids.groupby(ids).cumcount()
+    if not repeat.any():
+        return ids
+    return ids.where(repeat == 0, ids + "-" + (repeat + 1).astype("string")).astype("string")
+
+
+def read_corpus(source, *, errors: str = "collect", workers: int | None = None,
+                progress: bool | None = None) -> CorpusLoad:
+    """Load a corpus; returns the articles table and the rejects table (see the module docstring).
+
+    ``workers``: processes for large inputs (default: all cores; 1 = in this process).
+    ``progress``: tqdm bar on stderr (default: only for large inputs; TQDM_DISABLE=1 turns it off).
+    """
+    if errors not in ("collect", "raise"):
+        raise ValueError(f"errors must be 'collect' or 'raise', not {errors!r}")
+    files = collect_inputs(source)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    results = _run(files, errors, max(1, int(workers)), progress)
+    articles = _to_frame([table for table, _ in results if table is not None])
+    rejects = pd.DataFrame([r for _, rows in results for r in rows], columns=list(REJECT_COLUMNS))
+    rejects = rejects.astype(REJECT_COLUMNS) if len(rejects) else empty_rejects()
+    articles["doc_id"] = _unique_doc_ids(articles["doc_id"])
+    articles["duplicate_of"] = duplicate_of(articles, articles.pop("_hash"))
+    articles = articles[list(ARTICLE_COLUMNS)].astype(ARTICLE_COLUMNS)
+    return CorpusLoad(articles.reset_index(drop=True), rejects.reset_index(drop=True))
+
+
+def load_corpus(source, *, errors: str = "collect", workers: int | None = None,
+                progress: bool | None = None) -> pd.DataFrame:
+    """The articles table of a corpus, with its rejects in ``df.attrs["rejects"]`` (list of dicts).
+
+    ``source``: a file, directory, glob or list of them. See ``read_corpus`` for the options and the
+    module docstring for the columns.
+    """
+    loaded = read_corpus(source, errors=errors, workers=workers, progress=progress)
+    articles = loaded.articles
+    articles.attrs["rejects"] = loaded.rejects.to_dict("records")
+    return articles
+
+
+def rejects_table(articles: pd.DataFrame) -> pd.DataFrame:
+    """The rejects a ``load_corpus`` table carries in ``attrs["rejects"]``, as a DataFrame."""
+    rows = articles.attrs.get("rejects", [])
+    return pd.DataFrame(rows, columns=list(REJECT_COLUMNS)).astype(REJECT_COLUMNS) if rows else empty_rejects()
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def rejects_path(out: Path) -> Path:
+    """``FILE.parquet`` -> ``FILE.rejects.csv`` beside it."""
+    return out.with_name(out.name.removesuffix(out.suffix) + ".rejects.csv")
+
+
+def _ingest(args) -> int:
+    out = Path(args.out)
+    try:
+        loaded = read_corpus(args.source, errors=args.errors, workers=args.workers,
+                             progress=False if args.no_progress else None)
+    except (FileNotFoundError, CorpusError) as error:
+        print(f"ingest: {error}", file=sys.stderr)
+        return 2
+    out.parent.mkdir(parents=True, exist_ok=True)
+    table = loaded.articles.copy()
+    table.attrs = {}
+    table.to_parquet(out, index=False)
+    rejects_file = rejects_path(out)
+    loaded.rejects.to_csv(rejects_file, index=False)
+    print(f"{loaded.n_inputs} inputs: {len(loaded.articles)} articles loaded "
+          f"({loaded.n_duplicates} exact duplicates marked), {len(loaded.rejects)} rejected")
+    print(f"articles -> {out}")
+    print(f"rejects  -> {rejects_file}")
+    if len(loaded.rejects):
+        for reason, count in loaded.rejects["reason"].str.split(r"[:(]", regex=True).str[0].str.strip() \
+                .value_counts().head(5).items():
+            print(f"  {count:>6}  {reason}")
+    if loaded.articles.empty:
+        print("ingest: no article could be read", file=sys.stderr)
+        return 1
+    return 0
+
+
+def add_commands(subparsers) -> None:
+    """``python -m analysis ingest SOURCE... --out FILE.parquet``."""
+    parser = subparsers.add_parser(
+        "ingest", help="load a corpus into a Parquet articles table",
+        description="Load articles (files, folders, globs, archives) into FILE.parquet and list the "
+                    "inputs that could not be read in FILE.rejects.csv beside it.")
+    parser.add_argument("source", nargs="+", help="file, folder, glob or archive")
+    parser.add_argument("--out", required=True, help="Parquet file to write (rejects go beside it)")
+    parser.add_argument("--errors", choices=["collect", "raise"], default="collect",
+                        help="'raise' stops at the first bad input (default: collect them)")
+    parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.set_defaults(func=_ingest)

@@ -1,0 +1,237 @@
+"""Dates of Persian news: Jalali and Gregorian, Persian or Latin digits, and dates hidden in URLs.
+
+Jalali is the calendar people read, Gregorian the one machines store; conversions go through
+jdatetime. The main entry points:
+
+- ``parse_date(text)`` -> ``ParsedDate`` or ``None``: ``1394/02/10 - 10:30``, ``۱۳۹۴-۰۲-۱۰``,
+  ``2015-04-30T10:30``, ``۱۰ اردیبهشت ۱۳۹۴``, ``30 April 2015``...
+- ``date_from_url(url)`` -> ``ParsedDate`` or ``None`` (Fars news numbers, ``/YYYY/MM/DD/`` paths;
+  rules in ``data/loader/url_dates.csv``).
+- ``to_jalali(ts)`` -> ``'YYYY-MM-DD'``; ``jalali_dates(series)``; ``jalali_month_name(m)``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+
+import jdatetime
+import pandas as pd
+
+from .resources import read_table
+
+#: Persian (U+06F0..) and Arabic-Indic (U+0660..) digits -> ASCII digits
+DIGITS_TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+
+#: years below this are read as Jalali (Solar Hijri), the others as Gregorian
+JALALI_YEAR_LIMIT = 1700
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    """A calendar date (and time when known) in both calendars."""
+
+    gregorian: datetime  # naive; midnight when the time is unknown
+    jalali: str  # YYYY-MM-DD
+    has_time: bool = False
+
+    @property
+    def timestamp(self) -> pd.Timestamp:
+        return pd.Timestamp(self.gregorian)
+
+
+def latin_digits(text: str) -> str:
+    """``text`` with Persian and Arabic-Indic digits replaced by ASCII digits."""
+    return text.translate(DIGITS_TO_LATIN)
+
+
+def make_date(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0,
+              *, calendar: str | None = None, has_time: bool = False) -> ParsedDate | None:
+    """Validate a date given in either calendar; ``None`` if it does not exist.
+
+    ``calendar`` is 'jalali' or 'gregorian'; by default years below 1700 are Jalali.
+    """
+    if calendar is None:
+        calendar = "jalali" if year < JALALI_YEAR_LIMIT else "gregorian"
+    try:
+        if calendar == "jalali":
+            jd = jdatetime.datetime(year, month, day, hour, minute, second)
+            greg = jd.togregorian()
+            jalali = f"{year:04d}-{month:02d}-{day:02d}"
+        else:
+            greg = datetime(year, month, day, hour, minute, second)
+            j = jdatetime.date.fromgregorian(date=greg.date())
+            jalali = f"{j.year:04d}-{j.month:02d}-{j.day:02d}"
+    except (ValueError, OverflowError):
+        return None
+    if not 1900 <= greg.year <= 2200:  # outside what a news corpus can hold: a misread number
+        return None
+    return ParsedDate(greg, jalali, has_time)
+
+
+@lru_cache(maxsize=1)
+def _month_numbers() -> dict[str, tuple[str, int]]:
+    table = read_table("loader/months.csv")
+    return {name.casefold(): (cal, int(month)) for cal, month, name in table.itertuples(index=False)}
+
+
+_TIME = r"(?:[\sT\-–,،]+(?:ساعت\s*)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+_NUMERIC_YMD = re.compile(r"(?P<y>\d{4})\s*[/\-.]\s*(?P<m>\d{1,2})\s*[/\-.]\s*(?P<d>\d{1,2})(?!\d)" + _TIME)
+_NUMERIC_DMY = re.compile(r"(?<!\d)(?P<d>\d{1,2})\s*[/\-.]\s*(?P<m>\d{1,2})\s*[/\-.]\s*(?P<y>\d{4})" + _TIME)
+_WORDS_DMY = re.compile(r"(?<!\d)(?P<d>\d{1,2})\s+(?P<name>[^\W\d_]+)\s+(?P<y>\d{4})" + _TIME)
+_TIME_FIRST = re.compile(r"^\s*(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?[\s\-–,،]+")
+
+
+def parse_date(text: str) -> ParsedDate | None:
+    """The first date in ``text`` (Jalali or Gregorian, any digits), or ``None``.
+
+    Understands ``Y/M/D``, ``Y-M-D``, ``D/M/Y`` with an optional ``HH:MM[:SS]`` after it (or before
+    it), ISO timestamps and ``D <month name> Y`` with Persian or English month names. Years below
+    1700 are Jalali. Impossible dates (1394/13/40) give ``None``.
+    """
+    if not text:
+        return None
+    text = latin_digits(str(text))
+    time_first = _TIME_FIRST.match(text)
+    for pattern in (_NUMERIC_YMD, _WORDS_DMY, _NUMERIC_DMY):
+        found = pattern.search(text)
+        if not found:
+            continue
+        parts = found.groupdict()
+        calendar = None
+        if "name" in parts:
+            named = _month_numbers().get(parts["name"].casefold())
+            if named is None:
+                continue
+            calendar, month = named
+        else:
+            month = int(parts["m"])
+        clock = parts if parts.get("H") else (time_first.groupdict() if time_first else {})
+        has_time = bool(clock.get("H"))
+        hour, minute, second = (int(clock.get(k) or 0) for k in ("H", "M", "S"))
+        if not (hour < 24 and minute < 60 and second < 60):
+            hour = minute = second = 0
+            has_time = False
+        parsed = make_date(int(parts["y"]), month, int(parts["d"]), hour, minute, second,
+                           calendar=calendar, has_time=has_time)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def parse_date_value(value) -> ParsedDate | None:
+    """A date from a record field: a string, a datetime/Timestamp, or epoch seconds/milliseconds."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, (datetime, date)) and not isinstance(value, pd.Timestamp | datetime):
+        value = datetime(value.year, value.month, value.day)
+    if isinstance(value, pd.Timestamp | datetime):
+        ts = pd.Timestamp(value)
+        if ts is pd.NaT:
+            return None
+        if ts.tzinfo is not None:
+            ts = ts.tz_convert("UTC").tz_localize(None)
+        has_time = (ts.hour, ts.minute, ts.second) != (0, 0, 0)
+        return make_date(ts.year, ts.month, ts.day, ts.hour, ts.minute, ts.second,
+                         calendar="gregorian", has_time=has_time)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        if value != value or value <= 0:  # NaN or nonsense
+            return None
+        seconds = value / 1000 if value > 1e11 else value
+        try:
+            ts = pd.Timestamp(seconds, unit="s")
+        except (ValueError, OverflowError):
+            return None
+        return parse_date_value(ts.to_pydatetime())
+    return parse_date(str(value))
+
+
+@lru_cache(maxsize=1)
+def _url_rules() -> list[tuple[str, re.Pattern, str, str]]:
+    table = read_table("loader/url_dates.csv")
+    return [(domain, re.compile(pattern), calendar, century)
+            for domain, pattern, calendar, century in table.itertuples(index=False)]
+
+
+def date_from_url(url: str, domain: str | None = None) -> ParsedDate | None:
+    """The publication date a URL encodes, or ``None``.
+
+    Fars News numbers: ``/news/8707060255`` is 1387/07/06, ``/news/13911222000865/...`` is
+    1391/12/22; any site: ``/1394/02/10/`` (Jalali) or ``/2015/04/30/`` (Gregorian). ``domain`` is
+    the URL's registered domain (computed when not given).
+    """
+    if not url:
+        return None
+    if domain is None:
+        from .urls import registered_domain
+
+        domain = registered_domain(url)
+    rest = latin_digits(url.split("://", 1)[-1])
+    rest = rest[rest.find("/"):] if "/" in rest else ""
+    for rule_domain, pattern, calendar, century in _url_rules():
+        if rule_domain != "*" and rule_domain != domain:
+            continue
+        found = pattern.search(rest)
+        if not found:
+            continue
+        parsed = make_date(int((century or "") + found["y"]), int(found["m"]), int(found["d"]),
+                           calendar=calendar)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def to_jalali(ts) -> str:
+    """``'YYYY-MM-DD'`` Jalali date of a Gregorian timestamp/date ('' for NaT/None)."""
+    if ts is None or pd.isna(ts):
+        return ""
+    ts = pd.Timestamp(ts)
+    j = jdatetime.date.fromgregorian(year=ts.year, month=ts.month, day=ts.day)
+    return f"{j.year:04d}-{j.month:02d}-{j.day:02d}"
+
+
+def jalali_dates(timestamps: pd.Series) -> pd.Series:
+    """Jalali ``'YYYY-MM-DD'`` strings of a Series of timestamps ('' where NaT), same index."""
+    days = pd.to_datetime(timestamps).dt.normalize()
+    mapping = {day: to_jalali(day) for day in days.dropna().unique()}
+    return days.map(mapping).fillna("").astype("string")
+
+
+def jalali_parts(ts) -> tuple[int, int, int] | None:
+    """(year, month, day) of a Gregorian timestamp in the Jalali calendar, ``None`` for NaT."""
+    if ts is None or pd.isna(ts):
+        return None
+    ts = pd.Timestamp(ts)
+    j = jdatetime.date.fromgregorian(year=ts.year, month=ts.month, day=ts.day)
+    return j.year, j.month, j.day
+
+
+def gregorian_from_jalali(year: int, month: int, day: int) -> pd.Timestamp:
+    """Gregorian timestamp of a Jalali date (ValueError if it does not exist)."""
+    return pd.Timestamp(jdatetime.date(year, month, day).togregorian())
+
+
+@lru_cache(maxsize=1)
+def _jalali_month_names() -> dict[int, str]:
+    names: dict[int, str] = {}
+    for cal, month, name in read_table("loader/months.csv").itertuples(index=False):
+        if cal == "jalali":
+            names.setdefault(int(month), name)  # first spelling listed is the standard one
+    return names
+
+
+def jalali_month_name(month: int) -> str:
+    """Persian name of a Jalali month (1 = فروردین ... 12 = اسفند)."""
+    try:
+        return _jalali_month_names()[int(month)]
+    except KeyError:
+        raise ValueError(f"a Jalali month is 1..12, not {month!r}") from None
+
+
+def jalali_month_names() -> list[str]:
+    """The twelve Jalali month names in order."""
+    return [jalali_month_name(m) for m in range(1, 13)]

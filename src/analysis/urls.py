@@ -1,0 +1,107 @@
+"""What an article's URL says: registered domain, (provincial) site and article id.
+
+``url_parts("http://semnan.basij.ir/node/9358")`` -> ``UrlParts(domain="basij.ir", site="semnan",
+article_id="9358")``. The rules live in data files: two-label public suffixes
+(``loader/domain_suffixes.txt``: ``ut.ac.ir`` is a registered domain), host prefixes that name no
+site (``loader/generic_subdomains.txt``: www, m, ...) and article-id patterns
+(``loader/article_id_patterns.txt``: Drupal ``/node/N``, Fars ``/news/N/...``, trailing numbers).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
+
+from .dates import latin_digits
+from .resources import read_wordlist
+
+_URL = re.compile(r"https?://[^\s<>\"'\]\)]+", re.IGNORECASE)
+
+
+class UrlParts(NamedTuple):
+    domain: str  # registered domain: basij.ir, farsnews.ir, ut.ac.ir
+    site: str  # subdomain naming the site: semnan ('' for www or none)
+    article_id: str  # 9358 ('' when the URL holds no id)
+
+
+@lru_cache(maxsize=1)
+def _suffixes() -> frozenset[str]:
+    return frozenset(s.lower() for s in read_wordlist("loader/domain_suffixes.txt"))
+
+
+@lru_cache(maxsize=1)
+def _generic_subdomains() -> frozenset[str]:
+    return frozenset(s.lower() for s in read_wordlist("loader/generic_subdomains.txt"))
+
+
+@lru_cache(maxsize=1)
+def _id_patterns() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in read_wordlist("loader/article_id_patterns.txt"))
+
+
+def find_url(text: str) -> str:
+    """The first http(s) URL in ``text`` ('' if none), without surrounding ``<>``."""
+    found = _URL.search(text or "")
+    return found.group(0).rstrip(".,;:!?،") if found else ""
+
+
+def host_of(url: str) -> str:
+    """Lower-case host name of a URL without port or trailing dot ('' if none)."""
+    if not url:
+        return ""
+    if "://" not in url:
+        url = "http://" + url.lstrip("/")
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+    return host.rstrip(".").lower()
+
+
+def split_host(host: str) -> tuple[str, str]:
+    """(registered domain, subdomain) of a host: ``semnan.basij.ir`` -> (``basij.ir``, ``semnan``)."""
+    if not host:
+        return "", ""
+    labels = host.split(".")
+    if len(labels) < 2 or all(label.isdigit() for label in labels):  # localhost, IP address
+        return host, ""
+    keep = 3 if ".".join(labels[-2:]) in _suffixes() and len(labels) >= 3 else 2
+    return ".".join(labels[-keep:]), ".".join(labels[:-keep])
+
+
+def registered_domain(url: str) -> str:
+    """Registered domain of a URL: ``http://semnan.basij.ir/node/1`` -> ``basij.ir``."""
+    return split_host(host_of(url))[0]
+
+
+def site_of(subdomain: str) -> str:
+    """The site a subdomain names: ``semnan`` -> ``semnan``; ``www``/``m``/'' -> ''."""
+    labels = [label for label in subdomain.split(".") if label]
+    while labels and labels[0] in _generic_subdomains():
+        labels.pop(0)
+    return ".".join(labels)
+
+
+def article_id(url: str) -> str:
+    """Id of the article in its URL ('' if none): Drupal node, Fars/Varzesh3 news number..."""
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url.strip() if "://" in url else "http://" + url.strip())
+    except ValueError:
+        return ""
+    path = latin_digits(unquote(parts.path or "/"))
+    query = "?" + latin_digits(unquote(parts.query)) if parts.query else ""
+    for pattern in _id_patterns():
+        found = pattern.search(path) or (query and pattern.search(query))
+        if found:
+            return found.group(1)
+    return ""
+
+
+def url_parts(url: str) -> UrlParts:
+    """Domain, site and article id of a URL (empty strings where the URL says nothing)."""
+    domain, subdomain = split_host(host_of(url))
+    return UrlParts(domain, site_of(subdomain), article_id(url))
