@@ -1,0 +1,407 @@
+"""Who republishes whom: near-duplicate articles across sites, found with MinHash and LSH.
+
+An article's text (``body`` by default, so a new title does not hide a copy) is cut into word
+shingles (``shingle_size`` consecutive words). Two articles are copies when the Jaccard similarity
+of their shingle sets is at least ``threshold``. Comparing all pairs is quadratic, so:
+
+1. MinHash signatures are computed for all articles at once with numpy (multiply-shift hashing of
+   64-bit shingle hashes; one vectorised pass per block of permutations instead of Python per
+   document);
+2. datasketch's :class:`~datasketch.MinHashLSH` buckets the signatures into bands; its (bands, rows)
+   are chosen so that a pair at exactly ``threshold`` becomes a candidate with probability at least
+   ``1 - max_miss`` (the LSH curve is set *below* the decision threshold);
+3. candidates are checked with their exact shingle Jaccard, so what is reported is measured, not
+   estimated; verified pairs are joined into clusters (connected components).
+
+In a cluster the *first publisher* is the earliest article (undated articles last; ties go to the
+longer text, then the doc_id); every other member is a copy with its lag and its similarity to the
+first. :func:`site_republication` and :func:`republication_graph` aggregate copies into a
+site-to-site table and a directed graph (edge source -> copier).
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import chain
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+_NOT_WORD = re.compile(r"[^\w\s]+")
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+COPY_COLUMNS = [
+    "cluster_id", "doc_id", "site", "domain", "published", "title", "is_first", "first_doc_id",
+    "first_site", "lag", "lag_hours", "similarity", "cluster_size",
+]
+
+
+def words(text: str) -> list[str]:
+    """The words of a (normalised) text, as the shingler sees them."""
+    return _NOT_WORD.sub(" ", str(text).lower()).split()  # runs of \w: same as findall(r"\w+"), faster
+
+
+def shingle_set(text: str, shingle_size: int = 3) -> set[tuple[str, ...]]:
+    """The set of word shingles of ``text`` (a text shorter than one shingle is one shingle)."""
+    tokens = words(text)
+    if not tokens:
+        return set()
+    if len(tokens) < shingle_size:
+        return {tuple(tokens)}
+    return {tuple(tokens[i : i + shingle_size]) for i in range(len(tokens) - shingle_size + 1)}
+
+
+def shingle_jaccard(text_a: str, text_b: str, shingle_size: int = 3) -> float:
+    """Exact Jaccard similarity of the word-shingle sets of two texts (0.0 when both are empty)."""
+    a, b = shingle_set(text_a, shingle_size), shingle_set(text_b, shingle_size)
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def lsh_params(threshold: float, num_perm: int, max_miss: float = 0.005) -> tuple[int, int]:
+    """(bands, rows) for LSH: a pair with Jaccard ``threshold`` is a candidate with probability
+    ``1 - (1 - threshold**rows)**bands >= 1 - max_miss``; among those, the most rows per band (the
+    fewest low-similarity candidates)."""
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold must be in (0, 1], not {threshold}")
+    best = (num_perm, 1)
+    for rows in range(1, num_perm + 1):
+        bands = num_perm // rows
+        if 1 - (1 - threshold**rows) ** bands >= 1 - max_miss:
+            best = (bands, rows)
+    return best
+
+
+class RepublicationDetector:
+    """Near-duplicate (republished) articles by MinHash + LSH over word shingles.
+
+    Parameters: ``threshold`` (shingle Jaccard for two texts to count as copies), ``shingle_size``
+    (words a shingle), ``num_perm`` (MinHash permutations), ``max_miss`` (allowed LSH miss rate for
+    a pair exactly at the threshold), ``text_column``, ``random_state``, ``chunk_size`` (articles
+    hashed at a time), ``progress`` (tqdm bars).
+
+    After :meth:`fit`: ``pairs_`` (verified pairs: ``doc_a``, ``doc_b`` as row positions,
+    ``similarity``), ``copies_`` (one row per article in a cluster, see :data:`COPY_COLUMNS`),
+    ``bands_``/``rows_`` (LSH layout), ``n_candidates_`` (pairs checked exactly).
+    """
+
+    def __init__(
+        self,
+        threshold: float = 0.8,
+        shingle_size: int = 3,
+        num_perm: int = 128,
+        max_miss: float = 0.005,
+        text_column: str = "body",
+        random_state: int = 0,
+        chunk_size: int = 5000,
+        progress: bool = True,
+    ):
+        self.threshold = threshold
+        self.shingle_size = shingle_size
+        self.num_perm = num_perm
+        self.max_miss = max_miss
+        self.text_column = text_column
+        self.random_state = random_state
+        self.chunk_size = chunk_size
+        self.progress = progress
+
+    # -- fitting -------------------------------------------------------------------------------
+
+    def fit(self, articles: pd.DataFrame) -> "RepublicationDetector":
+        """Find the copies in ``articles`` (the articles table; needs doc_id, published and the text)."""
+        for column in ("doc_id", "published", self.text_column):
+            if column not in articles.columns:
+                raise KeyError(f"the articles table has no column {column!r}, needed to find republications")
+        texts = articles[self.text_column].astype("string").fillna("").tolist()
+        offsets, shingles = self._shingle_hashes(texts)
+        self.signatures_ = self._signatures(offsets, shingles)
+        self.bands_, self.rows_ = lsh_params(self.threshold, self.num_perm, self.max_miss)
+        candidates = self._candidates(self.signatures_, np.diff(offsets) > 0)
+        self.n_candidates_ = len(candidates)
+        sets = _ShingleSets(offsets, shingles)
+        self.pairs_ = self._verify(candidates, sets)
+        self.copies_ = self._clusters(articles, self.pairs_, sets)
+        return self
+
+    def _shingle_hashes(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """CSR layout of each text's 64-bit shingle hashes, in text order: (offsets, hashes).
+
+        Words get corpus-wide integer ids (factorised per chunk, then mapped through one
+        vocabulary), so the same shingle hashes the same in every chunk.
+        """
+        vocab: dict[str, int] = {}
+        per_chunk, sizes = [], []
+        chunks = range(0, len(texts), self.chunk_size)
+        for begin in tqdm(chunks, desc="shingling", disable=not self.progress, unit="chunk"):
+            docs = [words(t) for t in texts[begin : begin + self.chunk_size]]
+            lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+            flat = np.fromiter(chain.from_iterable(docs), dtype=object, count=int(lengths.sum()))
+            codes, uniques = pd.factorize(flat)
+            global_ids = np.fromiter((vocab.setdefault(w, len(vocab)) for w in uniques), dtype=np.uint64,
+                                     count=len(uniques))
+            hashes, owners = _chunk_shingles(global_ids[codes], lengths, self.shingle_size)
+            per_chunk.append(hashes)
+            sizes.append(np.bincount(owners, minlength=len(docs)))
+        sizes_all = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
+        offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(sizes_all, out=offsets[1:])
+        shingles = np.concatenate(per_chunk) if per_chunk else np.zeros(0, dtype=np.uint64)
+        return offsets, shingles
+
+    def _signatures(self, offsets: np.ndarray, shingles: np.ndarray) -> np.ndarray:
+        """MinHash signatures (n_docs x num_perm, uint32; all-max for texts without words).
+
+        Each 64-bit shingle hash is folded to 32 bits and permuted by ``a * h + b mod 2**32`` with
+        ``a`` odd (a bijection, datasketch's "affine32" scheme); a signature is the minimum per
+        permutation over the document's shingles.
+        """
+        rng = np.random.default_rng(self.random_state)
+        a = (rng.integers(0, 2**31, size=self.num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1))[:, None]
+        b = rng.integers(0, 2**32, size=self.num_perm, dtype=np.uint32)[:, None]
+        n_docs = len(offsets) - 1
+        signatures = np.full((n_docs, self.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+        nonempty = np.flatnonzero(np.diff(offsets) > 0)
+        block = 16
+        step = max(1, self.chunk_size)
+        for begin in tqdm(range(0, len(nonempty), step), desc="minhash", disable=not self.progress, unit="chunk"):
+            docs = nonempty[begin : begin + step]
+            lo, hi = offsets[docs[0]], offsets[docs[-1] + 1]
+            values = (shingles[lo:hi] >> np.uint64(32)).astype(np.uint32)[None, :]
+            starts = offsets[docs] - lo  # docs are consecutive apart from empty ones, which own nothing
+            with np.errstate(over="ignore"):
+                for p in range(0, self.num_perm, block):
+                    permuted = a[p : p + block] * values + b[p : p + block]
+                    signatures[docs, p : p + block] = np.minimum.reduceat(permuted, starts, axis=1).T
+        return signatures
+
+    def _candidates(self, signatures: np.ndarray, usable: np.ndarray) -> np.ndarray:
+        """Candidate pairs (i < j, row positions) sharing at least one LSH band bucket."""
+        from datasketch import LeanMinHash, MinHashLSH
+
+        lsh = MinHashLSH(num_perm=self.num_perm, params=(self.bands_, self.rows_))
+        docs = np.flatnonzero(usable)
+        with lsh.insertion_session() as session:
+            for doc in tqdm(docs, desc="LSH index", disable=not self.progress, unit="doc", miniters=5000):
+                # 32-bit values from one family of permutations, compared only with each other: the
+                # scheme label just has to be the same for all of them
+                sketch = LeanMinHash(seed=self.random_state, hashvalues=signatures[doc], scheme="affine32")
+                session.insert(int(doc), sketch, check_duplication=False)
+        pairs = []
+        for table in lsh.hashtables:
+            for key in table.keys():
+                members = table.get(key)
+                if len(members) > 1:
+                    ordered = np.sort(np.fromiter(members, dtype=np.int64))
+                    i, j = np.triu_indices(len(ordered), k=1)
+                    pairs.append(np.stack([ordered[i], ordered[j]], axis=1))
+        if not pairs:
+            return np.zeros((0, 2), dtype=np.int64)
+        return np.unique(np.concatenate(pairs), axis=0)
+
+    def _verify(self, candidates: np.ndarray, sets: "_ShingleSets") -> pd.DataFrame:
+        """Exact shingle Jaccard of candidate pairs likely to pass (signature estimate first)."""
+        columns = {"doc_a": "int64", "doc_b": "int64", "similarity": "float64"}
+        if len(candidates) == 0:
+            return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+        sig = self.signatures_
+        estimate = np.empty(len(candidates))
+        for begin in range(0, len(candidates), 100_000):
+            part = candidates[begin : begin + 100_000]
+            estimate[begin : begin + len(part)] = (sig[part[:, 0]] == sig[part[:, 1]]).mean(axis=1)
+        # keep pairs whose estimate is within 4 standard errors of the threshold (or above it)
+        se = np.sqrt(self.threshold * (1 - self.threshold) / self.num_perm)
+        likely = candidates[estimate >= self.threshold - 4 * se - 1e-9]
+        similarity = np.array([_jaccard(sets[i], sets[j]) for i, j in tqdm(likely, desc="verifying", disable=not self.progress,
+                                                unit="pair", miniters=10000)], dtype=float)
+        keep = similarity >= self.threshold - 1e-12
+        return pd.DataFrame({"doc_a": likely[keep, 0], "doc_b": likely[keep, 1], "similarity": similarity[keep]})
+
+    def _clusters(self, articles: pd.DataFrame, pairs: pd.DataFrame, sets: "_ShingleSets") -> pd.DataFrame:
+        if pairs.empty:
+            return _empty_copies()
+        parent = {}
+
+        def find(x):
+            root = x
+            while parent.get(root, root) != root:
+                root = parent[root]
+            while parent.get(x, x) != root:
+                parent[x], x = root, parent[x]
+            return root
+
+        for a, b in zip(pairs["doc_a"].to_numpy(), pairs["doc_b"].to_numpy()):
+            ra, rb = find(int(a)), find(int(b))
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+        members = np.unique(pairs[["doc_a", "doc_b"]].to_numpy())
+        roots = np.array([find(int(m)) for m in members])
+        frame = articles.iloc[members]
+        published = frame["published"].to_numpy()
+        table = pd.DataFrame({
+            "row": members,
+            "root": roots,
+            "doc_id": frame["doc_id"].astype("string").to_numpy(),
+            "site": _column(frame, "site"),
+            "domain": _column(frame, "domain"),
+            "published": published,
+            "title": _column(frame, "title"),
+            "n_shingles": [len(sets[m]) for m in members],
+        })
+        # first publisher: earliest; undated last; then the longer text; then the doc_id
+        table["undated"] = table["published"].isna()
+        table = table.sort_values(["root", "undated", "published", "n_shingles", "doc_id"],
+                                  ascending=[True, True, True, False, True], kind="stable")
+        first = table.groupby("root").head(1).set_index("root")
+        table["first_row"] = table["root"].map(first["row"])
+        table["first_doc_id"] = table["root"].map(first["doc_id"]).astype("string")
+        table["first_site"] = table["root"].map(first["site"]).astype("string")
+        table["is_first"] = table["row"] == table["first_row"]
+        table["lag"] = table["published"] - table["root"].map(first["published"])
+        table["lag_hours"] = table["lag"].dt.total_seconds() / 3600
+        table["similarity"] = [
+            1.0 if r == f else _jaccard(sets[r], sets[f])
+            for r, f in zip(table["row"], table["first_row"])
+        ]
+        table["cluster_size"] = table.groupby("root")["row"].transform("size")
+        order = table.groupby("root")["published"].transform("min").rename("cluster_start")
+        table = table.assign(cluster_start=order).sort_values(["cluster_start", "root", "is_first", "published"],
+                                                              ascending=[True, True, False, True], kind="stable")
+        table["cluster_id"] = pd.factorize(table["root"])[0].astype("int64")
+        return table[COPY_COLUMNS].reset_index(drop=True)
+
+
+def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
+    if name in frame.columns:
+        return frame[name].astype("string").fillna("").to_numpy()
+    return np.full(len(frame), "", dtype=object)
+
+
+def _empty_copies() -> pd.DataFrame:
+    dtypes = {"cluster_id": "int64", "doc_id": "string", "site": "string", "domain": "string",
+              "published": "datetime64[ns]", "title": "string", "is_first": "bool", "first_doc_id": "string",
+              "first_site": "string", "lag": "timedelta64[ns]", "lag_hours": "float64",
+              "similarity": "float64", "cluster_size": "int64"}
+    return pd.DataFrame({c: pd.Series(dtype=dtypes[c]) for c in COPY_COLUMNS})
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads structured 64-bit integers over all bits."""
+    with np.errstate(over="ignore"):
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
+def _chunk_shingles(ids: np.ndarray, lengths: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """64-bit hashes of every k-word shingle of each document and the document (chunk position) owning it.
+
+    Word ids of all documents are concatenated; a shingle is kept when its k words belong to one
+    document. A document shorter than k words gets one shingle of all its words.
+    """
+    n_docs = len(lengths)
+    owner_of_word = np.repeat(np.arange(n_docs), lengths)
+    if len(ids) >= k:
+        with np.errstate(over="ignore"):
+            h = np.zeros(len(ids) - k + 1, dtype=np.uint64)
+            for offset in range(k):
+                h = _mix64(h ^ _mix64(ids[offset : len(ids) - k + 1 + offset] + np.uint64(offset + 1)))
+        valid = owner_of_word[: len(ids) - k + 1] == owner_of_word[k - 1 :]
+        hashes, owners = h[valid], owner_of_word[: len(ids) - k + 1][valid]
+    else:
+        hashes, owners = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    short = np.flatnonzero((lengths > 0) & (lengths < k))
+    if len(short):
+        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        extra = []
+        for doc in short:
+            h = np.uint64(0)
+            with np.errstate(over="ignore"):
+                for offset, word in enumerate(ids[starts[doc] : starts[doc] + lengths[doc]]):
+                    h = _mix64(np.array([h ^ _mix64(np.array([word + np.uint64(offset + 1)]))[0]]))[0]
+            extra.append(h)
+        hashes = np.concatenate([hashes, np.array(extra, dtype=np.uint64)])
+        owners = np.concatenate([owners, short])
+        order = np.argsort(owners, kind="stable")
+        hashes, owners = hashes[order], owners[order]
+    return hashes, owners
+
+
+class _ShingleSets:
+    """Sorted unique shingle hashes of document ``i`` (computed on first use, then kept)."""
+
+    def __init__(self, offsets: np.ndarray, shingles: np.ndarray):
+        self.offsets, self.shingles, self.cache = offsets, shingles, {}
+
+    def __getitem__(self, i) -> np.ndarray:
+        i = int(i)
+        if i not in self.cache:
+            self.cache[i] = np.unique(self.shingles[self.offsets[i] : self.offsets[i + 1]])
+        return self.cache[i]
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Jaccard of two sorted arrays of unique values."""
+    if len(a) == 0 and len(b) == 0:
+        return 0.0
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return inter / (len(a) + len(b) - inter)
+
+
+# ----------------------------------------------------------------------------------------------
+# functional API
+# ----------------------------------------------------------------------------------------------
+
+
+def find_republications(articles: pd.DataFrame, threshold: float = 0.8, **params) -> pd.DataFrame:
+    """Clusters of republished articles: one row per article in a cluster (see :data:`COPY_COLUMNS`).
+
+    ``is_first`` marks the first publisher; ``lag`` is how long after it each copy appeared and
+    ``similarity`` its shingle Jaccard with it. Other keyword arguments go to
+    :class:`RepublicationDetector`.
+    """
+    return RepublicationDetector(threshold=threshold, **params).fit(articles).copies_
+
+
+def site_republication(copies: pd.DataFrame, by: str = "site", include_self: bool = True) -> pd.DataFrame:
+    """Site-to-site republication table from :func:`find_republications` output.
+
+    One row per (source, copier) pair of sites (``by`` = ``site`` or ``domain``): ``n_copies``,
+    ``median_lag_hours``, ``mean_lag_hours``, ``mean_similarity``. ``include_self=False`` drops a
+    site republishing itself. Sorted by ``n_copies``.
+    """
+    columns = ["source", "copier", "n_copies", "median_lag_hours", "mean_lag_hours", "mean_similarity"]
+    if copies.empty:
+        return pd.DataFrame({c: pd.Series(dtype="string" if c in ("source", "copier") else
+                                          "int64" if c == "n_copies" else "float64") for c in columns})
+    first_of = copies[copies["is_first"]].set_index("cluster_id")[by]
+    moved = copies[~copies["is_first"]].assign(source=lambda t: t["cluster_id"].map(first_of), copier=lambda t: t[by])
+    if not include_self:
+        moved = moved[moved["source"] != moved["copier"]]
+    table = moved.groupby(["source", "copier"]).agg(
+        n_copies=("doc_id", "size"),
+        median_lag_hours=("lag_hours", "median"),
+        mean_lag_hours=("lag_hours", "mean"),
+        mean_similarity=("similarity", "mean"),
+    ).reset_index()
+    table = table.astype({"source": "string", "copier": "string", "n_copies": "int64"})
+    return table.sort_values(["n_copies", "source", "copier"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def republication_graph(copies: pd.DataFrame, by: str = "site", include_self: bool = False) -> nx.DiGraph:
+    """Directed graph of who copies whom: an edge source -> copier per pair of sites.
+
+    Edge attributes: ``weight`` (= n_copies), ``n_copies``, ``median_lag_hours``, ``mean_similarity``.
+    Node attributes: ``n_first`` (clusters the site published first), ``n_copies`` (copies it
+    published).
+    """
+    graph = nx.DiGraph()
+    if copies.empty:
+        return graph
+    for site, group in copies.groupby(by):
+        graph.add_node(site, n_first=int(group["is_first"].sum()), n_copies=int((~group["is_first"]).sum()))
+    for row in site_republication(copies, by=by, include_self=include_self).itertuples(index=False):
+        graph.add_edge(row.source, row.copier, weight=int(row.n_copies), n_copies=int(row.n_copies),
+                       median_lag_hours=float(row.median_lag_hours), mean_similarity=float(row.mean_similarity))
+    return graph
