@@ -371,6 +371,19 @@ def _parse_chunk(files: Sequence[InputFile], errors: str):
     return pa.table(columns, schema=schema), rejects
 
 
+def _worker_context():
+    """A forkserver context (fork where there is none): workers fork from a clean, single-threaded
+    server that has imported the loader and loaded hazm's lexicons once (``_corpus_worker``)."""
+    import multiprocessing
+
+    try:
+        context = multiprocessing.get_context("forkserver")
+    except ValueError:  # pragma: no cover - platforms without forkserver (Windows)
+        return multiprocessing.get_context("spawn")
+    context.set_forkserver_preload(["analysis._corpus_worker"])
+    return context
+
+
 def _chunks(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
@@ -391,16 +404,9 @@ def _run(files: list[InputFile], errors: str, workers: int, progress: bool | Non
                 results.append(_parse_chunk(chunk, errors))
                 bar.update(len(chunk))
             return results
-        _normalizer()
-        try:  # load hazm's lexicons once here so forked workers share them
-            from .text import load_lexicons
-
-            load_lexicons()
-        except ImportError:  # pragma: no cover - text module without the helper
-            pass
         size = max(50, min(2000, len(files) // (workers * 8) or 1))
         chunks = _chunks(files, size)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
             for chunk, result in zip(chunks, pool.map(_parse_chunk, chunks, [errors] * len(chunks))):
                 results.append(result)
                 bar.update(len(chunk))

@@ -1,0 +1,11 @@
+"""Preloaded by the loader's worker processes (forkserver): imports the loader and loads hazm's
+lexicons once in the fork server, so every worker forked from it starts ready to normalise."""
+
+from analysis import corpus as _corpus  # noqa: F401  (imported for the workers)
+
+try:
+    from analysis.text import load_lexicons as _load_lexicons
+
+    _load_lexicons()
+except ImportError:  # pragma: no cover - text module without the helper
+    pass
