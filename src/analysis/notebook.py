@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS, empty_rejects
+from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS
 
 #: environment variable naming the cache folder (the report renderer sets it for its kernels)
 CACHE_ENV = "ANALYSIS_CACHE_DIR"
@@ -35,15 +35,29 @@ DEMO_N, DEMO_SEED = 600, 7
 KEY_NUMBERS_MIMETYPE = "application/vnd.analysis.key-numbers+json"
 
 _DIGITS_TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_LATIN_TO_PERSIAN = str.maketrans("0123456789.,-", "۰۱۲۳۴۵۶۷۸۹٫٬−")
+_NUMBER_TO_PERSIAN = str.maketrans("0123456789.,-", "۰۱۲۳۴۵۶۷۸۹٫٬−")
+_DIGITS_TO_PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DAY = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$")
 
 
 # --- set-up -----------------------------------------------------------------------------------
 
 
+def skip_slow_iri_check() -> None:
+    """Keep jsonschema from importing ``rfc3987_syntax``, whose grammar takes ~5 s to build on import.
+
+    nbformat (imported by papermill, nbconvert and plotly's notebook renderers) loads jsonschema,
+    which checks IRIs with that package only if it can import it; notebooks never hold IRIs to
+    check. Has no effect once the package is imported."""
+    import sys
+
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def setup_notebook() -> None:
-    """Persian chart style, plotly figures as plain JSON (the report embeds them), quiet progress bars."""
+    """Persian chart style and plotly figures as plain JSON (JupyterLab draws them; the report embeds them)."""
+    skip_slow_iri_check()
     import plotly.io as pio
 
     from .plots.style import use_persian_style
@@ -97,12 +111,20 @@ def corpus_files(source) -> list[Path]:
     return sorted({p.resolve() for p in files})
 
 
+#: modules whose code decides what the loader produces (the cache key includes their bytes)
+LOADER_MODULES = ("corpus", "formats", "encodings", "dates", "urls", "text", "schema")
+
+
 def _loader_fingerprint() -> bytes:
-    """A hash of the package's top-level modules, so a changed loader never reads a stale cache."""
+    """A hash of the loader's modules and data files, so a changed loader never reads a stale cache."""
+    package = Path(__file__).parent
     digest = hashlib.blake2b(digest_size=16)
-    for module in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(module.name.encode())
-        digest.update(module.read_bytes())
+    files = [package / f"{name}.py" for name in LOADER_MODULES]
+    files += sorted((package / "data" / "loader").rglob("*"))
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
     return digest.digest()
 
 
@@ -117,10 +139,10 @@ def corpus_key(source) -> str:
 
 
 def _load_with_rejects(source) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from .corpus import load_corpus
+    from .corpus import read_corpus
 
-    articles, rejects = load_corpus(source, with_rejects=True)
-    return articles, rejects
+    loaded = read_corpus(source)
+    return loaded.articles, loaded.rejects
 
 
 def _restore_dtypes(table: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
@@ -235,15 +257,21 @@ def load_for_notebook(
 
 def persian_digits(value) -> str:
     """A number (or text) with Persian digits, Persian thousands separator and decimal point."""
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()  # numpy scalar
     if isinstance(value, bool):
         value = int(value)
     if isinstance(value, int):
-        text = f"{value:,}"
-    elif isinstance(value, float):
-        text = f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
-    else:
-        text = str(value)
-    return text.translate(_LATIN_TO_PERSIAN)
+        return f"{value:,}".translate(_NUMBER_TO_PERSIAN)
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return ""
+        text = f"{value:,.0f}" if value.is_integer() or abs(value) >= 100 else f"{value:,.1f}"
+        return text.translate(_NUMBER_TO_PERSIAN)
+    text = str(value)
+    if _ISO_DAY.match(text):  # a day: 1402-01-05 -> ۱۴۰۲/۰۱/۰۵
+        text = text.replace("-", "/")
+    return text.translate(_DIGITS_TO_PERSIAN)  # text: digits only, punctuation as written
 
 
 class HTMLFragment:
@@ -260,17 +288,21 @@ class HTMLFragment:
 
 
 def _cell(value) -> str:
-    if isinstance(value, (list, tuple)):
+    """One table cell as escaped text: lists joined, numbers and days in Persian digits."""
+    if isinstance(value, (list, tuple, set, frozenset)) or type(value).__name__ == "ndarray":
         value = "، ".join(str(v) for v in value)
-    elif value is None or (not isinstance(value, str) and pd.isna(value)):
+    elif value is None or value is pd.NaT or (isinstance(value, float) and value != value) or value is pd.NA:
         value = ""
+    elif isinstance(value, pd.Timestamp):
+        from .dates import to_jalali
+
+        value = persian_digits(to_jalali(value))
     elif isinstance(value, bool):
         value = "بله" if value else "خیر"
-    elif isinstance(value, (int, float)) or hasattr(value, "dtype"):
-        try:
-            value = persian_digits(value.item() if hasattr(value, "item") else value)
-        except (TypeError, ValueError):
-            value = str(value)
+    elif isinstance(value, (int, float)) or (hasattr(value, "item") and not isinstance(value, str)):
+        value = persian_digits(value)
+    elif isinstance(value, str) and _ISO_DAY.match(value):
+        value = persian_digits(value)
     return html.escape(str(value))
 
 
@@ -289,6 +321,8 @@ def table(frame: pd.DataFrame, *, max_rows: int = 50, caption: str = "", index: 
     more = ""
     if len(frame) > max_rows:
         more = f'<p class="table-note" dir="rtl">{persian_digits(max_rows)} ردیف از {persian_digits(len(frame))} ردیف</p>'
+    if frame.empty:
+        more = '<p class="table-note" dir="rtl">هیچ ردیفی نیست.</p>'
     title = f'<caption dir="auto">{html.escape(caption)}</caption>' if caption else ""
     markup = (
         f'<div class="table-wrap" dir="rtl"><table class="data-table" dir="rtl">{title}'
@@ -309,16 +343,11 @@ def key_numbers(numbers: Mapping[str, object]) -> HTMLFragment:
     return HTMLFragment(f'<div class="key-numbers" dir="rtl">{tiles}</div>', text, {KEY_NUMBERS_MIMETYPE: shown})
 
 
-def text(markup_free: str, *, tag: str = "p") -> HTMLFragment:
+def paragraph(markup_free: str, *, tag: str = "p") -> HTMLFragment:
     """A paragraph of (possibly untrusted) Persian text, escaped and laid out right to left."""
     if tag not in {"p", "h2", "h3", "h4", "li"}:
         raise ValueError(f"tag must be p, h2, h3, h4 or li, not {tag!r}")
     return HTMLFragment(f'<{tag} dir="auto">{html.escape(markup_free)}</{tag}>', markup_free)
-
-
-def empty_rejects_like() -> pd.DataFrame:
-    """An empty rejects table (for notebooks given a corpus with nothing rejected)."""
-    return empty_rejects()
 
 
 __all__: Iterable[str] = [
@@ -331,5 +360,5 @@ __all__: Iterable[str] = [
     "persian_digits",
     "table",
     "key_numbers",
-    "text",
+    "paragraph",
 ]

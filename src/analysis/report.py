@@ -37,6 +37,7 @@ from .notebook import (  # noqa: F401  (re-exported: notebooks may import these 
     persian_digits,
     project_root,
     setup_notebook,
+    skip_slow_iri_check,
     table,
 )
 
@@ -165,7 +166,16 @@ def _reader_outputs(outputs: list) -> list:
     has_chart = any({"image/png", PLOTLY_MIMETYPE} & set(o.get("data", {})) for o in kept)
     if has_chart:
         kept = [o for o in kept if not (o.output_type == "execute_result" and set(o.get("data", {})) <= {"text/plain"})]
-    return kept
+    # a pyplot figure returned by a cell shows twice (inline backend + result): keep one
+    seen, unique = set(), []
+    for output in kept:
+        image = output.get("data", {}).get("image/png")
+        if image is not None:
+            if image in seen:
+                continue
+            seen.add(image)
+        unique.append(output)
+    return unique
 
 
 def prepare_for_reader(nb):
@@ -301,6 +311,7 @@ def render_notebook(
 ) -> NotebookResult:
     """Execute ``source`` with ``parameters`` and write ``<stem>.html`` (and the executed ``.ipynb``
     under ``executed/``) into ``out_dir``. A failing notebook still gets its page, showing the error."""
+    skip_slow_iri_check()
     import jupytext
     import nbformat
     import papermill
@@ -354,6 +365,7 @@ def render_notebook(
 
 
 def _render_in_worker(source: str, out_dir: str, parameters: dict, nav: list, cache: str, timeout: int) -> dict:
+    skip_slow_iri_check()
     os.environ[CACHE_ENV] = cache
     os.environ["TQDM_DISABLE"] = "1"  # kernels inherit it: no progress bars inside the pages
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")

@@ -1,0 +1,113 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # نمای کلی پیکره
+#
+# چه چیزی در این پیکره هست: از کدام منابع و زیرسایت‌ها، در چه دسته‌هایی، با چه طولی، در چه بازه‌ای از
+# زمان؛ کدام مقاله‌ها تکراری‌اند و کدام ورودی‌ها خوانده نشدند و چرا.
+
+# %% tags=["parameters"]
+corpus = ""  # file, folder, glob or archive the loader reads; empty: the demo corpus
+date_from = ""  # first day kept: Jalali 1402-01-01 or ISO 2023-03-21; empty: no limit
+date_to = ""  # last day kept, same forms; empty: no limit
+sites = []  # sites to keep, such as semnan; empty: all
+categories = []  # categories to keep (any of them); empty: all
+n_topics = 8  # not used here; every notebook takes the same parameters
+
+# %%
+from analysis import overview
+from analysis.notebook import key_numbers, load_for_notebook, setup_notebook, table
+from analysis.plots import interactive
+from analysis.plots import overview as charts
+
+setup_notebook()
+articles, rejects = load_for_notebook(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
+
+# %% [markdown]
+# ## در یک نگاه
+
+# %%
+key_numbers(overview.overview_numbers(articles, rejects))
+
+# %% [markdown]
+# ## منابع: از چه پرونده‌هایی و با چه رمزگذاری‌ای خوانده شد؟
+
+# %%
+table(overview.sources(articles, rejects).rename(
+    columns={"format": "قالب", "files": "پرونده", "articles": "مقاله", "rejected": "ردشده"}))
+
+# %%
+table(overview.encodings(articles).rename(columns={"encoding": "رمزگذاری", "articles": "مقاله"}))
+
+# %% [markdown]
+# ## زیرسایت‌ها: هر سایت چند مقاله دارد و از کی تا کی؟
+
+# %% tags=["key-figure"]
+charts.counts_bar(overview.sites(articles), label="site", value="articles", title="مقاله‌ها به تفکیک زیرسایت")
+
+# %%
+table(overview.sites(articles).rename(columns={
+    "domain": "دامنه", "site": "زیرسایت", "articles": "مقاله", "first": "نخستین",
+    "last": "واپسین", "median_words": "میانهٔ واژه‌ها"}))
+
+# %% [markdown]
+# ## دسته‌ها: مقاله‌ها در چه دسته‌هایی منتشر شده‌اند؟
+
+# %%
+charts.counts_bar(overview.categories(articles), label="category", value="articles", title="مقاله‌ها به تفکیک دسته")
+
+# %% [markdown]
+# ## طول: مقاله‌ها چند واژه‌اند؟
+
+# %%
+charts.length_histogram(articles, title="توزیع طول مقاله‌ها")
+
+# %%
+table(overview.length_summary(articles).replace(
+    {"statistic": {"min": "کمینه", "p10": "صدک ۱۰", "median": "میانه", "p90": "صدک ۹۰", "max": "بیشینه", "mean": "میانگین"}}
+).rename(columns={"statistic": "آماره", "value": "واژه"}))
+
+# %% [markdown]
+# ## زمان: مقاله‌ها کدام ماه‌ها را پوشش می‌دهند؟
+#
+# نمودار زیر تعاملی است: با نگه‌داشتن نشانگر روی هر نقطه، ماه و شمار مقاله‌ها دیده می‌شود و با نوار زیر
+# نمودار می‌توان بازه را کوچک کرد.
+
+# %%
+interactive.timeline(overview.monthly_counts(articles, by="site"), x="start", y="articles", color="site",
+                     label="label", title="مقاله‌ها در هر ماه به تفکیک زیرسایت")
+
+# %%
+charts.monthly_bars(overview.monthly_counts(articles), title="مقاله‌ها در هر ماه (همهٔ زیرسایت‌ها)")
+
+# %%
+table(overview.date_coverage(articles).rename(columns={
+    "date_source": "منبع تاریخ", "articles": "مقاله", "first": "نخستین", "last": "واپسین"}))
+
+# %% [markdown]
+# ## تکرار: کدام مقاله‌ها بیش از یک بار آمده‌اند؟
+
+# %%
+table(overview.duplicates(articles).drop(columns="doc_id").rename(columns={
+    "title": "عنوان", "site": "زیرسایت", "published_jalali": "تاریخ", "copies": "رونوشت", "copy_sites": "زیرسایت رونوشت‌ها"}),
+    max_rows=20)
+
+# %% [markdown]
+# ## ورودی‌های ردشده: کدام پرونده‌ها مقاله نبودند و چرا؟
+
+# %%
+table(overview.reject_reasons(rejects).rename(columns={"reason": "دلیل", "inputs": "ورودی", "example": "نمونه"}))
+
+# %%
+table(rejects.rename(columns={"path": "پرونده", "member": "عضو بایگانی", "reason": "دلیل"}), max_rows=30)
