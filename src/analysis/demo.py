@@ -457,13 +457,15 @@ def render_article(row: PlanRow, seed: int, lex: Lexicon, occasion_names: dict) 
         return _fill(template, rng, lex, site, topic, occasion, entities, latin)
 
     def pick(role, k):
-        pool = list(lex.templates.get((topic, role), ()))
-        if row.occasion:
-            pool += lex.templates.get((row.occasion, role), ()) * 2
-        extra = list(lex.templates.get(("*", role), ()))
+        """``k`` templates of the topic (one of the occasion's first), maybe one generic one."""
+        pool = lex.templates.get((topic, role), ())
         chosen = rng.sample(pool, min(k, len(pool)))
+        seasonal = lex.templates.get((row.occasion, role)) if row.occasion else None
+        if seasonal and (role == "fact" or rng.random() < 0.6):
+            chosen[-1:] = [rng.choice(seasonal)]  # used first: the lists are consumed with pop()
+        extra = lex.templates.get(("*", role))
         if extra and rng.random() < 0.5:
-            chosen.insert(rng.randrange(len(chosen) + 1), rng.choice(extra))
+            chosen.insert(rng.randrange(len(chosen)), rng.choice(extra))
         return chosen
 
     speaker = lex.people[(site.name, topic)]
@@ -513,11 +515,14 @@ def render_article(row: PlanRow, seed: int, lex: Lexicon, occasion_names: dict) 
         paragraphs.append(lead._replace(kind="lead"))
         first_form = "full"
     else:
-        p = fact_paragraph()
-        paragraphs.append(p._replace(text=LEAD_PREFIX + p.text, kind="lead"))
+        entities = []
+        text = fill(rng.choice(lex.templates[("*", "lead")]), entities)
+        paragraphs.append(Paragraph(f"{LEAD_PREFIX}{text}.", tuple(entities), (), "lead"))
         first_form = "office" if rng.random() < 0.5 else "full"
-    # the main speaker: introduced by name, then continued in varied forms
+    # the main speaker: named in full early on, then continued in varied forms
     forms = [first_form] + rng.choices(["vi", "surname", "office"], [4, 3, 2], k=len(quotes_left))
+    if first_form == "office":
+        forms[1] = "full"
     second_at = rng.randint(2, 4) if second else -1
     for i, form in enumerate(forms):
         if not quotes_left:
@@ -567,15 +572,12 @@ def _edit_copy(article: Article, rng: random.Random, lex: Lexicon) -> Article:
         p = paragraphs[i]
         words = p.text.split(" ")
         protected = " ".join(e[0] for e in p.entities)
-        candidates = [j for j, w in enumerate(words) if w not in protected]
-        if not candidates:
-            continue
-        j = rng.choice(candidates)
-        replacement = lex.edits.get(words[j])
-        if replacement:
-            words[j] = replacement
-        elif len(words) > 6:
-            del words[j]
+        candidates = [j for j, w in enumerate(words) if w in lex.edits and w not in protected]
+        if candidates:
+            j = rng.choice(candidates)
+            words[j] = lex.edits[words[j]]
+        elif words[0] not in ("همچنین", "گفتنی"):
+            words.insert(0, "همچنین")
         paragraphs[i] = p._replace(text=" ".join(words))
     title = article.title
     if not editable:
