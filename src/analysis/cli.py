@@ -15,6 +15,9 @@ COMMAND_MODULES = [
     "analysis.corpus",
     "analysis.demo",
     "analysis.report",
+    "analysis.dataset",
+    "analysis.ner",
+    "analysis.word_clusters",
 ]
 
 
