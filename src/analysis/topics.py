@@ -1,0 +1,510 @@
+"""Topic models over the articles table: NMF on TF-IDF or LDA on counts, k chosen by coherence.
+
+``TopicModel`` is a scikit-learn style estimator: explicit parameters, nothing done in ``__init__``,
+``fit(articles)`` learns (state ending in ``_``), ``transform(articles)`` gives each article's topic
+shares. Its vocabulary is the corpus' content words (stopwords and news boilerplate removed, pruned
+by document frequency) plus the multiword phrases found by :func:`analysis.terms.collocations`, so
+«مقام معظم رهبری» is one term. With ``k="auto"`` the number of topics is the one whose topics
+are most coherent on the corpus itself (mean NPMI of each topic's top terms, Bouma 2009 / Lau et al.
+2014), weighed by topic diversity so near-duplicate topics do not pay; the whole curve is kept in
+``coherence_``.
+
+The functions below take a fitted model and the articles table and return tidy tables: the
+document-topic table, representative articles, prevalence over time/site/category, a 2-D topic map
+and stability across seeds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import linear_sum_assignment
+from sklearn.base import BaseEstimator
+from sklearn.decomposition import NMF, LatentDirichletAllocation
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from threadpoolctl import threadpool_limits
+from tqdm.auto import tqdm
+
+from analysis.terms import (
+    collocations,
+    default_stopwords,
+    is_content_token,
+    merge_with_index,
+    period_labels,
+    phrase_index,
+    token_lists,
+)
+
+#: candidate numbers of topics tried by ``k="auto"``
+DEFAULT_K_RANGE = tuple(range(4, 21, 2))
+
+
+def _identity(doc):
+    return doc
+
+
+class TopicModel(BaseEstimator):
+    """Topics of a corpus of articles.
+
+    Parameters
+    ----------
+    method : "nmf" (NMF on sublinear TF-IDF; sharp topics, fast) or "lda" (LDA on counts).
+    k : number of topics, or "auto" to choose it from ``k_range`` by coherence.
+    k_range : candidates for ``k="auto"`` (capped at the number of articles and terms).
+    top_n : top terms per topic used for labels and coherence.
+    phrases : add collocation phrases (2–3 words) to the vocabulary.
+    min_df, max_df : document-frequency pruning (count / fraction, as in scikit-learn); relaxed
+        automatically on corpora too small for them.
+    max_features : vocabulary size cap (most frequent terms kept).
+    selection_sample : at most this many articles are used to compare candidate k (and to find
+        phrases); the final model is fitted on all of them.
+    column : token column (added with :func:`analysis.text.add_tokens` when missing).
+    stopwords : words left out (default: the text pipeline's stopwords incl. news boilerplate).
+    max_iter, random_state : passed to the scikit-learn model.
+
+    Learned: ``k_``, ``phrases_``, ``vocabulary_`` (term -> column), ``terms_`` (column -> term),
+    ``components_`` (k × terms), ``topic_terms_`` (tidy top terms), ``labels_``, ``prevalence_``
+    (mean topic share over the fitted articles), ``coherence_`` (one row a candidate k: ``npmi``,
+    ``diversity``, ``score``, ``chosen``), ``estimator_``.
+    """
+
+    def __init__(
+        self,
+        method: str = "nmf",
+        k: int | str = "auto",
+        *,
+        k_range: Sequence[int] = DEFAULT_K_RANGE,
+        top_n: int = 10,
+        phrases: bool = True,
+        min_df: int | float = 2,
+        max_df: float = 0.4,
+        max_features: int | None = 30000,
+        selection_sample: int = 5000,
+        column: str = "tokens",
+        stopwords: Iterable[str] | None = None,
+        max_iter: int = 400,
+        random_state: int | None = 0,
+    ):
+        self.method = method
+        self.k = k
+        self.k_range = k_range
+        self.top_n = top_n
+        self.phrases = phrases
+        self.min_df = min_df
+        self.max_df = max_df
+        self.max_features = max_features
+        self.selection_sample = selection_sample
+        self.column = column
+        self.stopwords = stopwords
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    # -- fitting -------------------------------------------------------------------------------
+
+    def fit(self, articles: pd.DataFrame, y=None) -> TopicModel:
+        """Learn vocabulary, phrases, the number of topics (if "auto") and the topics."""
+        self._check_params()
+        # one BLAS thread: the matrices are small and skinny, and threads only fight on a busy machine
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._fit(articles)
+
+    def _fit(self, articles: pd.DataFrame) -> TopicModel:
+        stop = default_stopwords() if self.stopwords is None else frozenset(self.stopwords)
+        tokens = list(token_lists(articles, self.column))
+        rng = np.random.default_rng(self.random_state)
+        sample = np.sort(rng.permutation(len(tokens))[: self.selection_sample])
+
+        self.phrases_ = self._learn_phrases([tokens[i] for i in sample], stop) if self.phrases else []
+        self._phrase_index = phrase_index(self.phrases_)
+        self._stop = stop
+        docs = [self._terms(t) for t in tqdm(tokens, desc="topic vocabulary", leave=False)]
+        counts = self._fit_vectorizer(docs)
+        matrix = self._weigh(counts, fit=True)
+
+        binary = (counts[sample] > 0).astype(np.float64).tocsc()
+        limit = min(counts.shape[1], int((counts.getnnz(axis=1) > 0).sum()))
+        if self.k == "auto":
+            candidates = sorted({min(k, limit) for k in self.k_range if k >= 1}) or [1]
+            rows = []
+            for k in tqdm(candidates, desc="choosing k", leave=False):
+                estimator = self._estimator(k).fit(matrix[sample])
+                top = _top_ids(estimator.components_, self.top_n)
+                rows.append((k, float(np.mean(npmi_coherence(top, binary))), topic_diversity(top)))
+            curve = pd.DataFrame(rows, columns=["k", "npmi", "diversity"])
+            curve["score"] = curve["npmi"] * curve["diversity"]
+            self.k_ = int(curve.loc[curve["score"].idxmax(), "k"])
+        else:
+            self.k_ = max(1, min(int(self.k), limit))
+            curve = None
+        self.estimator_ = self._estimator(self.k_).fit(matrix)
+        self.components_ = self.estimator_.components_
+        top = _top_ids(self.components_, self.top_n)
+        per_topic = npmi_coherence(top, binary)
+        if curve is None:
+            curve = pd.DataFrame([(self.k_, float(np.mean(per_topic)), topic_diversity(top))],
+                                 columns=["k", "npmi", "diversity"])
+            curve["score"] = curve["npmi"] * curve["diversity"]
+        curve["chosen"] = curve["k"] == self.k_
+        self.coherence_ = curve
+        self.topic_coherence_ = per_topic
+        self.topic_terms_ = self._topic_terms()
+        self.labels_ = [topic_label(g["term"].tolist()) for _, g in self.topic_terms_.groupby("topic", sort=True)]
+        shares = self._shares(matrix)
+        self.prevalence_ = shares.mean(axis=0)
+        return self
+
+    def transform(self, articles: pd.DataFrame) -> pd.DataFrame:
+        """Topic shares of each article: rows indexed by ``doc_id``, one column a topic, rows sum to 1
+        (all zero for an article with no known term)."""
+        self._check_fitted()
+        docs = [self._terms(t) for t in token_lists(articles, self.column)]
+        matrix = self._weigh(self._vectorizer.transform(docs), fit=False)
+        with threadpool_limits(limits=1, user_api="blas"):
+            shares = self._shares(matrix)
+        index = articles["doc_id"] if "doc_id" in articles else pd.RangeIndex(len(articles))
+        return pd.DataFrame(shares, index=pd.Index(index, name="doc_id"), columns=pd.RangeIndex(self.k_, name="topic"))
+
+    def _shares(self, matrix) -> np.ndarray:
+        """Topic shares of documents: the weights times each topic's total term mass (so that, for
+        NMF, a share is the part of the document's reconstruction the topic accounts for)."""
+        weights = self.estimator_.transform(matrix)
+        if self.method == "nmf":
+            weights = weights * self.components_.sum(axis=1)
+        return _normalise_rows(weights)
+
+    def fit_transform(self, articles: pd.DataFrame, y=None) -> pd.DataFrame:
+        return self.fit(articles).transform(articles)
+
+    # -- pieces --------------------------------------------------------------------------------
+
+    def _check_params(self) -> None:
+        if self.method not in ("nmf", "lda"):
+            raise ValueError(f"method must be 'nmf' or 'lda', not {self.method!r}")
+        if not (self.k == "auto" or (isinstance(self.k, (int, np.integer)) and self.k >= 1)):
+            raise ValueError(f"k must be a positive integer or 'auto', not {self.k!r}")
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "components_"):
+            raise RuntimeError("this TopicModel is not fitted yet: call fit(articles) first")
+
+    def _learn_phrases(self, tokens: list[list[str]], stop: frozenset[str]) -> list[str]:
+        """Collocations frequent enough to be vocabulary terms (same document-frequency floor)."""
+        floor = max(3, self._min_df_count(len(tokens)))
+        table = collocations(pd.DataFrame({"tokens": tokens}), min_count=floor, stopwords=stop)
+        table = table[(table["doc_freq"] >= floor) & (table["npmi"] > 0.25)]
+        return table["phrase"].tolist()
+
+    def _min_df_count(self, n_docs: int) -> int:
+        return int(math.ceil(self.min_df * n_docs)) if isinstance(self.min_df, float) else int(self.min_df)
+
+    def _terms(self, tokens: Sequence[str]) -> list[str]:
+        merged = merge_with_index(list(tokens), self._phrase_index)
+        return [t for t in merged if " " in t or is_content_token(t, self._stop)]
+
+    def _fit_vectorizer(self, docs: list[list[str]]):
+        n_docs = len(docs)
+        attempts = [(self.min_df, self.max_df), (1, self.max_df), (1, 1.0)]
+        if n_docs < 10:  # too few articles for document-frequency pruning to mean anything
+            attempts = [(1, 1.0)]
+        counts = None
+        for min_df, max_df in attempts:
+            candidate = CountVectorizer(analyzer=_identity, min_df=min_df, max_df=max_df,
+                                        max_features=self.max_features)
+            try:
+                matrix = candidate.fit_transform(docs)
+            except ValueError:  # nothing left after pruning
+                continue
+            counts, vectorizer = matrix, candidate
+            if matrix.shape[1] >= 2:
+                break
+        if counts is None:
+            raise ValueError("no content words left to model topics on (is the corpus empty or all stopwords?)")
+        self._vectorizer = vectorizer
+        self.vocabulary_ = dict(vectorizer.vocabulary_)
+        self.terms_ = vectorizer.get_feature_names_out()
+        return counts.tocsr()
+
+    def _weigh(self, counts, fit: bool):
+        if self.method == "lda":
+            return counts
+        if fit:
+            self._tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
+        return self._tfidf.transform(counts)
+
+    def _estimator(self, k: int):
+        if self.method == "nmf":
+            return NMF(n_components=k, init="nndsvda", max_iter=self.max_iter, tol=1e-3,
+                       random_state=self.random_state)
+        return LatentDirichletAllocation(n_components=k, learning_method="online", batch_size=512,
+                                         max_iter=min(self.max_iter, 30), random_state=self.random_state,
+                                         n_jobs=1)
+
+    def _topic_terms(self) -> pd.DataFrame:
+        rows = []
+        weights = self.components_ / np.maximum(self.components_.sum(axis=1, keepdims=True), 1e-12)
+        for topic, ids in enumerate(_top_ids(self.components_, self.top_n)):
+            for rank, j in enumerate(ids):
+                rows.append((topic, rank + 1, self.terms_[j], float(weights[topic, j])))
+        return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
+
+
+# ----------------------------------------------------------------------------------------------
+# coherence
+
+
+def _top_ids(components: np.ndarray, n: int) -> list[np.ndarray]:
+    n = min(n, components.shape[1])
+    return [np.argsort(-row, kind="stable")[:n] for row in components]
+
+
+def npmi_coherence(top_ids: Sequence[Sequence[int]], binary) -> np.ndarray:
+    """Mean NPMI over the pairs of each topic's top terms, from document co-occurrence.
+
+    ``binary`` is a documents × terms 0/1 matrix (the corpus the topics should make sense on);
+    pairs that never co-occur score −1. Returns one value a topic, in [−1, 1].
+    """
+    binary = sparse.csc_matrix(binary, dtype=np.float64)
+    n_docs = max(binary.shape[0], 1)
+    out = []
+    for ids in top_ids:
+        ids = np.asarray(ids)
+        if len(ids) < 2:
+            out.append(0.0)
+            continue
+        sub = binary[:, ids]
+        joint = (sub.T @ sub).toarray() / n_docs
+        single = np.diag(joint).copy()
+        upper = np.triu_indices(len(ids), k=1)
+        p_ij = joint[upper]
+        p_i, p_j = single[upper[0]], single[upper[1]]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pmi = np.log(p_ij / (p_i * p_j))
+            npmi = np.where(p_ij >= 1, 1.0, pmi / -np.log(p_ij))
+        npmi = np.where(p_ij > 0, npmi, -1.0)
+        out.append(float(np.mean(npmi)))
+    return np.array(out)
+
+
+def topic_diversity(top_ids: Sequence[Sequence[int]]) -> float:
+    """Share of distinct terms among all topics' top terms (1 = no two topics share a top term)."""
+    flat = [int(j) for ids in top_ids for j in ids]
+    return len(set(flat)) / len(flat) if flat else 0.0
+
+
+def topic_label(terms: Sequence[str], size: int = 3) -> str:
+    """A short label from a topic's top terms: the first ``size`` that do not repeat each other."""
+    chosen: list[str] = []
+    for term in terms:
+        words = set(term.split(" "))
+        if any(words & set(c.split(" ")) for c in chosen):
+            continue
+        chosen.append(term)
+        if len(chosen) == size:
+            break
+    return "، ".join(chosen)
+
+
+def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    totals = matrix.sum(axis=1, keepdims=True)
+    return np.divide(matrix, totals, out=np.zeros_like(matrix, dtype=float), where=totals > 0)
+
+
+# ----------------------------------------------------------------------------------------------
+# tables from a fitted model
+
+
+def document_topics(model: TopicModel, articles: pd.DataFrame, *, min_weight: float = 0.0) -> pd.DataFrame:
+    """Long document-topic table: one row per (doc_id, topic) with ``label``, ``weight`` (share of the
+    article) and ``dominant`` (the article's largest topic). Rows below ``min_weight`` are dropped."""
+    shares = model.transform(articles)
+    table = shares.stack().rename("weight").reset_index()
+    table["topic"] = table["topic"].astype("int64")
+    best = shares.to_numpy().argmax(axis=1) if model.k_ else np.zeros(len(shares), dtype=int)
+    has_topic = shares.to_numpy().sum(axis=1) > 0
+    dominant = pd.Series(np.where(has_topic, best, -1), index=shares.index)
+    table["dominant"] = table["topic"].to_numpy() == dominant.reindex(table["doc_id"]).to_numpy()
+    table["label"] = table["topic"].map(dict(enumerate(model.labels_)))
+    table = table[table["weight"] >= min_weight] if min_weight > 0 else table
+    return table[["doc_id", "topic", "label", "weight", "dominant"]].reset_index(drop=True)
+
+
+def dominant_topics(model: TopicModel, articles: pd.DataFrame) -> pd.DataFrame:
+    """One row an article: ``doc_id``, its dominant ``topic`` (−1 when it has no known term),
+    ``label`` and ``weight``."""
+    shares = model.transform(articles).to_numpy()
+    has_topic = shares.sum(axis=1) > 0
+    topic = np.where(has_topic, shares.argmax(axis=1) if shares.size else 0, -1)
+    labels = dict(enumerate(model.labels_)) | {-1: ""}
+    doc_ids = articles["doc_id"].to_numpy() if "doc_id" in articles else np.arange(len(articles))
+    return pd.DataFrame(
+        {
+            "doc_id": doc_ids,
+            "topic": topic.astype("int64"),
+            "label": [labels[t] for t in topic],
+            "weight": np.where(has_topic, shares.max(axis=1) if shares.size else 0.0, 0.0),
+        }
+    )
+
+
+def representative_articles(model: TopicModel, articles: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+    """The ``n`` articles most about each topic (largest share; ties broken by length):
+    ``topic``, ``label``, ``rank``, ``doc_id``, ``title``, ``weight``."""
+    shares = model.transform(articles)
+    titles = articles["title"].to_numpy() if "title" in articles else np.full(len(articles), "")
+    rows = []
+    for topic in range(model.k_):
+        weights = shares[topic].to_numpy()
+        order = np.argsort(-weights, kind="stable")[:n]
+        for rank, i in enumerate(o for o in order if weights[o] > 0):
+            rows.append((topic, model.labels_[topic], rank + 1, shares.index[i], titles[i], float(weights[i])))
+    return pd.DataFrame(rows, columns=["topic", "label", "rank", "doc_id", "title", "weight"])
+
+
+def topic_prevalence(
+    model: TopicModel,
+    articles: pd.DataFrame,
+    by: str = "month",
+    *,
+    calendar: str = "jalali",
+) -> pd.DataFrame:
+    """How much of each group is about each topic.
+
+    ``by`` is ``"month"`` or ``"year"`` (Jalali by default; undated articles left out) or a column
+    (``site``, ``categories`` — an article counts in each of its categories). One row per
+    (group, topic): ``label``, ``share`` (mean topic share of the group's articles), ``n_dominant``
+    (articles whose dominant topic it is) and ``n_docs`` (articles in the group).
+    """
+    shares = model.transform(articles).reset_index(drop=True)
+    if by in ("month", "year"):
+        groups = period_labels(articles, by, calendar).reset_index(drop=True)
+    elif by in articles.columns:
+        groups = articles[by].reset_index(drop=True)
+    else:
+        raise KeyError(f"by must be 'month', 'year' or a column of the articles table, not {by!r}")
+    frame = shares.copy()
+    frame.columns = [int(c) for c in frame.columns]
+    frame["_group"] = groups
+    frame["_dominant"] = np.where(shares.to_numpy().sum(axis=1) > 0, shares.to_numpy().argmax(axis=1), -1) \
+        if model.k_ else -1
+    if frame["_group"].map(lambda g: isinstance(g, (list, tuple, np.ndarray))).any():
+        frame = frame.explode("_group")
+    frame = frame[frame["_group"].notna() & (frame["_group"].astype(str) != "")]
+    frame["_group"] = frame["_group"].astype(str)
+    columns = [by, "topic", "label", "share", "n_dominant", "n_docs"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    topics = list(range(model.k_))
+    share = frame.groupby("_group")[topics].mean().stack().rename("share")
+    share.index.names = ["_group", "topic"]
+    dominant = frame.groupby(["_group", "_dominant"]).size()
+    dominant.index.names = ["_group", "topic"]
+    table = share.to_frame().join(dominant.rename("n_dominant")).reset_index()
+    table["n_dominant"] = table["n_dominant"].fillna(0).astype("int64")
+    table["n_docs"] = table["_group"].map(frame.groupby("_group").size()).astype("int64")
+    table["label"] = table["topic"].map(dict(enumerate(model.labels_)))
+    table = table.rename(columns={"_group": by})
+    return table[columns].sort_values([by, "topic"]).reset_index(drop=True)
+
+
+def topic_map(model: TopicModel) -> pd.DataFrame:
+    """Topics placed in 2-D so that topics with similar term distributions lie close together.
+
+    Classical multidimensional scaling of the Jensen–Shannon distances between topics (as in LDAvis).
+    One row a topic: ``topic``, ``label``, ``x``, ``y``, ``prevalence``.
+    """
+    model._check_fitted()
+    dist = model.components_ / np.maximum(model.components_.sum(axis=1, keepdims=True), 1e-12)
+    k = len(dist)
+    distances = np.zeros((k, k))
+    for i in range(k):
+        for j in range(i + 1, k):
+            distances[i, j] = distances[j, i] = _js_distance(dist[i], dist[j])
+    coords = _classical_mds(distances, 2)
+    return pd.DataFrame(
+        {
+            "topic": np.arange(k),
+            "label": model.labels_,
+            "x": coords[:, 0],
+            "y": coords[:, 1],
+            "prevalence": model.prevalence_,
+        }
+    )
+
+
+def _js_distance(p: np.ndarray, q: np.ndarray) -> float:
+    m = (p + q) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kl_pm = np.nansum(np.where(p > 0, p * np.log2(p / m), 0.0))
+        kl_qm = np.nansum(np.where(q > 0, q * np.log2(q / m), 0.0))
+    return float(np.sqrt(max((kl_pm + kl_qm) / 2, 0.0)))
+
+
+def _classical_mds(distances: np.ndarray, dims: int) -> np.ndarray:
+    k = len(distances)
+    if k == 1:
+        return np.zeros((1, dims))
+    centre = np.eye(k) - np.ones((k, k)) / k
+    gram = -0.5 * centre @ (distances**2) @ centre
+    values, vectors = np.linalg.eigh(gram)
+    order = np.argsort(values)[::-1][:dims]
+    coords = vectors[:, order] * np.sqrt(np.maximum(values[order], 0))
+    coords = coords * np.where(coords.sum(axis=0) < 0, -1, 1)  # a fixed orientation
+    if coords.shape[1] < dims:
+        coords = np.hstack([coords, np.zeros((k, dims - coords.shape[1]))])
+    return coords
+
+
+def topic_stability(
+    model: TopicModel,
+    articles: pd.DataFrame,
+    seeds: Sequence[int] = (1, 2, 3, 4),
+    *,
+    sample: float = 0.9,
+) -> pd.DataFrame:
+    """Do the topics come back when the model is refitted with another seed on a resample?
+
+    For each seed, a copy of ``model`` (same parameters, its chosen ``k_``) is fitted on a random
+    ``sample`` of the articles with that seed, and its topics are matched one-to-one to the
+    model's (Hungarian matching on the cosine similarity of the term weights). One row per
+    (seed, topic): ``matched_topic``, ``similarity`` (cosine, 1 = identical) and ``top_overlap``
+    (Jaccard overlap of the top terms).
+    """
+    model._check_fitted()
+    rows = []
+    reference_terms = [set(g["term"]) for _, g in model.topic_terms_.groupby("topic", sort=True)]
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        size = max(1, int(round(sample * len(articles))))
+        subset = articles.iloc[np.sort(rng.choice(len(articles), size=size, replace=False))]
+        other = TopicModel(**(model.get_params() | {"k": model.k_, "random_state": seed})).fit(subset)
+        similarity = _cosine_between(model, other)
+        ref, match = linear_sum_assignment(-similarity)
+        other_terms = [set(g["term"]) for _, g in other.topic_terms_.groupby("topic", sort=True)]
+        matched = dict(zip(ref, match))
+        for topic in range(model.k_):
+            j = matched.get(topic)
+            if j is None:
+                rows.append((seed, topic, model.labels_[topic], -1, 0.0, 0.0))
+                continue
+            a, b = reference_terms[topic], other_terms[j]
+            rows.append((seed, topic, model.labels_[topic], int(j), float(similarity[topic, j]),
+                         len(a & b) / max(len(a | b), 1)))
+    return pd.DataFrame(rows, columns=["seed", "topic", "label", "matched_topic", "similarity", "top_overlap"])
+
+
+def _cosine_between(model: TopicModel, other: TopicModel) -> np.ndarray:
+    """Cosine similarity of two models' topics over the union of their vocabularies."""
+    vocab = sorted(set(model.terms_) | set(other.terms_))
+    col = {t: i for i, t in enumerate(vocab)}
+
+    def spread(m: TopicModel) -> np.ndarray:
+        out = np.zeros((m.k_, len(vocab)))
+        out[:, [col[t] for t in m.terms_]] = m.components_
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-12)
+
+    return spread(model) @ spread(other).T
