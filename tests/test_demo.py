@@ -339,3 +339,18 @@ def test_the_loader_rejects_each_unreadable_kind(demo_dir, demo_truth, demo_arti
     rejected = {str(Path(p).relative_to(demo_dir)) for p in rejects_table(demo_articles)["path"]}
     files = set(demo_truth.loc[demo_truth["damaged"] == kind, "file"])
     assert files and files <= rejected
+
+
+def test_read_ground_truth_keeps_the_columns_asked_for(demo_dir):
+    small = read_ground_truth(demo_dir, columns=["site", "published"])
+    assert list(small.columns) == ["file", "site", "published"]
+    assert str(small["published"].dtype).startswith("datetime64")
+
+
+def test_cli_writes_a_corpus_and_reports_counts(tmp_path, capsys):
+    from analysis.cli import main
+
+    assert main(["demo-corpus", str(tmp_path / "cli"), "--n", "60", "--seed", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "wrote 60 files" in out and "republished copies" in out
+    assert len(read_ground_truth(tmp_path / "cli")) == 60

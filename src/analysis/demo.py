@@ -21,7 +21,7 @@ import multiprocessing
 import os
 import random
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -453,8 +453,12 @@ def render_article(row: PlanRow, seed: int, lex: Lexicon, occasion_names: dict) 
     latin = rng.random() < 0.15
     occasion = occasion_names.get(row.occasion, "")
 
+    slots = _Slots(rng, lex, site, topic, occasion, [], latin)
+
     def fill(template, entities):
-        return _fill(template, rng, lex, site, topic, occasion, entities, latin)
+        slots.clear()  # a fresh draw for every sentence; one {slot} twice in it reads the same
+        slots.entities = entities
+        return template.format_map(slots)
 
     def pick(role, k):
         """``k`` templates of the topic (one of the occasion's first), maybe one generic one."""
@@ -674,6 +678,7 @@ class _Writer:
         self.by_plan_id = {row.plan_id: row for row in self.plan.rows}
         self.occasion_names = {o.key: o.name for o in self.lex.occasions}
         self.width = max(6, len(str(n - 1)))
+        self._paths: dict[int, str] = {}
 
     def when(self, row: PlanRow) -> tuple[dt.datetime, jdatetime.datetime]:
         day, minute = divmod(row.minute, 1440)
@@ -697,7 +702,7 @@ class _Writer:
             source = self.by_plan_id[row.source]
             original = render_article(source, self.seed, lex, self.occasion_names)
             article = copy_article(original, row.copy_kind, rng, lex, row, self.seed, self.occasion_names)
-            duplicate_of = self.render(self.plan.position[row.source])[0]
+            duplicate_of = self._paths.get(row.source) or self.render(self.plan.position[row.source])[0]
             lag_hours = round((row.minute - source.minute) / 60, 2)
             jaccard = round(shingle_jaccard(_body(original), _body(article)), 4)
         else:
@@ -708,6 +713,8 @@ class _Writer:
         data = _damaged_bytes(row.damage, text, rng) if row.damage else text.encode("utf-8")
         digest = hashlib.blake2b(data, digest_size=8).hexdigest()
         path = f"{site.name}/{jwhen.year}/{index:0{self.width}d}_{digest}.txt"
+        if row.source < 0 and not row.damage:
+            self._paths[row.plan_id] = path  # copies published later name it as their original
         readable = DAMAGE_KINDS.get(row.damage, True)
         record = {
             "file": path,
@@ -736,9 +743,9 @@ class _Writer:
         }
         return path, data, record
 
-    def write(self, out_dir: Path, start: int, stop: int) -> list[str]:
-        """Write files ``start:stop``; return their ground-truth JSON lines."""
-        lines = []
+    def write(self, out_dir: Path, start: int, stop: int) -> tuple[list[str], Counter]:
+        """Write files ``start:stop``; return their ground-truth JSON lines and counts by kind."""
+        lines, counts = [], Counter()
         made = set()
         for index in range(start, stop):
             path, data, record = self.render(index)
@@ -748,7 +755,11 @@ class _Writer:
                 made.add(target.parent)
             target.write_bytes(data)
             lines.append(json.dumps(record, ensure_ascii=False))
-        return lines
+            counts["files"] += 1
+            counts["copies"] += bool(record["duplicate_of"])
+            counts["damaged"] += bool(record["damaged"])
+            counts["unreadable"] += not record["readable"]
+        return lines, counts
 
 
 def _body(article: Article) -> str:
@@ -815,9 +826,15 @@ def write_demo_corpus(out_dir, n: int = 600, seed: int = 7, *, start_year: int =
                       processes: int | None = None, progress: bool = True) -> Path:
     """Write ``n`` demo article files and their ground truth into ``out_dir``; return ``out_dir``.
 
-    A previous demo corpus in ``out_dir`` is replaced; any other non-empty folder is refused.
-    ``processes`` (default: all cores for 20,000 files or more) only changes the speed, never the bytes.
+    Articles span the Jalali years ``start_year`` .. ``start_year + years - 1``. A previous demo corpus
+    in ``out_dir`` is replaced; any other non-empty folder is refused. ``processes`` (default: all
+    cores from 20,000 files) only changes the speed, never the bytes.
     """
+    _write_corpus(out_dir, n, seed, start_year, years, processes, progress)
+    return Path(out_dir)
+
+
+def _write_corpus(out_dir, n, seed, start_year, years, processes, progress) -> Counter:
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
     out_dir = Path(out_dir)
@@ -828,41 +845,56 @@ def write_demo_corpus(out_dir, n: int = 600, seed: int = 7, *, start_year: int =
     chunks = [(str(out_dir), a, min(a + CHUNK_SIZE, n)) for a in range(0, n, CHUNK_SIZE)]
     from tqdm.auto import tqdm
 
+    totals = Counter()
     bar = tqdm(total=n, desc="demo corpus", unit="file", disable=not progress)
     partial = out_dir / (GROUND_TRUTH_FILE + ".partial")
-    with partial.open("w", encoding="utf-8") as truth:
-        if processes <= 1:
-            writer = _Writer(n, seed, start_year, years)
-            results = (writer.write(out_dir, a, b) for _, a, b in chunks)
-            for lines in results:
-                truth.write("\n".join(lines) + "\n")
-                bar.update(len(lines))
-        else:
-            with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
-                                     initializer=_init_worker,
-                                     initargs=(n, seed, start_year, years)) as pool:
-                for lines in pool.map(_write_chunk, chunks):
+    try:
+        with partial.open("w", encoding="utf-8") as truth:
+            if processes <= 1:
+                writer = _Writer(n, seed, start_year, years)
+                results = (writer.write(out_dir, a, b) for _, a, b in chunks)
+                pool = None
+            else:
+                pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=_init_worker,
+                                           initargs=(n, seed, start_year, years))
+                results = pool.map(_write_chunk, chunks)
+            try:
+                for lines, counts in results:
                     truth.write("\n".join(lines) + "\n")
+                    totals.update(counts)
                     bar.update(len(lines))
-    bar.close()
+            finally:
+                if pool is not None:
+                    pool.shutdown(cancel_futures=True)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        bar.close()
     partial.replace(out_dir / GROUND_TRUTH_FILE)
-    return out_dir
+    return totals
 
 
-TRUTH_LIST_COLUMNS = ("categories", "tags", "entities", "quotes")
+def read_ground_truth(out_dir, columns=None) -> pd.DataFrame:
+    """The ground truth of a demo corpus: one row a file (see docs/readme/demo.md for the columns).
 
-
-def read_ground_truth(out_dir) -> pd.DataFrame:
-    """The ground truth of a demo corpus: one row a file (see docs/readme/demo.md for the columns)."""
+    ``columns``: keep only these (saves memory on large corpora; ``file`` is always kept).
+    """
     path = Path(out_dir) / GROUND_TRUTH_FILE
     if not path.exists():
         raise FileNotFoundError(f"{path}: no demo-corpus ground truth here (write one with demo-corpus)")
+    keep = None if columns is None else ["file", *[c for c in columns if c != "file"]]
     with path.open(encoding="utf-8") as fh:
         records = [json.loads(line) for line in fh if line.strip()]
-    df = pd.DataFrame.from_records(records)
-    df["published"] = pd.to_datetime(df["published"])
+        if keep is not None:
+            records = [{c: r[c] for c in keep} for r in records]
+    df = pd.DataFrame.from_records(records, columns=keep)
+    if "published" in df:
+        df["published"] = pd.to_datetime(df["published"])
     for column in ("duplicate_lag_hours", "duplicate_jaccard"):
-        df[column] = pd.to_numeric(df[column])
+        if column in df:
+            df[column] = pd.to_numeric(df[column])
     return df
 
 
@@ -874,13 +906,13 @@ def _run_demo_corpus(args) -> int:
     import time
 
     started = time.perf_counter()
-    out = write_demo_corpus(args.out_dir, n=args.n, seed=args.seed, processes=args.processes)
+    counts = _write_corpus(args.out_dir, args.n, args.seed, 1400, 3, args.processes, True)
     seconds = time.perf_counter() - started
-    truth = read_ground_truth(out)
     print(
-        f"wrote {len(truth)} files to {out} in {seconds:.1f} s ({len(truth) / seconds:,.0f} files/s): "
-        f"{(truth['duplicate_of'] != '').sum()} republished copies, "
-        f"{(truth['damaged'] != '').sum()} damaged files; ground truth in {out / GROUND_TRUTH_FILE}"
+        f"wrote {counts['files']:,} files to {args.out_dir} in {seconds:.1f} s "
+        f"({counts['files'] / seconds:,.0f} files/s): {counts['copies']:,} republished copies, "
+        f"{counts['damaged']:,} damaged files ({counts['unreadable']:,} unreadable); "
+        f"ground truth in {Path(args.out_dir) / GROUND_TRUTH_FILE}"
     )
     return 0
 
