@@ -137,16 +137,18 @@ def chart_markup(figure: Mapping) -> str:
 
 
 def _sanitizer():
+    """Bleach settings for HTML and markdown in the notebook: text markup and tables only; no
+    images (an ``<img>`` could fetch from the network; charts come as PNG outputs or plotly JSON),
+    no scripts, no event handlers. Anything else is shown as text."""
     from nbconvert.preprocessors.sanitize import SanitizeHTML
 
     allowed = {
         "*": ["class", "dir", "lang", "title", "id", "style", "colspan", "rowspan", "align"],
         "a": ["href", "title"],
-        "img": ["src", "alt", "width", "height"],
     }
     tags = sorted(
         {"a", "abbr", "b", "blockquote", "br", "caption", "code", "div", "em", "h1", "h2", "h3", "h4",
-         "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "small", "span", "strong", "style",
+         "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "small", "span", "strong", "style",
          "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "details",
          "summary", "figure", "figcaption", "dl", "dt", "dd"}
     )
