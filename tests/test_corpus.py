@@ -361,6 +361,7 @@ def test_parallel_load_equals_serial(tmp_path, monkeypatch):
     write(tmp_path / "zz.bin", b"\x00\x01")
     serial = read_corpus(tmp_path, workers=1)
     monkeypatch.setattr(corpus, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(corpus, "PARALLEL_MIN_BYTES", 0)
     parallel = read_corpus(tmp_path, workers=2)
     pd.testing.assert_frame_equal(serial.articles, parallel.articles)
     pd.testing.assert_frame_equal(serial.rejects, parallel.rejects)

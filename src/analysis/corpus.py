@@ -61,8 +61,10 @@ from .formats import (
 from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS, empty_articles, empty_rejects
 from .urls import url_parts
 
-#: inputs below this many files are parsed in the calling process
+#: inputs below this many files, or this many bytes, are parsed in the calling process: starting
+#: workers (each needs hazm's lexicons, a few seconds) only pays on larger inputs
 PARALLEL_MIN_FILES = 400
+PARALLEL_MIN_BYTES = 16_000_000
 #: show a progress bar (when ``progress=None``) from this many files on
 PROGRESS_MIN_FILES = 2000
 
@@ -114,12 +116,17 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def _walk(root: Path) -> list[Path]:
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not _is_hidden(d))
-        found.extend(Path(dirpath) / f for f in sorted(filenames) if not _is_hidden(f))
-    return sorted(found, key=lambda p: p.relative_to(root).parts)
+def _walk(root: Path) -> list[tuple[str, str]]:
+    """(path, key relative to root) of the non-hidden files under a directory, sorted by key."""
+    found: list[tuple[str, str]] = []
+    top = os.fspath(root)
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = [d for d in dirnames if not _is_hidden(d)]
+        rel = os.path.relpath(dirpath, top)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        found.extend((os.path.join(dirpath, f), prefix + f) for f in filenames if not _is_hidden(f))
+    found.sort(key=lambda item: item[1].split("/"))
+    return found
 
 
 def _glob_base(pattern: str) -> Path:
@@ -137,37 +144,42 @@ def collect_inputs(source) -> list[InputFile]:
     sources = [source] if isinstance(source, str | os.PathLike) else list(source)
     if not sources:
         raise FileNotFoundError("no corpus source given (an empty list)")
-    found: list[tuple[Path, Path, str]] = []  # (path, root, key)
+    found: list[tuple[str, Path, str]] = []  # (path, root, key)
     for item in sources:
         text = os.fspath(item)
         path = Path(text)
         if path.is_dir():
-            found.extend((p, path, p.relative_to(path).as_posix()) for p in _walk(path))
+            found.extend((p, path, key) for p, key in _walk(path))
         elif path.is_file():
-            found.append((path, path.parent, path.name))
+            found.append((text, path.parent, path.name))
         elif glob.has_magic(text):
             base = _glob_base(text)
             matches = sorted(Path(p) for p in glob.glob(text, recursive=True))
             if not matches:
                 raise FileNotFoundError(f"no files match the corpus pattern {text!r}")
             for match in matches:
+                prefix = match.relative_to(base).as_posix()
                 if match.is_dir():
-                    found.extend((p, match, p.relative_to(base).as_posix()) for p in _walk(match))
+                    found.extend((p, match, f"{prefix}/{key}") for p, key in _walk(match))
                 elif not _is_hidden(match.name):
-                    found.append((match, base, match.relative_to(base).as_posix()))
+                    found.append((str(match), base, prefix))
         else:
             raise FileNotFoundError(f"corpus source not found: {text!r} (no such file or directory)")
-    inputs: list[InputFile] = []
-    seen_paths: set[Path] = set()
+    if len(sources) > 1:  # the same file named twice (overlapping sources) is read once
+        seen_paths: set[str] = set()
+        unique_found = []
+        for entry in found:
+            resolved = os.path.realpath(entry[0])
+            if resolved not in seen_paths:
+                seen_paths.add(resolved)
+                unique_found.append(entry)
+        found = unique_found
     key_count: dict[str, int] = {}
-    for path, _, key in found:
+    for _, _, key in found:
         key_count[key] = key_count.get(key, 0) + 1
+    inputs: list[InputFile] = []
     used: set[str] = set()
     for path, root, key in found:
-        resolved = path.resolve()
-        if resolved in seen_paths:  # the same file named twice (overlapping sources)
-            continue
-        seen_paths.add(resolved)
         if key_count[key] > 1:  # same relative location under two sources: add the source's name
             key = f"{root.resolve().name}/{key}"
         unique, n = key, 1
@@ -175,7 +187,7 @@ def collect_inputs(source) -> list[InputFile]:
             n += 1
             unique = f"{key}#{n}"
         used.add(unique)
-        inputs.append(InputFile(str(path), unique))
+        inputs.append(InputFile(path, unique))
     return inputs
 
 
@@ -371,6 +383,16 @@ def _parse_chunk(files: Sequence[InputFile], errors: str):
     return pa.table(columns, schema=schema), rejects
 
 
+def _total_bytes(files: Sequence[InputFile]) -> int:
+    total = 0
+    for item in files:
+        try:
+            total += os.stat(item.path).st_size
+        except OSError:
+            pass
+    return total
+
+
 def _worker_context():
     """A forkserver context (fork where there is none): workers fork from a clean, single-threaded
     server that has imported the loader and loaded hazm's lexicons once (``_corpus_worker``)."""
@@ -399,7 +421,7 @@ def _run(files: list[InputFile], errors: str, workers: int, progress: bool | Non
     """Parse all files, in parallel when worth it; results in input order."""
     results = []
     with _progress_bar(len(files), progress) as bar:
-        if workers <= 1 or len(files) < PARALLEL_MIN_FILES:
+        if workers <= 1 or len(files) < PARALLEL_MIN_FILES or _total_bytes(files) < PARALLEL_MIN_BYTES:
             for chunk in _chunks(files, 200):
                 results.append(_parse_chunk(chunk, errors))
                 bar.update(len(chunk))

@@ -151,17 +151,17 @@ def parse_date_value(value) -> ParsedDate | None:
 
 
 @lru_cache(maxsize=1)
-def _url_rules() -> list[tuple[str, re.Pattern, str, str]]:
+def _url_rules() -> list[tuple[str, re.Pattern, str, str, int]]:
     table = read_table("loader/url_dates.csv")
-    return [(domain, re.compile(pattern), calendar, century)
-            for domain, pattern, calendar, century in table.itertuples(index=False)]
+    return [(domain, re.compile(pattern), calendar, century, int(since or 0))
+            for domain, pattern, calendar, century, since in table.itertuples(index=False)]
 
 
 def date_from_url(url: str, domain: str | None = None) -> ParsedDate | None:
     """The publication date a URL encodes, or ``None``.
 
     Fars News numbers: ``/news/8707060255`` is 1387/07/06, ``/news/13911222000865/...`` is
-    1391/12/22; any site: ``/1394/02/10/`` (Jalali) or ``/2015/04/30/`` (Gregorian). ``domain`` is
+    1391/12/22 (numbers that would date before the agency's founding in 1382 give None); any site: ``/1394/02/10/`` (Jalali) or ``/2015/04/30/`` (Gregorian). ``domain`` is
     the URL's registered domain (computed when not given).
     """
     if not url:
@@ -172,14 +172,16 @@ def date_from_url(url: str, domain: str | None = None) -> ParsedDate | None:
         domain = registered_domain(url)
     rest = latin_digits(url.split("://", 1)[-1])
     rest = rest[rest.find("/"):] if "/" in rest else ""
-    for rule_domain, pattern, calendar, century in _url_rules():
+    for rule_domain, pattern, calendar, century, since in _url_rules():
         if rule_domain != "*" and rule_domain != domain:
             continue
         found = pattern.search(rest)
         if not found:
             continue
-        parsed = make_date(int((century or "") + found["y"]), int(found["m"]), int(found["d"]),
-                           calendar=calendar)
+        year = int((century or "") + found["y"])
+        if year < since:  # a number of another scheme, not a date
+            return None
+        parsed = make_date(year, int(found["m"]), int(found["d"]), calendar=calendar)
         if parsed is not None:
             return parsed
     return None

@@ -18,8 +18,9 @@ Seed layout (``parse_article``):
 - a short line ``<date label>: <date>`` (labels in ``data/loader/date_labels.txt``) or a line that is
   only a date is the date line;
 - a line that is only a URL, ``<http...>`` or bare, gives the URL;
-- every other non-blank line is a paragraph; ``lead`` is the first paragraph and ``body`` all of them
-  joined by blank lines.
+- the other lines are the text: blocks of lines separated by blank lines are paragraphs (lines of a
+  block joined by a space, as markdown reads them); text without blank lines has a paragraph a line.
+  ``lead`` is the first paragraph; the loader joins all of them with blank lines into ``body``.
 """
 
 from __future__ import annotations
@@ -141,16 +142,42 @@ def url_line(line: str) -> str | None:
     return found.group(1) if found else None
 
 
+def paragraphs_of(blocks: list[list[str]]) -> list[str]:
+    """Paragraphs from blocks of consecutive non-blank lines.
+
+    Text with blank lines between its blocks reads as markdown: a block is a paragraph, its lines
+    joined by a space. Text without any blank line (one block) has a paragraph a line.
+    """
+    blocks = [block for block in blocks if block]
+    if len(blocks) == 1:
+        return list(blocks[0])
+    return [" ".join(block) for block in blocks]
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of a plain text (see ``paragraphs_of``)."""
+    blocks: list[list[str]] = [[]]
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if line:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    return paragraphs_of(blocks)
+
+
 def parse_article(text: str) -> RawArticle:
     """Raw fields of one article in the seed's layout (see the module docstring)."""
     article = RawArticle()
-    paragraphs = article.paragraphs
+    blocks: list[list[str]] = [[]]
     heading_seen = False
     for raw in text.split("\n"):
         line = raw.strip()
         if not line:
+            if blocks[-1]:
+                blocks.append([])
             continue
-        if line[0] == "#" and not heading_seen and not paragraphs:
+        if line[0] == "#" and not heading_seen and len(blocks) == 1 and not blocks[0]:
             article.title = line.lstrip("#").strip()
             heading_seen = True
             continue
@@ -170,12 +197,15 @@ def parse_article(text: str) -> RawArticle:
             if found is not None:
                 article.date, article.date_source = found, "date line"
                 continue
-        paragraphs.append(line)
-    if not heading_seen and len(paragraphs) >= 2:
-        first = paragraphs[0]
-        if len(first) <= _MAX_TITLE_CHARS and not first.endswith(_SENTENCE_END):
-            article.title = paragraphs.pop(0)
-    article.lead = paragraphs[0] if paragraphs else ""
+        blocks[-1].append(line)
+    if not heading_seen:
+        first_block = next((block for block in blocks if block), [])
+        first = first_block[0] if first_block else ""
+        more_text = len(first_block) > 1 or sum(1 for block in blocks if block) > 1
+        if more_text and len(first) <= _MAX_TITLE_CHARS and not first.endswith(_SENTENCE_END):
+            article.title = first_block.pop(0)
+    article.paragraphs = paragraphs_of(blocks)
+    article.lead = article.paragraphs[0] if article.paragraphs else ""
     return article
 
 
@@ -243,6 +273,13 @@ def as_list(value) -> list[str]:
     return [as_text(value)] if as_text(value) else []
 
 
+def as_list_of_items(value) -> list:
+    """The items of a list-like field value (a list, tuple or numpy array from Parquet)."""
+    if isinstance(value, dict):
+        return [value]
+    return list(value) if hasattr(value, "__iter__") else [value]
+
+
 def json_type(value) -> str:
     """JSON's name for the type of a parsed value: object, array, string, number, boolean, null."""
     names = {dict: "object", list: "array", str: "string", int: "number", float: "number",
@@ -273,10 +310,15 @@ def record_article(record) -> RawArticle:
         return out
 
     body = first("body")
-    paragraphs = [p.strip() for p in as_text(body).split("\n") if p.strip()] if body is not None else []
+    if isinstance(body, str) or body is None:
+        paragraphs = split_paragraphs(as_text(body))
+    else:  # a list of paragraphs: one paragraph an item, lines inside joined
+        paragraphs = [" ".join(line.strip() for line in as_text(item).split("\n") if line.strip())
+                      for item in as_list_of_items(body)]
+        paragraphs = [p for p in paragraphs if p]
     lead = as_text(first("lead"))
     if lead:
-        lead = " ".join(lead.split("\n"))
+        lead = " ".join(line.strip() for line in lead.split("\n") if line.strip())
         if not paragraphs or paragraphs[0] != lead:
             paragraphs.insert(0, lead)
     article = RawArticle(
