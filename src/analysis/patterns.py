@@ -10,6 +10,7 @@ machines. Near-duplicate republication lives in :mod:`analysis.republication`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -24,7 +25,7 @@ from analysis.resources import read_table
 FREQS = ("day", "week", "month", "year")
 CALENDARS = ("jalali", "gregorian")
 
-#: Jalali month names and weekday names (Saturday first), as jdatetime spells them
+#: Jalali month names (analysis.dates) and weekday names, Saturday first (as jdatetime spells them)
 JALALI_MONTHS = tuple(jalali_month_names())
 JALALI_WEEKDAYS = tuple(jdatetime.date.j_weekdays_fa)
 
@@ -77,7 +78,7 @@ def _gregorian_calendar(days: pd.DatetimeIndex, freq: str) -> pd.DataFrame:
     if freq == "day":
         start, end, fmt = days, days, "%Y-%m-%d"
     elif freq == "week":
-        start = days - pd.to_timedelta(days.dayofweek, unit="D")
+        start = days - pd.to_timedelta(days.day_of_week, unit="D")
         end, fmt = start + pd.Timedelta(days=6), "%Y-%m-%d"
     elif freq == "month":
         start = days.to_period("M").start_time
@@ -100,7 +101,7 @@ def _jalali_calendar(days: pd.DatetimeIndex, freq: str) -> pd.DataFrame:
         period = [f"{y:04d}-{m:02d}-{d:02d}" for y, m, d in ymd]
         label = [persian_digits(f"{d} {JALALI_MONTHS[m - 1]} {y}") for y, m, d in ymd]
     elif freq == "week":
-        since_saturday = (days.dayofweek - 5) % 7  # pandas: Monday=0 ... Saturday=5
+        since_saturday = (days.day_of_week - 5) % 7  # pandas: Monday=0 ... Saturday=5
         start = days - pd.to_timedelta(since_saturday, unit="D")
         end = start + pd.Timedelta(days=6)
         starts = [_jalali(day) for day in start]
@@ -256,7 +257,7 @@ def weekday_profile(articles: pd.DataFrame, by: str | None = "site") -> pd.DataF
     ``n_articles`` and ``share`` of the group's dated articles.
     """
     dated = articles[articles["published"].notna()]
-    values = (dated["published"].dt.dayofweek.to_numpy() - 5) % 7
+    values = (dated["published"].dt.day_of_week.to_numpy() - 5) % 7
     return _profile(dated, by, "weekday", values, range(7), names=JALALI_WEEKDAYS)
 
 
@@ -355,11 +356,11 @@ def activity_scores(
 
     The baseline of a day is the median of the same weekday in the ``window`` weeks before and
     after it (weekly seasonality: Friday is not compared with Saturday); the baseline of a week is
-    the median of the ``window`` weeks around it. The spread is the scaled median absolute
-    deviation of those neighbours, never below the Poisson noise ``sqrt(baseline)`` nor 1.
-    ``score = (n_articles - baseline) / spread``. Only days within each group's own active span
-    (first to last article) are scored. Returns the :func:`volume` table plus ``baseline``,
-    ``spread`` and ``score``.
+    the median of the ``window`` weeks around it. The score is a robust z-score on the
+    variance-stabilised scale ``2·sqrt(n + 3/8)`` (see :func:`_seasonal_baseline`): about ±1 is
+    ordinary Poisson noise. Only days within each group's own active span (first to last article)
+    are scored. Returns the :func:`volume` table plus ``baseline`` (median count of the
+    neighbours), ``spread`` (on the stabilised scale) and ``score``.
     """
     if freq not in ("day", "week"):
         raise ValueError(f"freq must be 'day' or 'week' for activity scores, not {freq!r}")
@@ -375,10 +376,7 @@ def activity_scores(
         first, last = np.flatnonzero(active)[[0, -1]]
         part = part.iloc[first : last + 1].copy()
         counts = part["n_articles"].to_numpy(dtype=float)
-        baseline, spread = _seasonal_baseline(counts, step, window)
-        part["baseline"] = baseline
-        part["spread"] = spread
-        part["score"] = (counts - baseline) / spread
+        part["baseline"], part["spread"], part["score"] = _seasonal_baseline(counts, step, window)
         pieces.append(part)
     if not pieces:
         return table.assign(baseline=pd.Series(dtype=float), spread=pd.Series(dtype=float),
@@ -386,25 +384,33 @@ def activity_scores(
     return pd.concat(pieces, ignore_index=True)
 
 
-def _seasonal_baseline(counts: np.ndarray, step: int, window: int) -> tuple[np.ndarray, np.ndarray]:
-    """Median and robust spread of the neighbours at ±step, ±2·step ... ±window·step (self excluded)."""
+def _seasonal_baseline(counts: np.ndarray, step: int, window: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(baseline count, spread, score) from the neighbours at ±step ... ±window·step (self excluded).
+
+    Counts are put on Anscombe's variance-stabilised scale ``2·sqrt(n + 3/8)``, where Poisson
+    noise has unit spread whatever the level, so a silent day at 10 a day and a busy day at 40 are
+    judged alike. On that scale the baseline is the neighbours' median and the spread their scaled
+    median absolute deviation (at least 1, the Poisson noise).
+    """
     n = len(counts)
-    offsets = [k * step for k in range(1, window + 1)]
+    stable = 2 * np.sqrt(counts + 3 / 8)
     neighbours = np.full((n, 2 * window), np.nan)
-    for i, off in enumerate(offsets):
+    raw = np.full((n, 2 * window), np.nan)
+    for i in range(window):
+        off = (i + 1) * step
         if off < n:
-            neighbours[off:, 2 * i] = counts[: n - off]
-            neighbours[: n - off, 2 * i + 1] = counts[off:]
+            neighbours[off:, 2 * i], raw[off:, 2 * i] = stable[: n - off], counts[: n - off]
+            neighbours[: n - off, 2 * i + 1], raw[: n - off, 2 * i + 1] = stable[off:], counts[off:]
     have = ~np.isnan(neighbours).all(axis=1)
-    baseline = np.zeros(n)
+    centre = np.full(n, np.median(stable))  # a series too short for neighbours: its own median
+    baseline = np.full(n, float(np.median(counts)))
     mad = np.zeros(n)
     if have.any():
-        baseline[have] = np.nanmedian(neighbours[have], axis=1)
-        mad[have] = np.nanmedian(np.abs(neighbours[have] - baseline[have, None]), axis=1)
-    # a series too short to have neighbours: compare with its own median
-    baseline[~have] = np.median(counts)
-    spread = np.maximum.reduce([1.4826 * mad, np.sqrt(np.maximum(baseline, 0)), np.ones(n)])
-    return baseline, spread
+        centre[have] = np.nanmedian(neighbours[have], axis=1)
+        baseline[have] = np.nanmedian(raw[have], axis=1)
+        mad[have] = np.nanmedian(np.abs(neighbours[have] - centre[have, None]), axis=1)
+    spread = np.maximum(1.4826 * mad, 1.0)
+    return baseline, spread, (stable - centre) / spread
 
 
 def bursts(
@@ -419,8 +425,8 @@ def bursts(
     """Days (or weeks) whose volume departs from the group's own baseline, with their top titles.
 
     A *burst* has ``score >= threshold`` and at least ``min_articles`` articles; a *silence* has
-    ``score <= -threshold`` (a site that usually publishes nine or more articles a day and published
-    none). See :func:`activity_scores` for the baseline. ``top_titles`` lists up to ``n_titles``
+    ``score <= -threshold`` (with the default 3.5: a site that usually publishes about nine or more
+    articles that day of the week and published none). See :func:`activity_scores` for the baseline. ``top_titles`` lists up to ``n_titles``
     titles of the period, those sharing most words with the period's other titles first (the story
     behind a burst). Sorted by ``|score|``, largest first.
     """
@@ -436,33 +442,47 @@ def bursts(
 
 
 def _period_titles(articles, flagged, by, n_titles) -> list[list[str]]:
+    idf = title_idf(articles["title"])
     out = []
     published = articles["published"]
     for _, row in flagged.iterrows():
         inside = (published >= row["start"]) & (published < row["end"] + pd.Timedelta(days=1))
         if by is not None:
             inside &= articles[by].astype("string").fillna("") == row[by]
-        out.append(top_titles(articles.loc[inside.fillna(False), "title"], n_titles))
+        out.append(top_titles(articles.loc[inside.fillna(False), "title"], n_titles, idf))
     return out
 
 
-def top_titles(titles: pd.Series, n: int = 3) -> list[str]:
-    """Up to ``n`` distinct titles, those sharing most words with the other titles first."""
-    unique = [t for t in dict.fromkeys(titles.astype("string").fillna("")) if t]
+_NOT_WORD = re.compile(r"[^\w\s]+")
+
+
+def _words(text) -> list[str]:
+    """Runs of letters and digits of a (normalised) text."""
+    return _NOT_WORD.sub(" ", str(text)).split()
+
+
+def title_idf(titles: pd.Series) -> dict[str, float]:
+    """Inverse document frequency of title words, ``log((N + 1) / (df + 1))``: words in every title
+    (function words, the agency's name) weigh almost nothing."""
+    texts = titles.astype("string").fillna("")
+    df = Counter(w for t in texts for w in set(_words(t)))
+    n = len(texts)
+    return {w: float(np.log((n + 1) / (k + 1))) for w, k in df.items()}
+
+
+def top_titles(titles: pd.Series, n: int = 3, idf: dict[str, float] | None = None) -> list[str]:
+    """Up to ``n`` distinct titles, those sharing the most (idf-weighted) words with the other
+    titles first: the story behind a burst. ``idf`` defaults to the titles' own."""
+    every = [t for t in titles.astype("string").fillna("") if t]
+    unique = list(dict.fromkeys(every))
     if len(unique) <= 1:
         return unique[:n]
-    words = [set(_title_words(t)) for t in unique]
-    freq = Counter(w for ws in words for w in ws)
-    scores = [sum(freq[w] - 1 for w in ws) / (len(ws) or 1) for ws in words]
+    idf = idf if idf is not None else title_idf(pd.Series(every))
+    freq = Counter(w for t in every for w in set(_words(t)))  # articles of the period using each word
+    words = [set(_words(t)) for t in unique]
+    scores = [sum((freq[w] - 1) * idf.get(w, 0.0) for w in ws) / (len(ws) or 1) for ws in words]
     order = sorted(range(len(unique)), key=lambda i: (-scores[i], i))
     return [unique[i] for i in order[:n]]
-
-
-def _title_words(title: str) -> list[str]:
-    from analysis.text import stopwords, tokenize
-
-    stop = stopwords()
-    return [w for w in tokenize(title) if w not in stop and len(w) > 1]
 
 
 # --------------------------------------------------------------------------------------------
@@ -537,7 +557,7 @@ def _lunar_occurrences(first: pd.Timestamp, last: pd.Timestamp) -> list[tuple]:
 
 def _last_weekday(Hijri, year, month, length, weekday) -> pd.Timestamp:
     end = pd.Timestamp(Hijri(year, month, length).to_gregorian().isoformat())
-    return end - pd.Timedelta(days=(end.dayofweek - weekday) % 7)
+    return end - pd.Timedelta(days=(end.day_of_week - weekday) % 7)
 
 
 def occasion_volume(
@@ -585,6 +605,7 @@ def occasion_summary(
     n_terms: int = 10,
     occasions: pd.DataFrame | None = None,
     text_columns: tuple[str, ...] = ("title", "lead"),
+    min_ratio: float = 2.0,
 ) -> pd.DataFrame:
     """Volume and top terms of each occasion occurrence covered by the corpus.
 
@@ -592,8 +613,8 @@ def occasion_summary(
     ``n_articles`` (published during it), ``per_day``, ``baseline_per_day`` (mean daily volume
     in the ``days_before`` days before it), ``lift`` (per_day / baseline_per_day, NaN when the
     baseline is 0) and ``top_terms``: words of ``text_columns`` used in relatively more articles
-    during the occasion than in the whole corpus (smoothed document-frequency ratio, stopwords
-    removed, at least two articles). Occurrences not covered by the corpus' dates are left out.
+    during the occasion than in the whole corpus (smoothed document-frequency ratio of at least
+    ``min_ratio``, which leaves out function words without a stopword list; at least two articles). Occurrences not covered by the corpus' dates are left out.
     """
     columns = ["occasion", "kind", "jalali_year", "start", "end", "n_articles", "per_day",
                "baseline_per_day", "lift", "top_terms"]
@@ -620,7 +641,8 @@ def occasion_summary(
         baseline = float(daily.reindex(before, fill_value=0).mean()) if len(before) else np.nan
         n_inside = int(inside.sum())
         per_day = n_inside / n_days
-        terms = _distinctive_terms([doc_terms[i] for i in np.flatnonzero(inside)], corpus_df, n_docs, n_terms)
+        inside_terms = [doc_terms[i] for i in np.flatnonzero(inside)]
+        terms = _distinctive_terms(inside_terms, corpus_df, n_docs, n_terms, min_ratio)
         rows.append((occ["occasion"], occ["kind"], occ["jalali_year"], occ["start"], occ["end"], n_inside,
                      per_day, baseline, per_day / baseline if baseline else np.nan, terms))
     table = pd.DataFrame(rows, columns=columns)
@@ -629,14 +651,12 @@ def occasion_summary(
 
 
 def _document_terms(articles: pd.DataFrame, text_columns) -> list[set[str]]:
-    from analysis.text import stopwords, tokenize
-
-    stop = stopwords()
     texts = articles[list(text_columns)].astype("string").fillna("").agg(" ".join, axis=1)
-    return [{w for w in tokenize(text) if w not in stop and len(w) > 1 and not w.isdigit()} for text in texts]
+    return [{w for w in _words(text) if len(w) > 1 and not w.isdigit()} for text in texts]
 
 
-def _distinctive_terms(docs: list[set[str]], corpus_df: Counter, n_docs: int, n_terms: int) -> list[str]:
+def _distinctive_terms(docs: list[set[str]], corpus_df: Counter, n_docs: int, n_terms: int,
+                       min_ratio: float) -> list[str]:
     if not docs:
         return []
     local = Counter(t for terms in docs for t in terms)
@@ -646,7 +666,7 @@ def _distinctive_terms(docs: list[set[str]], corpus_df: Counter, n_docs: int, n_
         if df_in < 2:
             continue
         ratio = ((df_in + 0.5) / (n_local + 1)) / ((corpus_df[term] + 0.5) / (n_docs + 1))
-        if ratio > 1:
+        if ratio >= min_ratio:
             scored.append((-(ratio * np.log1p(df_in)), term))
     return [term for _, term in sorted(scored)[:n_terms]]
 

@@ -30,7 +30,9 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 _NOT_WORD = re.compile(r"[^\w\s]+")
-_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+#: words a shingle: five-word shingles, as in Broder's near-duplicate detection (short enough for
+#: news paragraphs, long enough that unrelated articles on one topic share few of them)
+SHINGLE_SIZE = 5
 
 COPY_COLUMNS = [
     "cluster_id", "doc_id", "site", "domain", "published", "title", "is_first", "first_doc_id",
@@ -43,7 +45,7 @@ def words(text: str) -> list[str]:
     return _NOT_WORD.sub(" ", str(text).lower()).split()  # runs of \w: same as findall(r"\w+"), faster
 
 
-def shingle_set(text: str, shingle_size: int = 3) -> set[tuple[str, ...]]:
+def shingle_set(text: str, shingle_size: int = SHINGLE_SIZE) -> set[tuple[str, ...]]:
     """The set of word shingles of ``text`` (a text shorter than one shingle is one shingle)."""
     tokens = words(text)
     if not tokens:
@@ -53,7 +55,7 @@ def shingle_set(text: str, shingle_size: int = 3) -> set[tuple[str, ...]]:
     return {tuple(tokens[i : i + shingle_size]) for i in range(len(tokens) - shingle_size + 1)}
 
 
-def shingle_jaccard(text_a: str, text_b: str, shingle_size: int = 3) -> float:
+def shingle_jaccard(text_a: str, text_b: str, shingle_size: int = SHINGLE_SIZE) -> float:
     """Exact Jaccard similarity of the word-shingle sets of two texts (0.0 when both are empty)."""
     a, b = shingle_set(text_a, shingle_size), shingle_set(text_b, shingle_size)
     union = len(a | b)
@@ -90,7 +92,7 @@ class RepublicationDetector:
     def __init__(
         self,
         threshold: float = 0.8,
-        shingle_size: int = 3,
+        shingle_size: int = SHINGLE_SIZE,
         num_perm: int = 128,
         max_miss: float = 0.005,
         text_column: str = "body",
