@@ -516,7 +516,9 @@ def dask_articles(out_dir, columns: Sequence[str] | None = None, filters=None):
     wanted = _columns(columns)
     meta = _empty_frame(wanted)
     parts = [dask.delayed(_read_part)(str(path), wanted, filters) for path in files]
-    return dd.from_delayed(parts, meta=meta, verify_meta=False)
+    # keep list columns as lists: Dask would otherwise turn object columns into strings
+    with dask.config.set({"dataframe.convert-string": False}):
+        return dd.from_delayed(parts, meta=meta, verify_meta=False)
 
 
 def _read_part(path: str, columns, filters) -> pd.DataFrame:

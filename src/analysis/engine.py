@@ -1,0 +1,466 @@
+"""Run an analysis over a corpus of any size: chunk by chunk, on local processes or on Dask.
+
+An analysis that decomposes is a :class:`Reduction`: ``map`` runs the project's own pandas function
+(``patterns.volume``, ``terms.term_frequencies``, ``entities.article_entities`` ...) on one chunk of
+the articles table, ``combine`` merges partial results (sums counts, concatenates rows; associative,
+so partials can be merged in any grouping), and ``finish`` turns the merged partial into the table
+the pandas function gives for the whole corpus. :func:`run` feeds it from
+
+- a pandas DataFrame (one chunk: the result *is* the pandas function's),
+- an iterable of DataFrames, or an articles dataset folder (``analysis.dataset``) read part by part:
+  partial results are folded as they come, so memory holds one chunk plus the partial results,
+- a ``dask.dataframe`` (or a dataset with ``engine="dask"``): one task a partition and a tree of
+  ``combine`` tasks, on the local scheduler or on the cluster at ``scheduler``.
+
+There is no second implementation of any analysis: the map step calls the analysis module's function,
+and the combining steps only add up what it counted. Ready-made reductions: :func:`volume`,
+:func:`category_share`, :func:`term_frequencies`, :func:`entities`, :func:`rows` (any row-wise
+function, e.g. a fitted topic model's ``document_topics``) and :func:`counts` (any count table).
+
+Example::
+
+    from analysis import engine
+    table = engine.run(engine.volume(by="site", freq="month"), "data/processed/articles")
+    table = engine.run(engine.volume(by="site"), dask_frame)                  # same table, on Dask
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial, reduce
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: partial results merged at a time (fan-in of the combine tree)
+SPLIT_EVERY = 8
+
+
+def _identity(value):
+    return value
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """An analysis split into a per-chunk step and a merge.
+
+    ``map(chunk: DataFrame) -> partial``; ``combine(list[partial]) -> partial`` (associative);
+    ``finish(partial) -> result``; ``columns``: the article columns ``map`` reads (a dataset is read
+    with only these; ``None`` = all); ``name`` for progress bars.
+    """
+
+    map: Callable[[pd.DataFrame], Any]
+    combine: Callable[[list], Any]
+    finish: Callable[[Any], Any] = _identity
+    columns: tuple[str, ...] | None = None
+    name: str = "analysis"
+
+
+# --------------------------------------------------------------------------------------------- run
+
+
+def _is_dask(data) -> bool:
+    try:
+        import dask.dataframe as dd
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(data, dd.DataFrame)
+
+
+def _is_dataset(data) -> bool:
+    return isinstance(data, str | os.PathLike) and (Path(data) / "articles").is_dir()
+
+
+def run(reduction: Reduction, data, *, engine: str | None = None, scheduler=None,
+        split_every: int = SPLIT_EVERY, progress: bool | None = None):
+    """Run ``reduction`` over ``data`` and return its result (see the module docstring).
+
+    ``data``: a DataFrame, an iterable of DataFrames, an articles dataset folder, or a
+    ``dask.dataframe``. ``engine``: ``"pandas"`` (in this process, chunk after chunk) or ``"dask"``
+    (default: ``"dask"`` for a Dask collection or when ``scheduler`` is given, else ``"pandas"``).
+    ``scheduler``: a Dask scheduler address or ``distributed.Client`` (default: the current client,
+    if any, else Dask's local scheduler).
+    """
+    if split_every < 2:
+        raise ValueError(f"split_every must be at least 2, not {split_every}")
+    if engine is None:
+        engine = "dask" if (_is_dask(data) or scheduler is not None) else "pandas"
+    if engine not in ("pandas", "dask"):
+        raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
+    if isinstance(data, pd.DataFrame):
+        return reduction.finish(reduction.combine([reduction.map(data)]))
+    if engine == "dask":
+        return _run_dask(reduction, _as_dask(data, reduction.columns), scheduler, split_every)
+    if _is_dask(data):
+        chunks: Iterable[pd.DataFrame] = (part.compute() for part in data.to_delayed())
+        total = data.npartitions
+    elif isinstance(data, str | os.PathLike):
+        chunks, total = _dataset_chunks(data, reduction.columns)
+    else:
+        chunks, total = data, None
+    return _run_chunks(reduction, chunks, total, split_every, progress)
+
+
+def _dataset_chunks(folder, columns):
+    from .dataset import _part_files, iter_dataset
+
+    if not _is_dataset(folder):
+        raise FileNotFoundError(f"{folder}: not an articles dataset (write one with `python -m analysis "
+                                "ingest-dataset`), nor a DataFrame or Dask collection")
+    return iter_dataset(folder, columns=columns), len(_part_files(folder))
+
+
+def _run_chunks(reduction: Reduction, chunks: Iterable[pd.DataFrame], total, split_every, progress):
+    from tqdm.auto import tqdm
+
+    pending: list = []
+    show = progress if progress is not None else (total or 0) >= 20
+    for chunk in tqdm(chunks, total=total, desc=reduction.name, unit="chunk", disable=not show):
+        if not isinstance(chunk, pd.DataFrame):
+            raise TypeError(f"chunks must be pandas DataFrames, got {type(chunk).__name__}")
+        pending.append(reduction.map(chunk))
+        if len(pending) >= split_every:
+            pending = [reduction.combine(pending)]
+    if not pending:
+        raise ValueError("no chunk of articles to analyse (the input is empty)")
+    return reduction.finish(reduction.combine(pending))
+
+
+def _as_dask(data, columns):
+    import dask.dataframe as dd
+
+    from .dataset import dask_articles
+
+    if _is_dask(data):
+        return data
+    if _is_dataset(data):
+        return dask_articles(data, columns=columns)
+    if isinstance(data, pd.DataFrame):
+        import dask
+
+        with dask.config.set({"dataframe.convert-string": False}):  # keep list columns as lists
+            return dd.from_pandas(data, npartitions=1)
+    raise TypeError("engine='dask' needs a dask.dataframe, a DataFrame or an articles dataset folder")
+
+
+def _run_dask(reduction: Reduction, frame, scheduler, split_every):
+    import dask
+
+    partials = [dask.delayed(reduction.map)(part) for part in frame.to_delayed()]
+    if not partials:
+        raise ValueError("no partition of articles to analyse (the Dask collection is empty)")
+    n_partitions = len(partials)
+    while len(partials) > 1:
+        partials = [dask.delayed(reduction.combine)(partials[i:i + split_every])
+                    for i in range(0, len(partials), split_every)]
+    combined = partials[0] if n_partitions > 1 else dask.delayed(reduction.combine)(partials)
+    if scheduler is None:
+        merged = combined.compute()
+    else:
+        from distributed import Client
+
+        client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+        try:
+            merged = client.compute(combined).result()
+        finally:
+            if client is not scheduler:
+                client.close()
+    return reduction.finish(merged)
+
+
+# ------------------------------------------------------------------------------ generic reductions
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if p is not None]
+    if len(parts) == 1:
+        return parts[0]
+    kept = [p for p in parts if len(p)] or parts[:1]
+    out = pd.concat(kept, ignore_index=True)
+    attrs = {k: sum(p.attrs.get(k, 0) for p in parts) for k in parts[0].attrs
+             if isinstance(parts[0].attrs[k], int | float)}
+    out.attrs.update(attrs)
+    return out
+
+
+def rows(func: Callable[[pd.DataFrame], pd.DataFrame], columns: Sequence[str] | None = None,
+         name: str = "rows") -> Reduction:
+    """A row-wise analysis (its rows for a chunk are its rows for the corpus): results concatenated.
+
+    ``func``: e.g. ``partial(topics.document_topics, model)`` for a fitted topic model.
+    """
+    return Reduction(map=func, combine=_concat, columns=tuple(columns) if columns else None, name=name)
+
+
+def _sum_counts(parts: list[pd.DataFrame], keys: Sequence[str], values: Sequence[str]) -> pd.DataFrame:
+    table = _concat(parts)
+    if len(parts) == 1:
+        return table
+    attrs = dict(table.attrs)
+    summed = table.groupby(list(keys), sort=False, dropna=False, observed=True)[list(values)].sum().reset_index()
+    summed.attrs.update(attrs)
+    return summed
+
+
+def counts(func: Callable[[pd.DataFrame], pd.DataFrame], keys: Sequence[str], values: Sequence[str],
+           columns: Sequence[str] | None = None, name: str = "counts") -> Reduction:
+    """A table of counts by ``keys`` (``values`` columns hold counts): partial tables summed.
+
+    The result lists each key once with its total, sorted by ``keys``.
+    """
+    def finish(table: pd.DataFrame) -> pd.DataFrame:
+        out = table.sort_values(list(keys), kind="stable").reset_index(drop=True)
+        out.attrs.update(table.attrs)
+        return out
+
+    return Reduction(map=func, combine=partial(_sum_counts, keys=tuple(keys), values=tuple(values)),
+                     finish=finish, columns=tuple(columns) if columns else None, name=name)
+
+
+# ------------------------------------------------------------------------------------------ volume
+
+
+def _volume_finish(table: pd.DataFrame, by: str | None, freq: str, calendar: str) -> pd.DataFrame:
+    from .patterns import calendar_table
+
+    group_cols = [] if by is None else [by]
+    columns = ["period", "label", "start", "end", *group_cols, "n_articles"]
+    undated = int(table.attrs.get("n_undated", 0))
+    if table.empty:
+        out = table[columns].reset_index(drop=True)
+        out.attrs["n_undated"] = undated
+        return out
+    cal = calendar_table(table["start"].min(), table["end"].max(), freq, calendar)
+    periods = cal.drop_duplicates("period")[["period", "label", "start", "end"]].reset_index(drop=True)
+    totals = table.groupby(["period", *group_cols], observed=True)["n_articles"].sum()
+    if group_cols:
+        groups = sorted(table[by].unique())
+        grid = pd.MultiIndex.from_product([periods["period"], groups], names=["period", by])
+        totals = totals.reindex(grid, fill_value=0).reset_index()
+    else:
+        totals = totals.reindex(periods["period"], fill_value=0).reset_index()
+    out = periods.merge(totals, on="period", how="right")[columns]
+    out["n_articles"] = out["n_articles"].astype("int64")
+    if group_cols:
+        out[by] = out[by].astype("string")
+    out.attrs["n_undated"] = undated
+    return out.reset_index(drop=True)
+
+
+def _volume_combine(parts: list[pd.DataFrame], by: str | None) -> pd.DataFrame:
+    keys = ["period", "label", "start", "end"] + ([] if by is None else [by])
+    table = _sum_counts(parts, keys, ["n_articles"])
+    table.attrs["n_undated"] = sum(int(p.attrs.get("n_undated", 0)) for p in parts)
+    return table[table["n_articles"] > 0] if len(parts) > 1 else table
+
+
+def volume(by: str | None = "site", freq: str = "month", calendar: str = "jalali") -> Reduction:
+    """``patterns.volume(articles, by, freq, calendar)`` by chunks: counts summed, then the grid of
+    periods (between the first and the last dated article) and groups filled with zeros."""
+    from . import patterns
+
+    needed = ["published"] + (["categories"] if by == "category" else [] if by is None else [by])
+    return Reduction(map=partial(patterns.volume, by=by, freq=freq, calendar=calendar),
+                     combine=partial(_volume_combine, by=by),
+                     finish=partial(_volume_finish, by=by, freq=freq, calendar=calendar),
+                     columns=tuple(needed), name="volume")
+
+
+# ---------------------------------------------------------------------------------- category share
+
+
+def _share_map(chunk: pd.DataFrame, by: str | None, primary: bool) -> pd.DataFrame:
+    from .patterns import category_share
+
+    table = category_share(chunk, by=by or "", primary=primary)
+    group = by or "group"
+    # articles per group, as the function counted them: n_articles / article_share (exact integers)
+    n_group = (table["n_articles"] / table["article_share"]).round().astype("int64")
+    sizes = pd.Series(n_group.to_numpy(), index=table[group]).groupby(level=0).first()
+    return table.assign(n_group=table[group].map(sizes).astype("int64"))[[group, "category", "n_articles", "n_group"]]
+
+
+def _share_combine(parts: list[pd.DataFrame], by: str | None) -> pd.DataFrame:
+    group = by or "group"
+    if len(parts) == 1:
+        return parts[0]
+    table = _concat(parts)
+    # n_group is the same on every row of a group within one partial: sum it once a partial and group
+    per_part = [p.drop_duplicates(group).set_index(group)["n_group"] for p in parts]
+    sizes = pd.concat(per_part).groupby(level=0).sum()
+    summed = table.groupby([group, "category"], sort=False)["n_articles"].sum().reset_index()
+    return summed.assign(n_group=summed[group].map(sizes).astype("int64"))
+
+
+def _share_finish(table: pd.DataFrame, by: str | None) -> pd.DataFrame:
+    group = by or "group"
+    counts_ = table[[group, "category", "n_articles"]].copy()
+    counts_["share"] = counts_["n_articles"] / counts_.groupby(group)["n_articles"].transform("sum")
+    counts_["article_share"] = counts_["n_articles"] / table["n_group"].astype(float)
+    counts_["category"] = counts_["category"].astype("string")
+    counts_ = counts_.sort_values([group, "n_articles", "category"], ascending=[True, False, True])
+    return counts_.reset_index(drop=True)
+
+
+def category_share(by: str | None = "site", primary: bool = False) -> Reduction:
+    """``patterns.category_share(articles, by, primary)`` by chunks (counts and group sizes summed,
+    shares recomputed from the totals)."""
+    needed = ["categories"] + ([by] if by else [])
+    return Reduction(map=partial(_share_map, by=by, primary=primary), combine=partial(_share_combine, by=by),
+                     finish=partial(_share_finish, by=by), columns=tuple(needed), name="category share")
+
+
+# -------------------------------------------------------------------------------- term frequencies
+
+
+def _group_sizes(chunk: pd.DataFrame, by, column) -> pd.DataFrame:
+    """Words and articles of each group of a chunk, counted as ``terms.term_frequencies`` counts them
+    (its ``attrs["group_sizes"]`` when it provides them, else with its own helpers)."""
+    from . import terms
+
+    tokens = terms.token_lists(chunk, column)
+    frame = pd.DataFrame({"doc": np.arange(len(chunk)), "group": terms._group_keys(chunk, by).to_numpy(),
+                          "n_tokens": [sum(1 for w in t if terms._WORD.search(w)) for t in tokens]})
+    if frame["group"].map(lambda g: isinstance(g, list | tuple | np.ndarray)).any():
+        frame = frame.explode("group")
+    frame["group"] = frame["group"].fillna("").astype(str)
+    return frame.groupby("group").agg(n_words=("n_tokens", "sum"), n_docs=("doc", "nunique"))
+
+
+def _terms_map(chunk: pd.DataFrame, by, column, ngram, stopwords) -> pd.DataFrame:
+    from .terms import term_frequencies
+
+    if column == "tokens" and column not in chunk.columns:  # tokenise once, for both counts
+        from .text import add_tokens
+
+        chunk = add_tokens(chunk)
+    table = term_frequencies(chunk, by, column=column, ngram=ngram, stopwords=stopwords, min_count=1)
+    sizes = table.attrs.get("group_sizes")
+    sizes = _group_sizes(chunk, by, column) if sizes is None else sizes
+    table = table.assign(group="all") if by is None else table.rename(columns={by: "group"})
+    counted = pd.DataFrame({"group": table["group"].astype(str), "term": table["term"],
+                            "count": table["count"].astype("int64"), "doc_freq": table["doc_freq"].astype("int64")})
+    # groups with articles but no counted term still add to their group's size: keep them as a row
+    # with an empty term (dropped in finish)
+    empty = pd.DataFrame({"group": sizes.index.astype(str), "term": "", "count": 0, "doc_freq": 0})
+    counted = pd.concat([counted, empty], ignore_index=True)
+    return counted.join(sizes.astype("int64"), on="group")
+
+
+def _terms_combine(parts: list[pd.DataFrame], max_terms: int | None) -> pd.DataFrame:
+    if len(parts) == 1 and max_terms is None:
+        return parts[0]
+    table = _concat(parts)
+    per_part = [p.drop_duplicates("group").set_index("group")[["n_words", "n_docs"]] for p in parts if len(p)]
+    sizes = pd.concat(per_part).groupby(level=0).sum() if per_part else None
+    summed = table[table["term"] != ""].groupby(["group", "term"], sort=False)[["count", "doc_freq"]].sum()
+    summed = summed.reset_index()
+    if max_terms is not None:  # a bounded vocabulary: keep the most frequent terms of each group
+        summed = summed.sort_values(["group", "count", "term"], ascending=[True, False, True])
+        summed = summed.groupby("group", sort=False).head(max_terms)
+    if sizes is None:
+        return summed.assign(n_words=pd.Series(dtype="int64"), n_docs=pd.Series(dtype="int64"))
+    groups = pd.DataFrame({"group": sizes.index.astype(str), "term": "", "count": 0, "doc_freq": 0})
+    summed = pd.concat([summed, groups], ignore_index=True)
+    return summed.join(sizes, on="group")
+
+
+def _terms_finish(table: pd.DataFrame, by, min_count, top) -> pd.DataFrame:
+    columns = ["group", "term", "count", "per_1000", "doc_freq", "doc_share"]
+    table = table[table["term"] != ""].copy()
+    table["per_1000"] = 1000 * table["count"] / table["n_words"].clip(lower=1)
+    table["doc_share"] = table["doc_freq"] / table["n_docs"]
+    table = table[table["count"] >= min_count]
+    table = table.sort_values(["group", "count", "term"], ascending=[True, False, True])
+    if top is not None:
+        table = table.groupby("group", sort=False).head(top)
+    table = table[columns].reset_index(drop=True)
+    table = table.astype({"count": "int64", "doc_freq": "int64", "per_1000": "float64", "doc_share": "float64"})
+    return table.drop(columns="group") if by is None else table.rename(columns={"group": by})
+
+
+def term_frequencies(by: str | None = None, *, column: str = "tokens", ngram: int | Sequence[int] = 1,
+                     stopwords: Iterable[str] | None = None, min_count: int = 1, top: int | None = None,
+                     max_terms: int | None = None) -> Reduction:
+    """``terms.term_frequencies`` by chunks: counts, document frequencies and group sizes summed.
+
+    ``max_terms`` bounds the vocabulary kept between merges (the most frequent terms of each group;
+    counts of rarer terms seen in only some chunks are then lower bounds): exact when ``None``.
+    """
+    stop = None if stopwords is None else frozenset(stopwords)
+    needed = ["doc_id", "body", column] + ([by] if by else [])
+    return Reduction(map=partial(_terms_map, by=by, column=column, ngram=ngram, stopwords=stop),
+                     combine=partial(_terms_combine, max_terms=max_terms),
+                     finish=partial(_terms_finish, by=by, min_count=min_count, top=top),
+                     columns=None if column == "tokens" else tuple(dict.fromkeys(needed)),
+                     name="term frequencies")
+
+
+# ---------------------------------------------------------------------------------------- entities
+
+
+def _entities_map(chunk: pd.DataFrame, column: str, model) -> pd.DataFrame:
+    from .entities import ENTITY_COLUMNS, article_entities, empty_entities
+
+    found = []
+    for doc_id, text in zip(chunk["doc_id"], chunk[column].fillna("").astype(str)):
+        if text.strip():
+            found.extend(article_entities(str(doc_id), text, model))
+    if not found:
+        return empty_entities()
+    return pd.DataFrame(found, columns=list(ENTITY_COLUMNS)).astype(ENTITY_COLUMNS)
+
+
+def _entities_finish(table: pd.DataFrame) -> pd.DataFrame:
+    """The corpus-wide step of ``entities.entities``: every spelling of an entity takes its most
+    frequent spelling (mirrors its last lines; see the hook requested in the module docs)."""
+    from collections import Counter
+
+    from .entities import ENTITY_COLUMNS, empty_entities, entity_key
+
+    if table.empty:
+        return empty_entities()
+    keys = table["type"] + "|" + table["canonical"].map(entity_key)
+    display: dict = {}
+    for key, _count in sorted(Counter(zip(keys, table["canonical"])).items(), key=lambda kv: (-kv[1], kv[0][1])):
+        display.setdefault(key[0], key[1])
+    table = table.assign(canonical=keys.map(display))
+    return table.astype(ENTITY_COLUMNS).sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
+
+
+def entities(column: str = "body", model=None) -> Reduction:
+    """``entities.entities(articles, column, model)`` by chunks: each article's mentions found in its
+    chunk (``entities.article_entities``), canonical spellings made consistent over the corpus."""
+    return Reduction(map=partial(_entities_map, column=column, model=model), combine=_concat,
+                     finish=_entities_finish, columns=("doc_id", column), name="entities")
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+
+def sample_articles(data, n: int, *, columns: Sequence[str] | None = None, random_state: int = 0) -> pd.DataFrame:
+    """A uniform random sample of ``n`` articles from any source :func:`run` takes, in bounded memory
+    (for estimators without partial fits: fit on the sample, then apply by chunks with :func:`rows`)."""
+    rng = np.random.default_rng(random_state)
+
+    def keyed(chunk: pd.DataFrame) -> pd.DataFrame:
+        picked = chunk.assign(_key=rng.random(len(chunk)))
+        return picked.nsmallest(n, "_key") if len(picked) > n else picked
+
+    def combine(parts: list[pd.DataFrame]) -> pd.DataFrame:
+        return reduce(lambda a, b: pd.concat([a, b], ignore_index=True).nsmallest(n, "_key"), parts)
+
+    def finish(table: pd.DataFrame) -> pd.DataFrame:
+        return table.sort_values("_key").drop(columns="_key").reset_index(drop=True)
+
+    reduction = Reduction(map=keyed, combine=combine, finish=finish,
+                          columns=tuple(columns) if columns else None, name="sample")
+    return run(reduction, data, engine="pandas")
+
+
+__all__ = ["Reduction", "run", "rows", "counts", "volume", "category_share", "term_frequencies", "entities",
+           "sample_articles"]
