@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import compress
+from pathlib import Path
 
 ZWNJ = "\u200c"
 PERSIAN_LETTERS = "آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
@@ -42,6 +43,7 @@ class _Lexicon:
     words: dict  # word -> (count, pos tags), hazm words.dat
     joinable_words: frozenset  # words with a positive count plus all normalizer verb forms
     join_tails: frozenset  # every token that could end a ZWNJ join (see _token_spacing)
+    join_heads: dict  # tail -> frozenset of the texts it joins to form a joinable word
     verbs: frozenset  # verb forms hazm's Normalizer knows (Lemmatizer(joined_verb_parts=False))
     suffixes: frozenset  # hazm SUFFIXES
     before_verbs: frozenset  # خواهم ... (WordTokenizer verb-part joining)
@@ -59,16 +61,17 @@ def _lexicon() -> _Lexicon:
     words = tokenizer.words
     verbs = frozenset(Lemmatizer(joined_verb_parts=False).verbs)
     joinable = {w for w, (count, _) in words.items() if count > 0} | verbs
-    tails = set(SUFFIXES)
+    heads: dict[str, set] = {suffix: set() for suffix in SUFFIXES}
     for item in joinable:
         if ZWNJ in item:
             parts = item.split(ZWNJ)
             for i in range(1, len(parts)):
-                tails.add(ZWNJ.join(parts[i:]))
+                heads.setdefault(ZWNJ.join(parts[i:]), set()).add(ZWNJ.join(parts[:i]))
     return _Lexicon(
         words=words,
         joinable_words=frozenset(joinable),
-        join_tails=frozenset(tails),
+        join_tails=frozenset(heads),
+        join_heads={tail: frozenset(h) for tail, h in heads.items()},
         verbs=verbs,
         suffixes=frozenset(SUFFIXES),
         before_verbs=frozenset(tokenizer.before_verbs),
@@ -86,6 +89,17 @@ def load_lexicons() -> None:
 # ---------------------------------------------------------------------------------------------
 # Character tables
 
+_DELETE = 0xFFFFFFFF  # marks a deleted character in the numpy look-up table
+_NUMPY_MIN_LENGTH = 256  # shorter texts are translated with str.translate
+
+
+@dataclass(frozen=True)
+class _CharTable:
+    mapping: dict  # str.translate table (ord -> str or None)
+    lookup: object  # numpy uint32 array over all code points: new code point or _DELETE
+    expanding: re.Pattern | None  # characters that become several characters (numpy can't)
+    letters: object  # numpy bool array: code point is a Persian letter
+
 
 def _compose(*tables: dict) -> dict:
     """One translate table equivalent to applying ``tables`` one after the other."""
@@ -100,11 +114,18 @@ def _compose(*tables: dict) -> dict:
     return composed
 
 
-@lru_cache(maxsize=32)
-def _translation_table(
+@lru_cache(maxsize=16)
+def _char_table(
     persian_numbers: bool, latin_numbers: bool, remove_diacritics: bool,
-    remove_specials_chars: bool, unicodes_replacement: bool,
-) -> dict:
+    remove_specials_chars: bool, unicodes_replacement: bool, correct_spacing: bool,
+) -> _CharTable:
+    """Every character mapping of hazm's normalizer as one table.
+
+    hazm applies these in steps (Arabic->Persian letters, digits, diacritics, ligatures, special
+    marks, and kashida/CR inside spacing correction); they commute with the regex steps between
+    them except in contrived cases, so one pass does them all.
+    """
+    import numpy as np
     from hazm.constants import (
         DIACRITICS_PATTERNS, NUMBERS_DST, NUMBERS_SRC, SPECIAL_CHARS_PATTERNS, TRANSLATION_DST,
         TRANSLATION_SRC, UNICODE_REPLACEMENTS,
@@ -118,13 +139,32 @@ def _translation_table(
         tables.append({ord(a): b for a, b in zip(NUMBERS_SRC, NUMBERS_DST, strict=True)})
     if remove_diacritics:
         tables.append({ord(c): None for c in _class_chars(DIACRITICS_PATTERNS[0][0])})
+    if correct_spacing:
+        tables.append({ord("ـ"): None, ord("\r"): None})
     if unicodes_replacement:
         # hazm uses str.replace; its "(ﷰ|ﷹ)" and "ﻵ|ﻶ|..." entries are literal strings that never
         # occur, so only the single-character entries have an effect.
         tables.append({ord(old): new for old, new in UNICODE_REPLACEMENTS if len(old) == 1})
     if remove_specials_chars:
         tables.append({ord(c): None for c in _class_chars(SPECIAL_CHARS_PATTERNS[0][0])})
-    return _compose(*tables)
+    mapping = _compose(*tables)
+    lookup = np.arange(0x110000, dtype=np.uint32)
+    expanding = []
+    for key, value in mapping.items():
+        if value is None:
+            lookup[key] = _DELETE
+        elif len(value) == 1:
+            lookup[key] = ord(value)
+        else:
+            expanding.append(re.escape(chr(key)))
+    letters = np.zeros(0x110000, dtype=bool)
+    letters[[ord(c) for c in PERSIAN_LETTERS]] = True
+    return _CharTable(
+        mapping=mapping,
+        lookup=lookup,
+        expanding=re.compile("|".join(expanding)) if expanding else None,
+        letters=letters,
+    )
 
 
 def _class_chars(char_class: str) -> list[str]:
@@ -135,39 +175,101 @@ def _class_chars(char_class: str) -> list[str]:
     ]
 
 
+def _translate(text: str, table: _CharTable) -> tuple[str, bool]:
+    """``text`` through the table, and whether it has a Persian letter three times in a row."""
+    import numpy as np
+
+    if len(text) >= _NUMPY_MIN_LENGTH and not (table.expanding and table.expanding.search(text)):
+        try:
+            codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        except UnicodeEncodeError:  # lone surrogates
+            codes = None
+        if codes is not None:
+            codes = table.lookup[codes]
+            codes = codes[codes != _DELETE]
+            text = codes.tobytes().decode("utf-32-le")
+            same = (codes[2:] == codes[1:-1]) & (codes[1:-1] == codes[:-2])
+            return text, bool(table.letters[codes[2:][same]].any())
+    text = text.translate(table.mapping)
+    return text, _TRIPLE_LETTER_RE.search(text) is not None
+
+
 # ---------------------------------------------------------------------------------------------
-# Patterns (hazm.constants, precompiled)
+# Patterns: hazm.constants, precompiled; some are rewritten to start with a literal character
+# (Python's re then skips quickly to candidates) and the rest only run when a cheap test shows
+# they can match. Each rewrite gives the same result as hazm's pattern.
+
+_L = f"[{PERSIAN_LETTERS}]"
+_PUNC_AFTER = r"\.:!،؛؟»\]\)\}"
+_PUNC_BEFORE = r"«\[\(\{"
+_TRIPLE_LETTER_RE = re.compile(rf"({_L})\1\1")
 
 
-def _compiled(patterns) -> list[tuple[re.Pattern, str]]:
-    return [(re.compile(p), r) for p, r in patterns]
+def _sub(pattern: str, repl: str) -> tuple[re.Pattern, str]:
+    return re.compile(pattern), repl
 
 
-@cache
-def _patterns() -> dict:
-    from hazm.constants import (
-        AFFIX_SPACING_PATTERNS, EXTRA_SPACE_PATTERNS, PERSIAN_STYLE_PATTERNS,
-        PUNCTUATION_SPACING_PATTERNS,
-    )
-
-    letters = f"[{PERSIAN_LETTERS}]"
-    return {
-        "persian_style": _compiled(PERSIAN_STYLE_PATTERNS),
-        "extra_space": _compiled(EXTRA_SPACE_PATTERNS),
-        "affix_spacing": _compiled(AFFIX_SPACING_PATTERNS),
-        "punctuation_spacing": _compiled(PUNCTUATION_SPACING_PATTERNS),
-        "mi": re.compile(rf"\bن?می{letters}+"),
-        "repeated_word": re.compile(rf"{letters}*({letters})\1{{2,}}{letters}*"),
-        "repeat_more_than_two": re.compile(rf"({letters})\1{{2,}}"),
-    }
-
+_QUOTES = _sub(r'"([^\n"]+)"', r"«\1»")
+_DECIMAL_POINT = _sub(r"([\d+])\.([\d+])", r"\1٫\2")
+_DECIMAL_POINT_TEST = re.compile(r"\.[\d+]")
+_ELLIPSIS = _sub(r" ?\.\.\.", " …")
+_EDGE_SPACES = _sub(r"^ +| +$", "")
+_SPACES = _sub(r" {2,}", " ")
+_NEWLINES = _sub(r"\n{3,}", "\n\n")
+_ZWNJ_SPACING = [
+    _sub(r"\u200c{2,}", "\u200c"),
+    _sub(r"\u200c{1,} ", " "),
+    _sub(r" \u200c{1,}", " "),
+    # hazm: r"\b\u200c*\B" and r"\B\u200c*\b" (ZWNJ runs are single by now)
+    _sub(r"\u200c(?<=\w\u200c)(?!\w)", ""),
+    _sub(r"\u200c(?<!\w\u200c)(?=\w)", ""),
+]
+# hazm AFFIX_SPACING_PATTERNS
+_HEH_YEH = _sub(r" (?<=[^ ]ه )ی ", "\u200cی ")  # ([^ ]ه) ی  -> \1‌ی
+_MI_PREFIX = _sub(r" (ن?می) ", " \\1\u200c")  # (^| )(ن?می)  on " " + text
+_SUFFIX = _sub(
+    rf" (?=تر|گر|ها)(?<=[^\n\d {_PUNC_AFTER}{_PUNC_BEFORE}]{{2}} )(تر(ین?)?|گری?|های?)"
+    rf"(?=[ \n{_PUNC_AFTER}{_PUNC_BEFORE}]|$)",
+    "\u200c\\1",
+)
+_HEH_ENCLITIC = _sub(rf" (?<=[^ ]ه )(ا(م|یم|ش|ند|ی|ید|ت))(?=[ \n{_PUNC_AFTER}]|$)", "\u200c\\1")
+# hazm PUNCTUATION_SPACING_PATTERNS
+_SPACED_QUOTES = _sub(r'" ([^\n"]+) "', r'"\1"')
+_PUNCTUATION_SPACING = [
+    _sub(f" ([{_PUNC_AFTER}])", r"\1"),
+    _sub(f"([{_PUNC_BEFORE}]) ", r"\1"),
+    _sub(f"([{_PUNC_AFTER[:3]}])([^ {_PUNC_AFTER}" + r"\d۰۱۲۳۴۵۶۷۸۹])", r"\1 \2"),
+    _sub(f"([{_PUNC_AFTER[3:]}])([^ {_PUNC_AFTER}])", r"\1 \2"),
+    _sub(f"([{_PUNC_BEFORE}])(?<=[^ {_PUNC_BEFORE}][{_PUNC_BEFORE}])", r" \1"),
+    _sub(rf"(\d)({_L})", r"\1 \2"),
+    _sub(rf"(\d)(?<={_L}\d)", r" \1"),
+]
+_MI_WORD_RE = re.compile(rf"می(?:(?<=\bنمی)|(?<=\bمی)){_L}+")
+_REPEATED_WORD_RE = re.compile(rf"{_L}*({_L})\1{{2,}}{_L}*")
+_MORE_THAN_TWO_RE = re.compile(rf"({_L})\1{{2,}}")
 
 # hazm WordTokenizer.pattern, ``([؟!?]+|[\d.:]+|[:.،؛»\])}"«\[({/\\])``, expressed as one findall:
 # the punctuation groups, or a run of anything that is neither a space nor starts such a group.
 _PUNCT_CHARS = r':.،؛»\])}"«\[({/\\'
 _TOKEN_RE = re.compile(rf'[؟!?]+|[\d.:]+|[{_PUNCT_CHARS}]|[^ \n\t؟!?\d{_PUNCT_CHARS}]+')
+# The same groups as one pattern that starts with a character class, which Python's re scans for
+# much faster than an alternation; used to space them out before a plain ``str.split``.
+_PUNCT_GROUP_RE = re.compile(
+    rf'[؟!?\d.:{_PUNCT_CHARS}](?:(?<=[؟!?])[؟!?]*|(?<=[\d.:])[\d.:]*|)'
+)
+
+
+def _split_tokens(text: str) -> list[str]:
+    """hazm's raw tokens: punctuation groups and numbers apart, split on spaces, tabs, newlines."""
+    if "\n" in text:
+        text = text.replace("\n", " ")
+    if "\t" in text:
+        text = text.replace("\t", " ")
+    return list(filter(None, _PUNCT_GROUP_RE.sub(r" \g<0> ", text).split(" ")))
 _WORD_CHAR_RE = re.compile(r"\w")
 _SENTENCE_END_RE = re.compile(r"([!.?⸮؟]+)[ \n]+")
+
+
 
 # ---------------------------------------------------------------------------------------------
 # Normalisation
@@ -215,36 +317,66 @@ def normalize(
     text = _as_text(text)
     if not text:
         return ""
-    text = text.translate(_translation_table(
+    table = _char_table(
         persian_numbers, latin_numbers, remove_diacritics, remove_specials_chars,
-        unicodes_replacement,
-    ))
-    patterns = _patterns()
+        unicodes_replacement, correct_spacing,
+    )
+    text, has_triple_letter = _translate(text, table)
     if persian_style:
-        for pattern, repl in patterns["persian_style"]:
-            text = pattern.sub(repl, text)
+        if '"' in text:
+            text = _QUOTES[0].sub(_QUOTES[1], text)
+        if _DECIMAL_POINT_TEST.search(text):
+            text = _DECIMAL_POINT[0].sub(_DECIMAL_POINT[1], text)
+        if "..." in text:
+            text = _ELLIPSIS[0].sub(_ELLIPSIS[1], text)
     if correct_spacing:
-        text = _correct_spacing(text, patterns, lexicon=_lexicon())
-    elif decrease_repeated_chars:
-        _lexicon()
-    if decrease_repeated_chars:
-        text = _decrease_repeated_chars(text, patterns)
-    if seperate_mi:
-        text = _separate_mi(text, patterns)
+        text = _correct_spacing(text, _lexicon())
+    if decrease_repeated_chars and has_triple_letter:
+        text = _decrease_repeated_chars(text)
+    if seperate_mi and "می" in text:
+        text = _MI_WORD_RE.sub(_mi_replacement, text)
     return text
 
 
-def _correct_spacing(text: str, patterns: dict, lexicon: _Lexicon) -> str:
-    for pattern, repl in patterns["extra_space"]:
-        text = pattern.sub(repl, text)
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        if line.strip():
-            lines[i] = _token_spacing(_TOKEN_RE.findall(line.replace("\t", " ")), lexicon)
-    text = "\n".join(lines)
-    for pattern, repl in patterns["affix_spacing"]:
-        text = pattern.sub(repl, text)
-    for pattern, repl in patterns["punctuation_spacing"]:
+def _correct_spacing(text: str, lexicon: _Lexicon) -> str:
+    """hazm ``Normalizer.correct_spacing`` (kashida and CR were removed with the character table)."""
+    if text[:1] == " " or text[-1:] == " " or text[-2:] == " \n":
+        text = _EDGE_SPACES[0].sub("", text)
+    if "  " in text:
+        text = _SPACES[0].sub(" ", text)
+    if "\n\n\n" in text:
+        text = _NEWLINES[0].sub("\n\n", text)
+    if ZWNJ in text:
+        if ZWNJ + ZWNJ in text:
+            text = _ZWNJ_SPACING[0][0].sub(ZWNJ, text)
+        if ZWNJ + " " in text:
+            text = _ZWNJ_SPACING[1][0].sub(" ", text)
+        if " " + ZWNJ in text:
+            text = _ZWNJ_SPACING[2][0].sub(" ", text)
+        for pattern, repl in _ZWNJ_SPACING[3:]:
+            text = pattern.sub(repl, text)
+    # hazm tokenizes each line and joins the tokens with single spaces: the same as spacing out
+    # punctuation and numbers, collapsing spaces and trimming each line.
+    if "\t" in text:
+        text = text.replace("\t", " ")
+    text = _PUNCT_GROUP_RE.sub(r" \g<0> ", text)
+    if "  " in text:
+        text = _SPACES[0].sub(" ", text)
+    text = text.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
+    # One pass over the whole text; a newline token between lines stops joins across lines.
+    text = _token_spacing(text.replace("\n", " \n ").split(" "), lexicon)
+    text = text.replace(" \n", "\n").replace("\n ", "\n")
+    if " ی " in text:
+        text = _HEH_YEH[0].sub(_HEH_YEH[1], text)
+    if "می " in text:
+        text = _MI_PREFIX[0].sub(_MI_PREFIX[1], " " + text)[1:]
+    text = _SUFFIX[0].sub(_SUFFIX[1], text)
+    text = _HEH_ENCLITIC[0].sub(_HEH_ENCLITIC[1], text)
+    if "هها" in text:
+        text = text.replace("هها", "ه\u200cها")
+    if '"' in text:
+        text = _SPACED_QUOTES[0].sub(_SPACED_QUOTES[1], text)
+    for pattern, repl in _PUNCTUATION_SPACING:
         text = pattern.sub(repl, text)
     return text
 
@@ -252,69 +384,97 @@ def _correct_spacing(text: str, patterns: dict, lexicon: _Lexicon) -> str:
 def _token_spacing(tokens: list[str], lexicon: _Lexicon) -> str:
     """``" ".join(hazm Normalizer.token_spacing(tokens))``: ZWNJ-join tokens the lexicon knows.
 
-    hazm tries every adjacent pair; a join needs ``previous + ZWNJ + token`` to be a known word or
-    verb, or ``token`` to be a suffix, so only tokens in ``lexicon.join_tails`` are tried here.
+    hazm tries every adjacent pair in a Python loop. A join needs ``previous + ZWNJ + token`` to be
+    a known word or verb, or ``token`` to be a suffix after a known word, so: keep the tokens that
+    could end a join (``lexicon.join_tails``), test their pairs in bulk (C-level ``map``), and walk
+    hazm's exact left-to-right logic only over those hits and the tokens right after a join.
     """
-    candidates = list(compress(range(len(tokens)), map(lexicon.join_tails.__contains__, tokens)))
-    if not candidates:
+    n = len(tokens)
+    if n < 2:
+        return " ".join(tokens)
+    is_tail = list(map(lexicon.join_tails.__contains__, tokens[1:]))
+    if not any(is_tail):
         return " ".join(tokens)
     joinable, verbs, words, suffixes = (
         lexicon.joinable_words, lexicon.verbs, lexicon.words, lexicon.suffixes,
     )
-    last = len(tokens) - 1
+    candidates = list(compress(range(1, n), is_tail))
+    tails = list(compress(tokens[1:], is_tail))
+    heads = list(compress(tokens, is_tail))
+    # previous + ZWNJ + token is a joinable word iff previous is one of the token's join heads
+    known_pair = map(frozenset.__contains__, map(lexicon.join_heads.__getitem__, tails), heads)
+    hits = set(compress(candidates, known_pair))
+    is_suffix = list(map(suffixes.__contains__, tails))
+    if any(is_suffix):
+        after_word = map(words.__contains__, compress(heads, is_suffix))
+        hits.update(compress(compress(candidates, is_suffix), after_word))
+    if not hits:
+        return " ".join(tokens)
+    hits = sorted(hits)
+    candidate_set = set(candidates)
+    hit_set = set(hits)
+    last = n - 1
     merged: dict[int, str] = {}  # index of a joined token -> the whole joined word ending there
-    for t in candidates:
-        if t == 0:
-            continue
-        token = tokens[t]
-        previous = merged.get(t - 1, tokens[t - 1])
-        pair = previous + ZWNJ + token
-        if pair in joinable:
-            if t < last and f"{token}_{tokens[t + 1]}" in verbs:
+    for t in hits:
+        while True:
+            token = tokens[t]
+            previous = merged.get(t - 1, tokens[t - 1])
+            pair = previous + ZWNJ + token
+            if pair in joinable:
+                joined = not (t < last and f"{token}_{tokens[t + 1]}" in verbs)
+            else:
+                joined = token in suffixes and previous in words
+            if not joined:
+                break
+            merged[t] = pair
+            # the next token now follows a longer word: hazm tries it again even if its plain
+            # pair failed
+            if t + 1 in candidate_set and t + 1 not in hit_set:
+                t += 1
                 continue
-        elif not (token in suffixes and previous in words):
-            continue
-        merged[t] = pair
+            break
     if not merged:
         return " ".join(tokens)
     pieces, start = [], 0
-    for t in merged:  # ascending: dicts keep insertion order
+    for t in sorted(merged):
         pieces.append(" ".join(tokens[start:t]))
         start = t
     pieces.append(" ".join(tokens[start:]))
     return ZWNJ.join(pieces)
 
 
-def _decrease_repeated_chars(text: str, patterns: dict) -> str:
+def _decrease_repeated_chars(text: str) -> str:
     """hazm ``decrease_repeated_chars``: a letter repeated 3+ times becomes 1 or 2, per the lexicon."""
+    return _REPEATED_WORD_RE.sub(_shortened, text)
+
+
+def _shortened(match: re.Match) -> str:
+    return _shortened_word(match.group())
+
+
+@lru_cache(maxsize=8192)
+def _shortened_word(word: str) -> str:
     words = _lexicon().words
-    more_than_two = patterns["repeat_more_than_two"]
-
-    def shorten(match: re.Match) -> str:
-        word = match.group()
-        if word in words:
-            return word
-        no_repeat = more_than_two.sub(r"\1", word)
-        two_repeat = more_than_two.sub(r"\1\1", word)
-        if (no_repeat in words) != (two_repeat in words):
-            return no_repeat if no_repeat in words else two_repeat
-        return two_repeat
-
-    return patterns["repeated_word"].sub(shorten, text)
-
-
-def _separate_mi(text: str, patterns: dict) -> str:
-    """hazm ``seperate_mi``: «میگفت» -> «می‌گفت» when the result is a known verb form."""
-    return patterns["mi"].sub(_mi_replacement, text)
+    if word in words:
+        return word
+    no_repeat = _MORE_THAN_TWO_RE.sub(r"\1", word)
+    two_repeat = _MORE_THAN_TWO_RE.sub(r"\1\1", word)
+    if (no_repeat in words) != (two_repeat in words):
+        return no_repeat if no_repeat in words else two_repeat
+    return two_repeat
 
 
 @lru_cache(maxsize=65536)
 def _mi_word(word: str) -> str:
+    """hazm ``seperate_mi`` of one word: «میگفت» -> «می‌گفت» when that is a known verb form."""
     joined = word.replace("می", "می" + ZWNJ, 1)
     return joined if joined in _lexicon().verbs else word
 
 
 def _mi_replacement(match: re.Match) -> str:
+    start = match.start()
+    if start and match.string[start - 1] == "ن":  # the match began after «ن» of «نمی»
+        return _mi_word("ن" + match.group())[1:]
     return _mi_word(match.group())
 
 
@@ -332,18 +492,12 @@ def tokenize(text, *, punctuation: bool = False, join_verb_parts: bool = True) -
     text = _as_text(text)
     if not text:
         return []
-    tokens = _TOKEN_RE.findall(text)
+    tokens = _split_tokens(text)
     if join_verb_parts and len(tokens) > 1:
         tokens = _join_verb_parts(tokens, _lexicon())
     if not punctuation:
-        tokens = list(compress(tokens, map(_is_word, tokens)))
+        tokens = list(compress(tokens, map(_WORD_CHAR_RE.search, tokens)))
     return tokens
-
-
-@lru_cache(maxsize=65536)
-def _is_word(token: str) -> bool:
-    """Whether a token has a letter or digit (is not pure punctuation)."""
-    return _WORD_CHAR_RE.search(token) is not None
 
 
 def _join_verb_parts(tokens: list[str], lexicon: _Lexicon) -> list[str]:
@@ -498,3 +652,181 @@ def lemmatize_tokens(tokens: Iterable[str]) -> list[str]:
 def stem_tokens(tokens: Iterable[str]) -> list[str]:
     """:func:`stem` of each token."""
     return [stem(t) for t in tokens]
+
+
+# ---------------------------------------------------------------------------------------------
+# DataFrame level
+
+#: corpora with at least this many texts to tokenise are split across processes (n_jobs=None)
+PARALLEL_MIN_TEXTS = 2000
+#: bump when tokens for the same text and options change, so old cache entries are not reused
+_CACHE_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class _TokenOptions:
+    punctuation: bool = False
+    join_verb_parts: bool = True
+    form: str = "token"  # token | lemma | stem
+    stopwords: tuple[str, ...] | None = None  # None keeps all tokens
+    normalize: bool = False
+
+    def signature(self) -> str:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            hazm_version = version("hazm")
+        except PackageNotFoundError:  # pragma: no cover
+            hazm_version = "unknown"
+        stop = "-" if self.stopwords is None else _short_hash("\n".join(self.stopwords))
+        return (
+            f"v{_CACHE_VERSION}-hazm{hazm_version}-p{int(self.punctuation)}"
+            f"-j{int(self.join_verb_parts)}-{self.form}-s{stop}-n{int(self.normalize)}"
+        )
+
+
+def _short_hash(text: str) -> str:
+    import hashlib
+
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def _tokens_for(text: str, options: _TokenOptions) -> list[str]:
+    if options.normalize:
+        text = normalize(text)
+    tokens = tokenize(text, punctuation=options.punctuation, join_verb_parts=options.join_verb_parts)
+    if options.stopwords is not None:
+        tokens = remove_stopwords(tokens, options.stopwords)
+    if options.form == "lemma":
+        tokens = lemmatize_tokens(tokens)
+    elif options.form == "stem":
+        tokens = stem_tokens(tokens)
+    return tokens
+
+
+def _tokens_batch(texts: list[str], options: _TokenOptions) -> list[list[str]]:
+    return [_tokens_for(text, options) for text in texts]
+
+
+def add_tokens(
+    df,
+    column: str = "body",
+    out: str = "tokens",
+    *,
+    punctuation: bool = False,
+    join_verb_parts: bool = True,
+    form: str = "token",
+    stopwords: bool | Iterable[str] = False,
+    normalize: bool = False,
+    cache: bool = True,
+    cache_dir=None,
+    n_jobs: int | None = None,
+    progress: bool = True,
+):
+    """A new DataFrame: ``df`` plus a column ``out`` holding the token list of each ``column`` text.
+
+    - ``punctuation``, ``join_verb_parts``: as in :func:`tokenize`;
+    - ``form``: ``"token"``, ``"lemma"`` (:func:`lemmatize`) or ``"stem"`` (:func:`stem`);
+    - ``stopwords``: ``True`` removes :func:`stopwords`, an iterable removes those words
+      (multiword entries as in :func:`remove_stopwords`), ``False`` keeps everything;
+    - ``normalize``: run :func:`normalize` first (the loader has already normalised its columns);
+    - ``cache``: reuse and store results keyed by a hash of each text and the options, as Parquet
+      in ``cache_dir`` (default :func:`analysis.cache.default_cache_dir` ``("tokens")``);
+    - ``n_jobs``: worker processes (``None``: all cores once there are
+      ``PARALLEL_MIN_TEXTS`` texts to tokenise, else 1);
+    - ``progress``: a tqdm bar (``TQDM_DISABLE=1`` silences it).
+
+    Missing or non-text cells give ``[]``. The input is not changed.
+    """
+    import pandas as pd
+
+    from analysis.cache import ListCache, default_cache_dir, text_key
+
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"add_tokens expects a pandas DataFrame, got {type(df).__name__}")
+    if column not in df.columns:
+        raise KeyError(
+            f"add_tokens: no column {column!r} to tokenise; the table has {list(map(str, df.columns))}"
+        )
+    if form not in ("token", "lemma", "stem"):
+        raise ValueError(f"add_tokens: form must be 'token', 'lemma' or 'stem', not {form!r}")
+    if stopwords is True:
+        stop = tuple(sorted(globals()["stopwords"]()))
+    elif stopwords is False or stopwords is None:
+        stop = None
+    else:
+        stop = tuple(sorted({w for w in stopwords if isinstance(w, str)}))
+    options = _TokenOptions(punctuation, join_verb_parts, form, stop, bool(normalize))
+
+    texts = [_as_text(value) for value in df[column].tolist()]
+    unique = list(dict.fromkeys(texts))
+    results: dict[str, list[str]] = {"": []}
+    todo = [text for text in unique if text]
+
+    store = None
+    keys: dict[str, str] = {}
+    if cache and todo:
+        salt = options.signature()
+        root = Path(cache_dir) if cache_dir is not None else default_cache_dir("tokens")
+        store = ListCache(root / salt)
+        keys = {text: text_key(text, salt) for text in todo}
+        cached = store.get(keys.values())
+        for text in todo:
+            value = cached.get(keys[text])
+            if value is not None:
+                results[text] = value
+        todo = [text for text in todo if text not in results]
+
+    if todo:
+        computed = _compute_tokens(todo, options, n_jobs=n_jobs, progress=progress)
+        results.update(zip(todo, computed, strict=True))
+        if store is not None:
+            store.put({keys[text]: results[text] for text in todo})
+
+    tokens = pd.Series([list(results[text]) for text in texts], index=df.index, dtype=object)
+    return df.assign(**{out: tokens})
+
+
+def _compute_tokens(texts: list[str], options: _TokenOptions, *, n_jobs: int | None, progress: bool):
+    import os
+
+    from tqdm.auto import tqdm
+
+    workers = n_jobs if n_jobs is not None else (
+        os.cpu_count() or 1 if len(texts) >= PARALLEL_MIN_TEXTS else 1
+    )
+    workers = max(1, min(workers, len(texts)))
+    batch = 200
+    batches = [texts[i:i + batch] for i in range(0, len(texts), batch)]
+    bar = tqdm(total=len(texts), desc="tokens", unit="doc", disable=not progress or None)
+    out: list[list[str]] = []
+    try:
+        if workers == 1:
+            _lexicon()
+            for chunk in batches:
+                out.extend(_tokens_batch(chunk, options))
+                bar.update(len(chunk))
+        else:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
+                for chunk, tokens in zip(
+                    batches, pool.map(_tokens_batch, batches, [options] * len(batches)), strict=True,
+                ):
+                    out.extend(tokens)
+                    bar.update(len(chunk))
+    finally:
+        bar.close()
+    return out
+
+
+def _worker_context():
+    """forkserver workers that load hazm's lexicons once, like the loader's (spawn without it)."""
+    import multiprocessing
+
+    try:
+        context = multiprocessing.get_context("forkserver")
+    except ValueError:  # pragma: no cover - platforms without forkserver
+        return multiprocessing.get_context("spawn")
+    context.set_forkserver_preload(["analysis._corpus_worker"])
+    return context

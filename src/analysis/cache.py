@@ -1,0 +1,139 @@
+"""Content-hash caches on disk: results keyed by a hash of their input text, stored as Parquet.
+
+A cache is a directory of Parquet shards (``part-*.parquet``, columns ``key`` and ``value``, the
+value a list of strings). Every call that computes something new adds one shard; when there are
+many shards they are merged into one. Shards are written to a temporary name and renamed, so a
+crash never leaves a half-written shard, and the whole directory can be deleted at any time.
+
+The default place is ``data/processed/cache/<kind>`` under the working directory, or
+``$ANALYSIS_CACHE_DIR/<kind>`` when that environment variable is set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+CACHE_ENV = "ANALYSIS_CACHE_DIR"
+DEFAULT_CACHE_ROOT = Path("data") / "processed" / "cache"
+#: merge the shards of a cache directory into one when there are more than this many
+MAX_SHARDS = 16
+
+
+def default_cache_dir(kind: str) -> Path:
+    """``$ANALYSIS_CACHE_DIR/<kind>`` if set, else ``data/processed/cache/<kind>`` (relative to CWD)."""
+    root = os.environ.get(CACHE_ENV)
+    return (Path(root) if root else DEFAULT_CACHE_ROOT) / kind
+
+
+def text_key(text: str, salt: str = "") -> str:
+    """Hex digest (32 characters) identifying ``text`` under ``salt`` (e.g. the options used)."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(salt.encode("utf-8"))
+    digest.update(b"\x00")
+    digest.update(text.encode("utf-8", errors="surrogatepass"))
+    return digest.hexdigest()
+
+
+class ListCache:
+    """A directory of Parquet shards mapping a key to a list of strings.
+
+    >>> cache = ListCache(tmp_dir)           # doctest: +SKIP
+    >>> cache.put({"k1": ["a", "b"]})        # doctest: +SKIP
+    >>> cache.get(["k1", "k2"])              # doctest: +SKIP
+    {'k1': ['a', 'b']}
+    """
+
+    def __init__(self, directory: str | os.PathLike) -> None:
+        self.directory = Path(directory)
+
+    def shards(self) -> list[Path]:
+        """The shard files, oldest first."""
+        if not self.directory.is_dir():
+            return []
+        return sorted(self.directory.glob("part-*.parquet"), key=lambda p: p.stat().st_mtime_ns)
+
+    def get(self, keys: Iterable[str]) -> dict[str, list[str]]:
+        """The cached values of those ``keys`` that are cached (unreadable shards are skipped)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        wanted = pa.array(list(dict.fromkeys(keys)), type=pa.string())
+        found: dict[str, list[str]] = {}
+        if len(wanted) == 0:
+            return found
+        for shard in self.shards():
+            try:
+                table = pq.read_table(shard, columns=["key", "value"])
+            except (OSError, pa.ArrowException):
+                continue  # a damaged or vanished shard is a cache miss, not an error
+            table = table.filter(pc.is_in(table["key"], value_set=wanted))
+            if table.num_rows:
+                found.update(zip(table["key"].to_pylist(), table["value"].to_pylist(), strict=True))
+        return found
+
+    def put(self, items: Mapping[str, list[str]]) -> Path | None:
+        """Store ``items`` as a new shard (merging shards when there are many); the shard's path.
+
+        A cache that cannot be written (read-only disk, ...) is not an error: nothing is stored and
+        ``None`` is returned.
+        """
+        if not items:
+            return None
+        import pyarrow as pa
+
+        table = pa.table({
+            "key": pa.array(list(items), type=pa.string()),
+            "value": pa.array(list(items.values()), type=pa.list_(pa.string())),
+        })
+        try:
+            path = self._write(table)
+            if len(self.shards()) > MAX_SHARDS:
+                self.compact()
+        except OSError:
+            return None
+        return path
+
+    def compact(self) -> None:
+        """Merge all shards into one (later shards win for repeated keys)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        shards = self.shards()
+        if len(shards) < 2:
+            return
+        merged: dict[str, list[str]] = {}
+        readable = []
+        for shard in shards:
+            try:
+                table = pq.read_table(shard, columns=["key", "value"])
+            except (OSError, pa.ArrowException):
+                continue
+            merged.update(zip(table["key"].to_pylist(), table["value"].to_pylist(), strict=True))
+            readable.append(shard)
+        self._write(pa.table({
+            "key": pa.array(list(merged), type=pa.string()),
+            "value": pa.array(list(merged.values()), type=pa.list_(pa.string())),
+        }))
+        for shard in readable:
+            shard.unlink(missing_ok=True)
+
+    def clear(self) -> None:
+        """Delete every shard."""
+        for shard in self.shards():
+            shard.unlink(missing_ok=True)
+
+    def _write(self, table) -> Path:
+        import pyarrow.parquet as pq
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = f"part-{uuid.uuid4().hex}"
+        temporary = self.directory / f".{name}.tmp"
+        path = self.directory / f"{name}.parquet"
+        pq.write_table(table, temporary, compression="zstd")
+        os.replace(temporary, path)
+        return path
