@@ -1,0 +1,274 @@
+"""Entities of a corpus: who and what is named where, with canonical forms, networks and timelines.
+
+- :func:`entities` — the long entities table of an articles table: one row a mention (doc_id,
+  sentence, start, end, text, type, canonical, title).
+- :func:`canonical_form` — spelling variants (Arabic letters, ZWNJ and spacing) folded together.
+- :func:`cooccurrence` / :func:`cooccurrence_graph` — which entities are named together (in one
+  sentence or one article), as an edge table or a networkx graph.
+- :func:`top_entities` — the most-named entities, overall or by site / category / month.
+- :func:`entity_timeline` — mentions of entities a month (Jalali by default).
+
+Canonical forms: titles and honorifics («حجت‌الاسلام»، «دکتر»، «سردار») are split off into
+``title``; the leader's many names («مقام معظم رهبری»، «رهبر معظم انقلاب»، «رهبر انقلاب») become
+one entity (``data/gazetteers/leader_aliases.csv``); inside one article a surname alone («احمدی»)
+joins the full name («احمد احمدی») and an office title («رئیس سازمان بسیج کارگری استان سمنان») joins
+the person it names (written next to the name, or speaking first as news style does), so the office
+mention is a row of that person too, with the office in ``title``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from itertools import combinations
+
+import pandas as pd
+
+from analysis.mentions import Analysis, aliases, analyse_text
+from analysis.ner_features import fold_letters
+
+#: columns of the entities table
+ENTITY_COLUMNS: dict[str, str] = {
+    "doc_id": "string",
+    "sentence": "int64",  # index of the sentence in the body
+    "start": "int64",  # character offsets into the body (end exclusive)
+    "end": "int64",
+    "text": "string",  # the mention as written (titles split off)
+    "type": "string",  # PER, ORG, LOC, FAC, PRO, EVE
+    "canonical": "string",  # one form for all spellings / aliases / partial names of the entity
+    "title": "string",  # honorific or office title of a person ('' if none)
+}
+
+
+def empty_entities() -> pd.DataFrame:
+    """An entities table with no rows."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in ENTITY_COLUMNS.items()})
+
+
+def entity_key(text: str) -> str:
+    """Spelling-blind key: Persian letters, no diacritics, no ZWNJ or spaces."""
+    return "".join(fold_letters(t) for t in text.split())
+
+
+def canonical_form(text: str) -> str:
+    """Readable canonical spelling: Persian letters, single spaces, ZWNJ kept; aliases resolved."""
+    tokens = text.split()
+    folded = tuple(fold_letters(t) for t in tokens)
+    alias = aliases().get(folded)
+    if alias:
+        return alias[0]
+    return " ".join(t.translate(_LETTERS) for t in tokens)
+
+
+_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "ـ": None})
+
+
+@lru_cache(maxsize=4096)
+def _cached_analysis(text: str, model) -> Analysis:
+    return analyse_text(text, model)
+
+
+def analyse(text: str, model=None) -> Analysis:
+    """:func:`analysis.mentions.analyse_text` with the shipped model by default.
+
+    Cached per (text, model), so :func:`entities` and :func:`analysis.quotes.quotes` on the same
+    articles tag each text once. The result is shared: treat it as read-only.
+    """
+    from analysis.ner import load_model
+
+    return _cached_analysis(text, model if model is not None else load_model())
+
+
+def person_canonicals(analysis: Analysis, text: str) -> list[str]:
+    """Canonical form of each mention of one text, with surnames and aliases joined to full names."""
+    forms = [canonical_form(m.text) for m in analysis.mentions]
+    full_names: dict[str, set[str]] = {}
+    for m, form in zip(analysis.mentions, forms):
+        parts = form.split()
+        if m.type == "PER" and len(parts) > 1:
+            full_names.setdefault(entity_key(parts[-1]), set()).add(form)
+    for k, (m, form) in enumerate(zip(analysis.mentions, forms)):
+        if m.type == "PER" and len(form.split()) == 1:
+            candidates = full_names.get(entity_key(form), set())
+            if len(candidates) == 1:
+                forms[k] = next(iter(candidates))
+    return forms
+
+
+def article_entities(doc_id: str, text: str, model=None) -> list[tuple]:
+    """Rows of the entities table for one text."""
+    analysis = analyse(text, model)
+    forms = person_canonicals(analysis, text)
+    office = {person: key for key, person in analysis.title_links.items()}
+    office_text = {}
+    rows = []
+    for sentence_index, a, b, key in analysis.title_mentions:
+        if key in analysis.title_links:
+            sentence = analysis.sentences[sentence_index]
+            start, end = sentence.tokens[a].start, sentence.tokens[b - 1].end
+            office_text.setdefault(key, text[start:end])
+            person = analysis.title_links[key]
+            rows.append((doc_id, sentence_index, start, end, text[start:end], "PER", forms[person], text[start:end]))
+    for k, m in enumerate(analysis.mentions):
+        title = m.title
+        if m.type == "PER" and not title:
+            # a surname mention takes the office title linked to its full name
+            key = office.get(k) or next((office[j] for j in office if forms[j] == forms[k]), None)
+            title = office_text.get(key, "") if key else ""
+        rows.append((doc_id, m.sentence, m.start, m.end, m.text, m.type, forms[k], title))
+    return rows
+
+
+def entities(articles: pd.DataFrame, column: str = "body", model=None) -> pd.DataFrame:
+    """The entities table of an articles table (see :data:`ENTITY_COLUMNS`), one row a mention.
+
+    ``column``: the text column searched (offsets index it); ``model``: a fitted
+    :class:`~analysis.ner.CrfRecognizer` (default: the shipped model). Canonical forms are made
+    consistent across the corpus: all spellings of one entity take its most frequent spelling.
+    """
+    from tqdm.auto import tqdm
+
+    rows = []
+    texts = articles[column].fillna("").astype(str)
+    for doc_id, text in tqdm(zip(articles["doc_id"], texts), total=len(articles), desc="entities", unit="doc"):
+        if text.strip():
+            rows.extend(article_entities(str(doc_id), text, model))
+    if not rows:
+        return empty_entities()
+    table = pd.DataFrame(rows, columns=list(ENTITY_COLUMNS))
+    keys = table["type"] + "|" + table["canonical"].map(entity_key)
+    display = {}
+    for key, form in sorted(Counter(zip(keys, table["canonical"])).items(), key=lambda kv: (-kv[1], kv[0][1])):
+        display.setdefault(key[0], key[1])
+    table["canonical"] = keys.map(display)
+    return table.astype(ENTITY_COLUMNS).sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- co-occurrence
+
+
+def cooccurrence(ents: pd.DataFrame, level: str = "sentence", types=None, min_count: int = 1) -> pd.DataFrame:
+    """Pairs of entities named together: columns source, target, source_type, target_type, weight.
+
+    ``level``: ``"sentence"`` (named in one sentence) or ``"article"``; ``weight`` counts the
+    sentences / articles. ``types`` keeps only those entity types; pairs below ``min_count`` dropped.
+    """
+    if level not in ("sentence", "article"):
+        raise ValueError(f"level must be 'sentence' or 'article', not {level!r}")
+    table = ents if types is None else ents[ents["type"].isin(list(types))]
+    unit = ["doc_id", "sentence"] if level == "sentence" else ["doc_id"]
+    counts: Counter = Counter()
+    kinds = {}
+    for _, group in table.groupby(unit, sort=False):
+        names = sorted(set(zip(group["canonical"], group["type"])))
+        for (a, ta), (b, tb) in combinations(names, 2):
+            if a == b:
+                continue
+            counts[(a, b)] += 1
+            kinds[a], kinds[b] = ta, tb
+    rows = [(a, b, kinds[a], kinds[b], w) for (a, b), w in counts.items() if w >= min_count]
+    out = pd.DataFrame(rows, columns=["source", "target", "source_type", "target_type", "weight"])
+    return out.sort_values(["weight", "source", "target"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def cooccurrence_graph(ents: pd.DataFrame, level: str = "sentence", types=None, min_count: int = 1):
+    """:func:`cooccurrence` as a networkx Graph: nodes carry ``type`` and ``mentions``, edges ``weight``."""
+    import networkx as nx
+
+    table = ents if types is None else ents[ents["type"].isin(list(types))]
+    graph = nx.Graph()
+    for (name, kind), n in table.groupby(["canonical", "type"]).size().items():
+        graph.add_node(name, type=kind, mentions=int(n))
+    for row in cooccurrence(table, level=level, min_count=min_count).itertuples():
+        graph.add_edge(row.source, row.target, weight=int(row.weight))
+    if min_count > 1:
+        graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
+    return graph
+
+
+# ---------------------------------------------------------------- by site / month
+
+
+def _period(articles: pd.DataFrame, calendar: str) -> pd.Series:
+    if calendar == "jalali":
+        return articles["published_jalali"].fillna("").astype(str).str.slice(0, 7)
+    if calendar == "gregorian":
+        published = pd.to_datetime(articles["published"], errors="coerce")
+        return published.dt.strftime("%Y-%m").fillna("")
+    raise ValueError(f"calendar must be 'jalali' or 'gregorian', not {calendar!r}")
+
+
+def _with_article_columns(ents, articles, by, calendar):
+    columns = ["doc_id"]
+    table = articles[["doc_id"]].copy()
+    if by == "month":
+        table["month"] = _period(articles, calendar)
+    elif by is not None:
+        if by not in articles.columns:
+            raise KeyError(f"articles table has no column {by!r}")
+        value = articles[by]
+        table[by] = value.map(lambda v: v if isinstance(v, list) else [v])  # list columns explode
+        table = table.explode(by)
+        table[by] = table[by].fillna("").astype(str)
+    columns = list(table.columns)
+    return ents.merge(table[columns], on="doc_id", how="left")
+
+
+def top_entities(ents: pd.DataFrame, articles: pd.DataFrame | None = None, by: str | None = None, n: int = 10,
+                 types=None, calendar: str = "jalali") -> pd.DataFrame:  # fmt: skip
+    """The ``n`` most-named entities (by articles naming them, then mentions), overall or a group.
+
+    ``by``: None, an articles column (``"site"``, ``"categories"`` ...) or ``"month"`` (Jalali
+    ``YYYY-MM`` by default; ``calendar="gregorian"``). Returns columns [by], canonical, type,
+    articles, mentions, rank.
+    """
+    table = ents if types is None else ents[ents["type"].isin(list(types))]
+    keys = ["canonical", "type"]
+    if by is not None:
+        if articles is None:
+            raise ValueError("top_entities(by=...) needs the articles table")
+        table = _with_article_columns(table, articles, by, calendar)
+        keys = [by] + keys
+    counts = table.groupby(keys).agg(articles=("doc_id", "nunique"), mentions=("doc_id", "size")).reset_index()
+    counts = counts.sort_values(["articles", "mentions", "canonical"], ascending=[False, False, True])
+    group = counts.groupby(by, sort=True) if by is not None else None
+    counts["rank"] = (group.cumcount() if group is not None else pd.Series(range(len(counts)), index=counts.index)) + 1
+    counts = counts[counts["rank"] <= n]
+    order = [by, "rank"] if by is not None else ["rank"]
+    return counts.sort_values(order).reset_index(drop=True)
+
+
+def entity_timeline(ents: pd.DataFrame, articles: pd.DataFrame, names=None, n: int = 5, types=None,
+                    calendar: str = "jalali") -> pd.DataFrame:  # fmt: skip
+    """Articles and mentions a month for each entity: columns month, canonical, type, articles, mentions.
+
+    ``names``: canonical forms to follow (default: the ``n`` most-named). Months with no mention
+    of an entity are filled with zeros between the first and last month of the corpus.
+    """
+    table = ents if types is None else ents[ents["type"].isin(list(types))]
+    if names is None:
+        names = list(top_entities(table, n=n)["canonical"])
+    table = _with_article_columns(table[table["canonical"].isin(list(names))], articles, "month", calendar)
+    table = table[table["month"] != ""]
+    counts = table.groupby(["month", "canonical", "type"]).agg(
+        articles=("doc_id", "nunique"), mentions=("doc_id", "size")).reset_index()  # fmt: skip
+    months = sorted(m for m in _period(articles, calendar).unique() if m)
+    if not months or counts.empty:
+        return counts
+    kinds = counts.drop_duplicates("canonical").set_index("canonical")["type"]
+    grid = pd.MultiIndex.from_product([_month_range(months[0], months[-1], calendar), kinds.index],
+                                      names=["month", "canonical"])  # fmt: skip
+    full = counts.set_index(["month", "canonical"])[["articles", "mentions"]].reindex(grid, fill_value=0).reset_index()
+    full["type"] = full["canonical"].map(kinds)
+    return full[["month", "canonical", "type", "articles", "mentions"]]
+
+
+def _month_range(first: str, last: str, calendar: str) -> list[str]:
+    year, month = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return out

@@ -1,0 +1,319 @@
+"""Token features for the CRF named-entity recogniser.
+
+``NerFeaturizer(...).sentence(tokens) -> list[list[str]]`` turns one tokenised sentence into one list
+of feature names a token (python-crfsuite's string form: every present feature has value 1).
+
+Feature groups (each can be switched off, so the same code builds the plain baseline):
+
+- ``word``: the word itself, folded (Arabic ي/ك → Persian ی/ک, digits → 0, diacritics and tatweel
+  dropped), its length bucket and shape;
+- ``affix``: prefixes and suffixes of 1–4 letters;
+- ``context``: the neighbours' words within ``window`` tokens, and word bigrams;
+- ``lexicon``: hazm's ``words.dat`` (193,750 words with frequencies and coarse POS classes): the
+  word's POS classes and frequency decade, or "unknown";
+- ``clusters``: word clusters learned from unlabeled news (:mod:`analysis.word_clusters`), at every
+  granularity the cluster file holds, for the word and its neighbours;
+- ``gazetteer``: longest matches against the project's gazetteers (places, countries, first names,
+  organisations, titles, organisation head words), as B-/I- marks for the word and its neighbours.
+
+Words are looked up through per-word caches, so featurising is fast enough for whole corpora.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+import importlib.util
+from pathlib import Path
+
+from analysis.resources import read_table, read_wordlist
+
+# ---------------------------------------------------------------- folding of word keys
+
+_FOLD = str.maketrans(
+    {
+        "ي": "ی",
+        "ى": "ی",
+        "ك": "ک",
+        "ة": "ه",
+        "ۀ": "ه",
+        "أ": "ا",
+        "إ": "ا",
+        "ٱ": "ا",
+        "ؤ": "و",
+        "ـ": None,  # tatweel
+        "\u200f": None,
+        "\u200e": None,
+        **{chr(c): "0" for c in range(0x06F0, 0x06FA)},  # Persian digits
+        **{chr(c): "0" for c in range(0x0660, 0x066A)},  # Arabic-Indic digits
+        **{str(d): "0" for d in range(10)},
+    }
+)
+_FOLD_LETTERS = {k: v for k, v in _FOLD.items() if v != "0"}
+_DIACRITICS = re.compile("[\u064b-\u0652\u0670]")
+
+
+@lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """The lookup key of a word: Persian letters, digits as 0, no diacritics/tatweel, ZWNJ kept."""
+    return _DIACRITICS.sub("", word.translate(_FOLD))
+
+
+@lru_cache(maxsize=200_000)
+def fold_letters(word: str) -> str:
+    """Like :func:`fold` but digits kept and ZWNJ dropped (keys for gazetteers and dictionaries)."""
+    key = word.translate(_FOLD_LETTERS)
+    return _DIACRITICS.sub("", key).replace("\u200c", "").strip()
+
+
+def _shape(word: str) -> str:
+    if not word:
+        return "empty"
+    if all(ch.isdigit() for ch in word):
+        return "digits"
+    if any(ch.isdigit() for ch in word):
+        return "hasdigit"
+    if all(unicodedata.category(ch).startswith("P") or unicodedata.category(ch).startswith("S") for ch in word):
+        return "punct"
+    if all("a" <= ch.lower() <= "z" for ch in word):
+        return "Latin-upper" if word[0].isupper() else "latin"
+    if any("a" <= ch.lower() <= "z" for ch in word):
+        return "mixed-latin"
+    if "\u200c" in word:
+        return "persian-zwnj"
+    return "persian"
+
+
+def _length_bucket(word: str) -> str:
+    n = len(word)
+    return str(n) if n < 8 else "8+"
+
+
+# ---------------------------------------------------------------- lexicon (hazm words.dat)
+
+
+@lru_cache(maxsize=1)
+def hazm_lexicon() -> dict[str, tuple[str, int]]:
+    """hazm's ``words.dat`` as ``{folded word: (POS classes, frequency decade)}``."""
+    spec = importlib.util.find_spec("hazm")  # locate hazm without importing it (its import is slow)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("hazm is not installed: its data/words.dat is needed for lexicon features")
+    path = Path(list(spec.submodule_search_locations)[0]) / "data" / "words.dat"
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
+    rows = [r for r in rows if len(r) >= 3]
+    # fold all words in one pass (one translate and one regex over the joined text)
+    words = _DIACRITICS.sub("", "\n".join(r[0] for r in rows).translate(_FOLD)).split("\n")
+    lexicon: dict[str, tuple[str, int]] = {}
+    for word, (_, freq, pos, *_rest) in zip(words, rows):
+        decade = int(math.log10(int(freq) + 1)) if freq.isdigit() else 0
+        lexicon.setdefault(word, (pos, decade))
+    return lexicon
+
+
+# ---------------------------------------------------------------- gazetteers
+
+#: gazetteer files and the mark each contributes (files are data/gazetteers/<name>.txt)
+GAZETTEER_FILES: dict[str, str] = {
+    "provinces": "LOC",
+    "cities": "LOC",
+    "countries": "LOC",
+    "world_cities": "LOC",
+    "first_names": "PERNAME",
+    "organisations": "ORG",
+    "titles": "TITLE",
+    "org_heads": "ORGHEAD",
+    "roles": "ROLE",
+}
+
+
+@dataclass
+class Gazetteer:
+    """Phrases (token tuples, folded) with marks; finds the longest match at each position."""
+
+    phrases: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    max_len: int = 1
+
+    def add(self, phrase: str, mark: str) -> None:
+        """Add a phrase; ZWNJ compounds match written joined («خرم‌آباد») or apart («خرم آباد»)."""
+        for variant in (phrase.split(), phrase.replace("\u200c", " ").split()):
+            tokens = tuple(fold_letters(t) for t in variant)
+            if tokens:
+                self.phrases.setdefault(tokens, set()).add(mark)
+                self.max_len = max(self.max_len, len(tokens))
+
+    def marks(self, tokens: list[str]) -> list[list[str]]:
+        """For each token, marks like ``B-LOC`` / ``I-ORG`` from the longest phrases covering it."""
+        keys = [fold_letters(t) for t in tokens]
+        out: list[list[str]] = [[] for _ in tokens]
+        n = len(keys)
+        for i in range(n):
+            for length in range(min(self.max_len, n - i), 0, -1):
+                found = self.phrases.get(tuple(keys[i : i + length]))
+                if found:
+                    for mark in found:
+                        out[i].append("B-" + mark)
+                        for j in range(i + 1, i + length):
+                            out[j].append("I-" + mark)
+                    break
+        return out
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """The project's gazetteers (see ``data/gazetteers/``) in one matcher."""
+    gazetteer = Gazetteer()
+    for name, mark in GAZETTEER_FILES.items():
+        for line in read_wordlist(f"gazetteers/{name}.txt"):
+            gazetteer.add(line.split("\t")[0], mark)
+    for alias in read_table("gazetteers/leader_aliases.csv")["alias"]:
+        gazetteer.add(alias, "ALIAS")
+    return gazetteer
+
+
+def learn_dictionary(sentences, min_ratio: float = 0.3) -> Gazetteer:
+    """Entity phrases seen in training (``(tokens, tags)`` pairs) as a :class:`Gazetteer`.
+
+    A phrase is kept when at least ``min_ratio`` of its occurrences in the training text are
+    tagged as an entity; its mark is the most frequent type and a confidence bucket
+    (``ORG`` / ``ORG?`` below 0.7).
+    """
+    from analysis.ner import entity_chunks
+
+    typed: dict[tuple[str, ...], dict[str, int]] = {}
+    for tokens, tags in sentences:
+        keys = [fold_letters(t) for t in tokens]
+        for kind, a, b in entity_chunks(tags):
+            counts = typed.setdefault(tuple(keys[a:b]), {})
+            counts[kind] = counts.get(kind, 0) + 1
+    max_len = max((len(p) for p in typed), default=1)
+    seen = dict.fromkeys(typed, 0)
+    for tokens, _ in sentences:
+        keys = [fold_letters(t) for t in tokens]
+        for i in range(len(keys)):
+            for length in range(1, min(max_len, len(keys) - i) + 1):
+                phrase = tuple(keys[i : i + length])
+                if phrase in seen:
+                    seen[phrase] += 1
+    dictionary = Gazetteer()
+    for phrase, counts in typed.items():
+        kind, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        ratio = sum(counts.values()) / max(seen[phrase], 1)
+        if ratio >= min_ratio:
+            dictionary.phrases[phrase] = {kind if ratio >= 0.7 else kind + "?"}
+            dictionary.max_len = max(dictionary.max_len, len(phrase))
+    return dictionary
+
+
+# ---------------------------------------------------------------- featurizer
+
+FEATURE_GROUPS = ("word", "affix", "context", "lexicon", "clusters", "gazetteer", "dictionary")
+
+
+class NerFeaturizer:
+    """Turns token lists into CRF feature lists.
+
+    ``groups``: which feature groups to use (see module docstring); ``window``: context width;
+    ``clusters``: ``{folded word: (cluster id at each granularity, ...)}`` or None;
+    ``gazetteer``: a :class:`Gazetteer` or None.
+    """
+
+    def __init__(self, groups=FEATURE_GROUPS, window: int = 2, clusters=None, gazetteer=None, dictionary=None):
+        self.groups = frozenset(groups)
+        self.dictionary = dictionary
+        self.window = window
+        self.clusters = clusters or {}
+        self.gazetteer = gazetteer
+        self._lexicon = hazm_lexicon() if "lexicon" in self.groups else {}
+        self._own = lru_cache(maxsize=300_000)(self._own_features)
+        self._ctx = lru_cache(maxsize=300_000)(self._context_features)
+
+    # features of the word itself, cached per word
+    def _own_features(self, word: str) -> tuple[str, ...]:
+        key = fold(word)
+        feats = ["bias"]
+        g = self.groups
+        if "word" in g:
+            feats += ["w=" + key, "len=" + _length_bucket(key), "shape=" + _shape(word)]
+        if "affix" in g:
+            bare = key.replace("\u200c", "")
+            for k in (1, 2, 3, 4):
+                if len(bare) > k:
+                    feats.append(f"p{k}=" + bare[:k])
+                    feats.append(f"s{k}=" + bare[-k:])
+            if "\u200c" in key:
+                parts = key.split("\u200c")
+                feats += ["zw0=" + parts[0], "zw1=" + parts[-1]]
+        if "lexicon" in g:
+            entry = self._lexicon.get(key)
+            if entry is None:
+                feats.append("lex=unk")
+            else:
+                feats += ["pos=" + p for p in entry[0].split(",")]
+                feats.append(f"freq={entry[1]}")
+        if "clusters" in g:
+            ids = self.clusters.get(key)
+            if ids is None:
+                feats.append("c=unk")
+            else:
+                feats += [f"c{i}={c}" for i, c in enumerate(ids)]
+        return tuple(feats)
+
+    # features of a neighbour at relative position `offset`, cached per (word, offset)
+    def _context_features(self, word: str, offset: int) -> tuple[str, ...]:
+        key = fold(word)
+        feats = []
+        g = self.groups
+        if "context" in g:
+            feats.append(f"{offset}:w=" + key)
+            if abs(offset) == 1 and "affix" in g:
+                bare = key.replace("\u200c", "")
+                feats.append(f"{offset}:s2=" + bare[-2:])
+        if "lexicon" in g and abs(offset) == 1:
+            entry = self._lexicon.get(key)
+            feats += [f"{offset}:pos=" + p for p in entry[0].split(",")] if entry else [f"{offset}:lex=unk"]
+        if "clusters" in g:
+            ids = self.clusters.get(key)
+            if ids is None:
+                feats.append(f"{offset}:c=unk")
+            else:
+                use = ids if abs(offset) == 1 else ids[:1]
+                feats += [f"{offset}:c{i}={c}" for i, c in enumerate(use)]
+        return tuple(feats)
+
+    def sentence(self, tokens: list[str]) -> list[list[str]]:
+        """One list of feature names per token of one sentence."""
+        n = len(tokens)
+        keys = [fold(t) for t in tokens]
+        marks = self.gazetteer.marks(tokens) if ("gazetteer" in self.groups and self.gazetteer) else None
+        dict_marks = self.dictionary.marks(tokens) if ("dictionary" in self.groups and self.dictionary) else None
+        out = []
+        for i, token in enumerate(tokens):
+            feats = list(self._own(token))
+            for offset in range(-self.window, self.window + 1):
+                if offset == 0:
+                    continue
+                j = i + offset
+                if 0 <= j < n:
+                    feats.extend(self._ctx(tokens[j], offset))
+                elif "context" in self.groups:
+                    feats.append(f"{offset}:BOS" if j < 0 else f"{offset}:EOS")
+            if "context" in self.groups:
+                if i > 0:
+                    feats.append("bi-1=" + keys[i - 1] + "|" + keys[i])
+                if i + 1 < n:
+                    feats.append("bi+1=" + keys[i] + "|" + keys[i + 1])
+            if marks is not None:
+                for offset in (-2, -1, 0, 1):
+                    j = i + offset
+                    if 0 <= j < n:
+                        feats.extend(f"{offset}:g={m}" for m in marks[j])
+            if dict_marks is not None:
+                for offset in (-1, 0, 1):
+                    j = i + offset
+                    if 0 <= j < n:
+                        feats.extend(f"{offset}:d={m}" for m in dict_marks[j])
+            out.append(feats)
+        return out

@@ -1,0 +1,169 @@
+"""Tests of analysis.ner: IOB reading, CoNLL-style scoring, CRF training on tiny fixtures, the CLI,
+and the shipped model."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis import cli
+from analysis.ner import (
+    BASELINE_GROUPS,
+    CrfRecognizer,
+    IOBError,
+    entity_chunks,
+    evaluate,
+    holdout_split,
+    load_model,
+    normalize_tag,
+    read_iob,
+    write_iob,
+)
+from analysis.ner_features import NerFeaturizer, fold
+
+FIRST = ["علی", "حسین", "مریم", "زهرا", "رضا", "مهدی", "سارا", "کاوه", "نادر", "شیوا"]
+LAST = ["کریمی", "رستمی", "نوری", "صالحی", "موسوی", "جعفری", "امینی", "کاظمی", "باقری", "یزدانی"]
+PLACES = ["شیراز", "تبریز", "مشهد", "کرمان", "رشت", "اهواز", "یزد", "قم"]
+ORGS = [["وزارت", "نیرو"], ["دانشگاه", "صنعتی"], ["سازمان", "هواشناسی"], ["بانک", "ملی"]]
+
+
+def make_sentences(n: int, seed: int) -> list[tuple[list[str], list[str]]]:
+    """Template sentences with people, places and organisations, tagged Arman style (lowercase)."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        first, last, place, org = rng.choice(FIRST), rng.choice(LAST), rng.choice(PLACES), rng.choice(ORGS)
+        kind = rng.randrange(3)
+        if kind == 0:
+            tokens = ["آقای", first, last, "در", place, "گفت", "که", "کار", "ادامه", "دارد", "."]
+            tags = ["O", "B-pers", "I-pers", "O", "B-loc", "O", "O", "O", "O", "O", "O"]
+        elif kind == 1:
+            tokens = [*org, "در", place, "اعلام", "کرد", "که", first, last, "مدیر", "شد", "."]
+            tags = ["B-org", "I-org", "O", "B-loc", "O", "O", "O", "B-pers", "I-pers", "O", "O", "O"]
+        else:
+            tokens = ["سفر", first, last, "به", place, "برای", "دیدار", "با", "مسئولان", *org, "بود", "."]
+            tags = ["O", "B-pers", "I-pers", "O", "B-loc", "O", "O", "O", "O", "B-org", "I-org", "O", "O"]
+        out.append((tokens, tags))
+    return out
+
+
+@pytest.fixture(scope="module")
+def iob_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("iob")
+    train, test = folder / "train.txt", folder / "test.txt"
+    write_iob(make_sentences(120, seed=1), train)
+    write_iob(make_sentences(30, seed=2), test)
+    return train, test
+
+
+@pytest.fixture(scope="module")
+def tiny_model(iob_files):
+    return CrfRecognizer(clusters=None, max_iterations=60).fit(read_iob(iob_files[0]))
+
+
+def test_normalize_tag_maps_arman_and_peyma_spellings():
+    assert normalize_tag("B-pers") == "B-PER"
+    assert normalize_tag("i-event") == "I-EVE"
+    assert normalize_tag("B-loc") == "B-LOC"
+    assert normalize_tag("O") == "O"
+    with pytest.raises(ValueError):
+        normalize_tag("B-animal")
+
+
+def test_read_iob_names_file_and_line(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("تهران B-loc\nبی‌تگ\n", encoding="utf-8")
+    with pytest.raises(IOBError, match=r"bad\.txt, line 2"):
+        read_iob(bad)
+    unknown = tmp_path / "unknown.txt"
+    unknown.write_text("تهران B-city\n", encoding="utf-8")
+    with pytest.raises(IOBError, match=r"unknown\.txt, line 1: unknown tag"):
+        read_iob(unknown)
+
+
+def test_read_iob_sentences_and_tags(iob_files):
+    sentences = read_iob(iob_files[1])
+    assert len(sentences) == 30
+    tokens, tags = sentences[0]
+    assert len(tokens) == len(tags) and all(t == "O" or t[:2] in ("B-", "I-") for t in tags)
+    assert all(t.upper() == t for _, tags in sentences for t in tags)
+
+
+def test_entity_chunks_follow_conlleval():
+    assert entity_chunks(["B-PER", "I-PER", "O", "B-LOC"]) == [("PER", 0, 2), ("LOC", 3, 4)]
+    assert entity_chunks(["I-ORG", "I-ORG", "B-ORG"]) == [("ORG", 0, 2), ("ORG", 2, 3)]
+    assert entity_chunks(["B-PER", "I-LOC"]) == [("PER", 0, 1), ("LOC", 1, 2)]
+
+
+@given(st.lists(st.sampled_from(["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]), max_size=30))
+def test_entity_chunks_cover_every_tagged_token_once(tags):
+    covered = [i for _, a, b in entity_chunks(tags) for i in range(a, b)]
+    assert covered == [i for i, t in enumerate(tags) if t != "O"]
+
+
+def test_evaluate_counts_exact_matches_only():
+    gold = [["B-PER", "I-PER", "O", "B-LOC"], ["B-ORG", "O"]]
+    pred = [["B-PER", "O", "O", "B-LOC"], ["B-ORG", "O"]]
+    table = evaluate(gold, pred).set_index("type")
+    assert table.loc["micro", "gold"] == 3 and table.loc["micro", "correct"] == 2
+    assert table.loc["PER", "recall"] == 0.0 and table.loc["LOC", "f1"] == 1.0
+    assert table.loc["micro", "precision"] == pytest.approx(2 / 3)
+    assert evaluate(gold, gold).set_index("type").loc["micro", "f1"] == 1.0
+
+
+def test_holdout_split_is_fixed_and_disjoint():
+    items = list(range(23))
+    train, held = holdout_split(items)
+    assert held == [4, 9, 14, 19] and sorted(train + held) == items
+
+
+def test_features_fold_arabic_letters_and_digits():
+    assert fold("كريمي") == fold("کریمی")
+    assert fold("۱۴۰۲") == fold("1402") == "0000"
+    feats = NerFeaturizer(groups=BASELINE_GROUPS).sentence(["علی", "كريمي"])
+    assert "w=کریمی" in feats[1] and "-1:w=علی" in feats[1]
+
+
+def test_tiny_crf_learns_context(tiny_model, iob_files):
+    scores = tiny_model.score(read_iob(iob_files[1])).set_index("type")
+    assert scores.loc["micro", "f1"] > 0.9
+    # an unseen name in a known context
+    tags = tiny_model.predict_one(["آقای", "بهمن", "فرهادی", "در", "شیراز", "گفت", "که", "کار", "ادامه", "دارد", "."])
+    assert tags[1:3] == ["B-PER", "I-PER"] and tags[4] == "B-LOC"
+
+
+def test_save_and_load_give_same_tags(tiny_model, tmp_path, iob_files):
+    base = tiny_model.save(tmp_path / "m")
+    again = CrfRecognizer.load(str(base) + ".crfsuite")
+    sentences = [t for t, _ in read_iob(iob_files[1])]
+    assert again.predict(sentences) == tiny_model.predict(sentences)
+    with pytest.raises(FileNotFoundError, match="model file missing"):
+        CrfRecognizer.load(tmp_path / "nothing")
+
+
+def test_unfitted_model_says_so():
+    with pytest.raises(RuntimeError, match="not fitted"):
+        CrfRecognizer(clusters=None).predict_one(["علی"])
+
+
+def test_cli_train_and_eval(iob_files, tmp_path, capsys):
+    train, test = iob_files
+    out = tmp_path / "cli-model"
+    assert cli.main(["train-ner", str(train), "--out", str(out), "--clusters", "none", "--max-iterations", "30"]) == 0
+    assert (tmp_path / "cli-model.crfsuite").exists() and (tmp_path / "cli-model.json").exists()
+    assert cli.main(["eval-ner", str(out), str(test)]) == 0
+    printed = capsys.readouterr().out
+    assert "micro" in printed and "PER" in printed and "precision" in printed
+    assert cli.main(["eval-ner", str(tmp_path / "missing"), str(test)]) == 2
+
+
+def test_shipped_model_loads_and_finds_obvious_entities():
+    model = load_model()
+    tokens = "حسن روحانی رئیس جمهور ایران امروز در تهران با وزیر امور خارجه دیدار کرد .".split()
+    tags = model.predict_one(tokens)
+    assert tags[0] == "B-PER" and tags[1] == "I-PER"
+    assert tags[tokens.index("تهران")] == "B-LOC"
+    assert tags[tokens.index("ایران")] == "B-LOC"
