@@ -24,6 +24,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results" / "eval_patterns.md"
 _NUMBER = re.compile(r"/news/(\d{10}|\d{14})(?:\D|$)")
+#: Fars News Agency began publishing in 1382 (2003): a number that decodes to an earlier year belongs to
+#: another numbering scheme (e.g. 6010060837), not a date
+FARS_FIRST_YEAR = 1382
 
 
 def month_of_link(link: str) -> str | None:
@@ -36,6 +39,8 @@ def month_of_link(link: str) -> str | None:
         year, month = 1300 + int(digits[:2]), int(digits[2:4])
     else:
         year, month = int(digits[:4]), int(digits[4:6])
+    if year < FARS_FIRST_YEAR or not 1 <= month <= 12:
+        return None
     return f"{year:04d}-{month:02d}"
 
 
@@ -53,7 +58,7 @@ def url_month_counts(folder: Path) -> tuple[Counter, int, int]:
     return counts, n_records, undated
 
 
-def volume_month_counts(source: Path) -> tuple[Counter, int, float]:
+def volume_month_counts(source: Path) -> tuple[Counter, int, int, float]:
     from analysis.corpus import load_corpus
     from analysis.patterns import volume
 
@@ -62,7 +67,7 @@ def volume_month_counts(source: Path) -> tuple[Counter, int, float]:
     table = volume(articles, by=None, freq="month", calendar="jalali")
     elapsed = time.perf_counter() - started
     counts = Counter({row.period: int(row.n_articles) for row in table.itertuples() if row.n_articles})
-    return counts, len(articles), elapsed
+    return counts, len(articles), table.attrs["n_undated"], elapsed
 
 
 def compare(expected: Counter, got: Counter) -> list[tuple[str, int, int]]:
@@ -83,23 +88,24 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Command: `python bench/eval_patterns.py --json {args.json} --txt {args.txt}`",
         "",
-        f"Records: {n_records}; with a dated link number: {n_records - undated}; "
+        f"Records: {n_records}; with a dated link number: {n_records - undated} (numbers decoding to a year "
+        f"before {FARS_FIRST_YEAR}, when Fars began, are not dates); "
         f"months with articles (from the URLs): {len(expected)}.",
         "",
-        "| corpus layout | articles loaded | months compared | months that differ | articles in differing months | seconds |",
-        "|---|---|---|---|---|---|",
+        "| corpus layout | articles loaded | undated (URL / volume) | months compared | months that differ | articles in differing months | seconds |",
+        "|---|---|---|---|---|---|---|",
     ]
     failed = False
     details = []
     for name, source in (("JSON records", args.json), ("one file an article", args.txt)):
         if not source.exists():
-            lines.append(f"| {name} | (missing: {source}) | | | | |")
+            lines.append(f"| {name} | (missing: {source}) | | | | | |")
             continue
-        got, n_loaded, seconds = volume_month_counts(source)
+        got, n_loaded, n_undated, seconds = volume_month_counts(source)
         diff = compare(expected, got)
-        failed |= bool(diff)
+        failed |= bool(diff) or n_undated != undated
         months = len(set(expected) | set(got))
-        lines.append(f"| {name} | {n_loaded} | {months} | {len(diff)} | "
+        lines.append(f"| {name} | {n_loaded} | {undated} / {n_undated} | {months} | {len(diff)} | "
                      f"{sum(abs(e - g) for _, e, g in diff)} | {seconds:.1f} |")
         details += [f"- {name}: {m}: URL {e}, volume {g}" for m, e, g in diff]
     lines += ["", "Result: " + ("**differences**" if failed else "**every month equal**"), ""]
