@@ -183,6 +183,8 @@ def damaged_folder(root) -> dict[str, str]:
     bad = {
         "empty.txt": (b"", "empty"),
         "blank.txt": (b"  \n\n \r\n", "empty"),
+        "invisible.txt": ("\u200c \t\u00a0\n\u200c\u200f\n".encode("utf-8"), "empty"),
+        "dots.txt": ("...\n\n**دسته: [a](#)**\n".encode("utf-8"), "no text"),
         "image.txt": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG"),
         "nul.txt": (b"abc\x00\x00\x01\x02def" * 50, "binary"),
         "garbage.txt": (bytes([0xC0, 0xE9, 0xFF, 0xA1, 0x80, 0xFE]) * 200, "undecodable"),
@@ -379,8 +381,8 @@ def test_ingest_command_writes_table_and_rejects(tmp_path, capsys):
     printed = capsys.readouterr().out
     table = pd.read_parquet(out)
     rejects = pd.read_csv(tmp_path / "out" / "articles.rejects.csv")
-    assert len(table) == 3 and len(rejects) == 19
-    assert "22 inputs: 3 articles loaded" in printed and "19 rejected" in printed
+    assert len(table) == 3 and len(rejects) == 21
+    assert "24 inputs: 3 articles loaded" in printed and "21 rejected" in printed
     assert main(["ingest", str(tmp_path / "in" / "empty.txt"), "--out", str(out)]) == 1
     assert main(["ingest", str(tmp_path / "missing"), "--out", str(out)]) == 2
     assert "missing" in capsys.readouterr().err

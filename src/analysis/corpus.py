@@ -56,6 +56,7 @@ from .formats import (
     iter_records,
     parse_article,
     record_article,
+    strip_line,
     supported_suffixes,
 )
 from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS, empty_articles, empty_rejects
@@ -68,6 +69,7 @@ PARALLEL_MIN_BYTES = 16_000_000
 #: show a progress bar (when ``progress=None``) from this many files on
 PROGRESS_MIN_FILES = 2000
 
+_HAS_TEXT = re.compile(r"\w")
 _WORD = re.compile(r"[\w\u064b-\u065f\u0670]+(?:\u200c[\w\u064b-\u065f\u0670]+)*")
 _MEMBER_SEP = ":"
 
@@ -226,8 +228,9 @@ def article_row(raw: RawArticle, *, path: str, key: str, member: str, encoding: 
     title = _normalize_short(raw.title) if raw.title else ""
     body_text = "\n".join(raw.paragraphs)
     paragraphs = [p.strip() for p in _normalizer()(body_text).split("\n") if p.strip()] if body_text else []
-    if not title and not paragraphs:
-        raise InputError("no text: neither a title nor any paragraph (only blank lines, links or a date)")
+    if not _HAS_TEXT.search(title) and not any(_HAS_TEXT.search(p) for p in paragraphs):
+        raise InputError("no text: no letter or digit in a title or paragraph (only blank lines, "
+                         "invisible characters, punctuation, links or a date)")
     body = "\n\n".join(paragraphs)
     url = raw.url.strip()
     domain, site, article_id = url_parts(url) if url else ("", "", "")
@@ -325,8 +328,9 @@ def _parse_bytes(data: bytes, filename: str, *, path: str, key: str, member: str
             return
         if kind == "article":
             text, encoding = decode_text(data)
-            if not text.strip():
-                reject(member, f"empty {what} (only whitespace after decoding as {encoding})")
+            if not strip_line(text):
+                reject(member, f"empty {what} (only whitespace or invisible characters such as ZWNJ, "
+                               f"decoded as {encoding})")
                 return
             raw = parse_article(text)
             result.records.append(article_row(raw, path=path, key=key, member=member, encoding=encoding))

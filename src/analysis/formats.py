@@ -97,6 +97,17 @@ _SENTENCE_END = (".", "!", "?", "؟", ":", "…", "»", ")")
 _MAX_TITLE_CHARS = 150
 
 
+#: characters that make a line look blank: whitespace and the invisible format characters
+#: (ZWSP, ZWNJ, ZWJ, direction marks, word joiner, BOM)
+_INVISIBLE = " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" \
+             "\u200a\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
+
+
+def strip_line(line: str) -> str:
+    """A line without leading/trailing whitespace and invisible format characters (ZWNJ, BOM...)."""
+    return line.strip(_INVISIBLE)
+
+
 def label_key(label: str) -> str:
     """A label for matching: case-folded, without spaces/ZWNJ/punctuation, Arabic ي ك as Persian."""
     return re.sub(r"[\s\u200c\u200f_\-:：*]+", "", label.casefold().replace("ي", "ی").replace("ك", "ک"))
@@ -158,7 +169,7 @@ def split_paragraphs(text: str) -> list[str]:
     """Paragraphs of a plain text (see ``paragraphs_of``)."""
     blocks: list[list[str]] = [[]]
     for raw in text.split("\n"):
-        line = raw.strip()
+        line = strip_line(raw)
         if line:
             blocks[-1].append(line)
         elif blocks[-1]:
@@ -172,7 +183,7 @@ def parse_article(text: str) -> RawArticle:
     blocks: list[list[str]] = [[]]
     heading_seen = False
     for raw in text.split("\n"):
-        line = raw.strip()
+        line = strip_line(raw)
         if not line:
             if blocks[-1]:
                 blocks.append([])
