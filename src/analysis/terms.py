@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -39,7 +40,8 @@ def token_lists(articles: pd.DataFrame, column: str = "tokens") -> pd.Series:
 
     if "body" not in articles.columns:
         raise ValueError(f"articles table has neither a {column!r} column nor a 'body' column to tokenise")
-    return add_tokens(articles)["tokens"].map(list)
+    # punctuation kept: it marks the boundaries no phrase may cross (it is never counted as a word)
+    return add_tokens(articles, punctuation=True)["tokens"].map(list)
 
 
 def default_stopwords() -> frozenset[str]:
@@ -54,8 +56,27 @@ def is_content_token(token: str, stopwords: frozenset[str] | set[str]) -> bool:
     return len(token) > 1 and token not in stopwords and _WORD.search(token) is not None
 
 
-def _stopword_set(stopwords: Iterable[str] | None) -> frozenset[str]:
-    return default_stopwords() if stopwords is None else frozenset(stopwords)
+def stopword_set(stopwords: Iterable[str] | None) -> frozenset[str]:
+    """The stopwords, with multiword entries also in hazm's joined-verb spelling («گفته_شده_است»)."""
+    words = default_stopwords() if stopwords is None else frozenset(stopwords)
+    return words | {w.replace(" ", "_") for w in words if " " in w}
+
+
+def mark_stopword_phrases(tokens: Sequence[str], stopwords: frozenset[str]) -> list[str]:
+    """Tokens with each run forming a multiword stopword («به گزارش», «اظهار داشت») joined into one
+    token — itself a stopword, so it is not counted and no phrase runs across it."""
+    index = _stopword_phrase_index(stopwords)
+    return merge_with_index(tokens, index) if index else list(tokens)
+
+
+@lru_cache(maxsize=8)
+def _stopword_phrase_index(stopwords: frozenset[str]) -> dict[str, list[tuple[str, ...]]]:
+    return phrase_index(w for w in stopwords if " " in w)
+
+
+def prepared_tokens(articles: pd.DataFrame, column: str, stopwords: frozenset[str]) -> list[list[str]]:
+    """Token lists of the articles with multiword stopwords marked (see :func:`mark_stopword_phrases`)."""
+    return [mark_stopword_phrases(t, stopwords) for t in token_lists(articles, column)]
 
 
 def phrase_joiners() -> frozenset[str]:
@@ -100,7 +121,7 @@ def _group_keys(articles: pd.DataFrame, by: str | None) -> pd.Series:
 
 def _long_terms(articles: pd.DataFrame, by: str | None, column: str, ngram, stopwords) -> pd.DataFrame:
     """One row per (article, group, term occurrence) plus each article's word count."""
-    tokens = token_lists(articles, column)
+    tokens = prepared_tokens(articles, column, stopwords)
     frame = pd.DataFrame(
         {
             "doc": np.arange(len(articles)),
@@ -136,7 +157,7 @@ def term_frequencies(
     group's articles). ``by`` names a column (``site``, ``categories`` — list columns count an article
     in each of its groups); without it the single group is ``"all"``. Sorted by group, then count.
     """
-    stop = _stopword_set(stopwords)
+    stop = stopword_set(stopwords)
     frame = _long_terms(articles, by, column, ngram, stop)
     sizes = frame.groupby("group").agg(n_words=("n_tokens", "sum"), n_docs=("doc", "nunique"))
     occurrences = frame[["doc", "group", "terms"]].explode("terms").dropna(subset=["terms"])
@@ -210,12 +231,12 @@ def collocations(
     Returns one row a phrase: ``phrase``, ``n``, ``count``, ``doc_freq``, ``pmi``, ``npmi``, ``llr``,
     sorted by ``llr``.
     """
-    stop = _stopword_set(stopwords)
+    stop = stopword_set(stopwords)
     columns = ["phrase", "n", "count", "doc_freq", "pmi", "npmi", "llr"]
     grams: dict[int, Counter] = {n: Counter() for n in range(1, max(sizes, default=1) + 1)}
     doc_freq: Counter = Counter()
     total = 0
-    for tokens in token_lists(articles, column):
+    for tokens in prepared_tokens(articles, column, stop):
         total += len(tokens)
         grams[1].update(tokens)
         seen: set[str] = set()
@@ -332,10 +353,10 @@ def tfidf_keywords(
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    stop = _stopword_set(stopwords)
+    stop = stopword_set(stopwords)
     index = phrase_index(phrases or ())
     docs = [[t for t in merge_with_index(toks, index) if " " in t or is_content_token(t, stop)]
-            for toks in token_lists(articles, column)]
+            for toks in prepared_tokens(articles, column, stop)]
     key = "doc_id" if by is None else by
     columns = [key, "rank", "term", "score"]
     if not any(docs):
@@ -393,7 +414,7 @@ def keyness(
     ``count_other``, ``per_1000_group``, ``per_1000_other``, ``log_odds`` (δ), ``se`` and ``z``
     (δ/σ; |z| > 1.96 is conventionally notable); positive means typical of ``group``. Sorted by z.
     """
-    stop = _stopword_set(stopwords)
+    stop = stopword_set(stopwords)
     frame = _long_terms(articles, by, column, ngram, stop)
     in_group = frame["group"] == str(group)
     in_other = ~in_group if other is None else frame["group"] == str(other)

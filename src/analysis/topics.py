@@ -31,11 +31,12 @@ from tqdm.auto import tqdm
 
 from analysis.terms import (
     collocations,
-    default_stopwords,
     is_content_token,
+    mark_stopword_phrases,
     merge_with_index,
     period_labels,
     phrase_index,
+    stopword_set,
     token_lists,
 )
 
@@ -113,8 +114,8 @@ class TopicModel(BaseEstimator):
             return self._fit(articles)
 
     def _fit(self, articles: pd.DataFrame) -> TopicModel:
-        stop = default_stopwords() if self.stopwords is None else frozenset(self.stopwords)
-        tokens = list(token_lists(articles, self.column))
+        stop = stopword_set(self.stopwords)
+        tokens = [mark_stopword_phrases(t, stop) for t in token_lists(articles, self.column)]
         rng = np.random.default_rng(self.random_state)
         sample = np.sort(rng.permutation(len(tokens))[: self.selection_sample])
 
@@ -161,7 +162,7 @@ class TopicModel(BaseEstimator):
         """Topic shares of each article: rows indexed by ``doc_id``, one column a topic, rows sum to 1
         (all zero for an article with no known term)."""
         self._check_fitted()
-        docs = [self._terms(t) for t in token_lists(articles, self.column)]
+        docs = [self._terms(mark_stopword_phrases(t, self._stop)) for t in token_lists(articles, self.column)]
         matrix = self._weigh(self._vectorizer.transform(docs), fit=False)
         with threadpool_limits(limits=1, user_api="blas"):
             shares = self._shares(matrix)

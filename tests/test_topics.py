@@ -1,0 +1,230 @@
+"""Topic models: the estimator API, k chosen by coherence, planted demo topics recovered, tables, charts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import linear_sum_assignment
+from sklearn.base import clone
+from sklearn.metrics import normalized_mutual_info_score
+
+from analysis import topics
+from analysis.text import tokenize
+
+STOP = frozenset({"و", "در", "به", "از", "که", "این", "را", "با", "است", "شد", "کرد"})
+
+THEMES = {
+    "sport": "تیم فوتبال لیگ برتر بازی گل مسابقه قهرمانی ورزشگاه مربی بازیکن داور هافبک دروازه‌بان "
+             "مهاجم جام صعود نیمه تساوی باشگاه هوادار تمرین والیبال کشتی المپیک",
+    "economy": "تولید صادرات بازار قیمت تورم بانک سرمایه اشتغال صنعت کارخانه بودجه اقتصاد واردات "
+               "بورس سهام نقدینگی ارز دلار مالیات یارانه گمرک تسهیلات وام سود",
+    "health": "بیمارستان پزشک درمان بیمار سلامت دارو پرستار واکسن بهداشت کادر جراحی کلینیک "
+              "اورژانس بیماری ویروس آزمایش تخت دندانپزشکی داروخانه بیمه قلب سرطان دیابت تغذیه",
+}
+
+
+def _planted(n_per_theme: int = 30, seed: int = 0) -> pd.DataFrame:
+    """Articles drawn from three disjoint vocabularies (plus shared filler), with their theme."""
+    rng = np.random.default_rng(seed)
+    filler = "امروز استان مدیر گفت سال برنامه مردم کشور".split()
+    rows = []
+    for theme, words in THEMES.items():
+        vocab = words.split()
+        for i in range(n_per_theme):
+            body = " ".join(list(rng.choice(vocab, size=25)) + list(rng.choice(filler, size=10)))
+            month = 1 + (i % 6)
+            rows.append((theme, body, f"1402-{month:02d}-10", ["semnan", "tehran"][i % 2]))
+    frame = pd.DataFrame(rows, columns=["theme", "body", "published_jalali", "site"])
+    frame["doc_id"] = [f"d{i}" for i in range(len(frame))]
+    frame["title"] = frame["body"].str.slice(0, 30)
+    frame["categories"] = frame["theme"].map(lambda t: [t, "همه"])
+    frame["tokens"] = frame["body"].map(tokenize)
+    return frame
+
+
+@pytest.fixture(scope="module")
+def planted():
+    return _planted()
+
+
+@pytest.fixture(scope="module")
+def fitted(planted):
+    return topics.TopicModel(k="auto", k_range=(2, 3, 4, 6), stopwords=STOP, random_state=0).fit(planted)
+
+
+def _matching_accuracy(truth, predicted) -> float:
+    table = pd.crosstab(pd.Series(truth, name="t"), pd.Series(predicted, name="p"))
+    rows, cols = linear_sum_assignment(-table.to_numpy())
+    return table.to_numpy()[rows, cols].sum() / len(truth)
+
+
+# ------------------------------------------------------------------------------------ estimator API
+
+
+def test_estimator_conventions(planted, fitted):
+    fresh = topics.TopicModel(method="lda", k=5, random_state=3)
+    assert not any(name.endswith("_") for name in vars(fresh))  # no work in __init__
+    assert clone(fresh).get_params() == fresh.get_params()
+    with pytest.raises(RuntimeError, match="not fitted"):
+        fresh.transform(planted)
+    with pytest.raises(ValueError, match="method"):
+        topics.TopicModel(method="svd").fit(planted)
+    with pytest.raises(ValueError, match="k must"):
+        topics.TopicModel(k=0).fit(planted)
+    for name in ("k_", "components_", "vocabulary_", "phrases_", "labels_", "coherence_", "topic_terms_"):
+        assert hasattr(fitted, name)
+    assert fitted.components_.shape == (fitted.k_, len(fitted.vocabulary_))
+
+
+def test_auto_k_picks_the_planted_number_and_shows_the_curve(planted, fitted):
+    assert fitted.k_ == 3
+    curve = fitted.coherence_
+    assert curve["k"].tolist() == [2, 3, 4, 6] and curve["chosen"].sum() == 1
+    assert curve.loc[curve["chosen"], "score"].item() == curve["score"].max()
+    assert ((curve["npmi"] >= -1) & (curve["npmi"] <= 1)).all()
+    shares = fitted.transform(planted)
+    assert shares.shape == (len(planted), 3) and np.allclose(shares.sum(axis=1), 1)
+    dominant = topics.dominant_topics(fitted, planted)
+    assert normalized_mutual_info_score(planted["theme"], dominant["topic"]) > 0.95
+
+
+def test_fitting_is_repeatable_and_does_not_touch_the_input(planted):
+    before = planted.copy()
+    a = topics.TopicModel(k=3, stopwords=STOP, random_state=7).fit(planted)
+    b = topics.TopicModel(k=3, stopwords=STOP, random_state=7).fit(planted)
+    pd.testing.assert_frame_equal(planted, before)
+    np.testing.assert_allclose(a.components_, b.components_)
+    assert a.labels_ == b.labels_
+
+
+def test_lda_on_counts(planted):
+    model = topics.TopicModel(method="lda", k=3, stopwords=STOP, random_state=0).fit(planted)
+    dominant = topics.dominant_topics(model, planted)
+    assert _matching_accuracy(planted["theme"], dominant["topic"]) > 0.9
+
+
+def test_phrases_join_the_vocabulary():
+    frame = _planted(20)
+    rng = np.random.default_rng(1)
+    frame["body"] = [b + " مقام معظم رهبری" if rng.random() < 0.6 else b for b in frame["body"]]
+    frame["tokens"] = frame["body"].map(tokenize)
+    model = topics.TopicModel(k=3, stopwords=STOP).fit(frame)
+    assert "مقام معظم رهبری" in model.phrases_ and "مقام معظم رهبری" in model.vocabulary_
+    assert "معظم" not in model.vocabulary_  # the words of the phrase are not counted again
+
+
+def test_tiny_and_empty_corpora(planted):
+    tiny = planted.iloc[[0, 40, 80]]
+    model = topics.TopicModel(stopwords=STOP).fit(tiny)  # auto k on three articles
+    assert 1 <= model.k_ <= 3
+    assert len(topics.document_topics(model, tiny)) == 3 * model.k_
+    one = topics.TopicModel(k=4, stopwords=STOP).fit(planted.iloc[[0]])
+    assert one.k_ == 1
+    nothing = planted.iloc[:2].assign(tokens=[["و", "در"], []])
+    with pytest.raises(ValueError, match="no content words"):
+        topics.TopicModel(stopwords=STOP).fit(nothing)
+    unknown = topics.dominant_topics(model, planted.iloc[:1].assign(tokens=[["ناشناخته"]]))
+    assert unknown["topic"].tolist() == [-1]
+
+
+# ------------------------------------------------------------------------------------ coherence
+
+
+def test_npmi_coherence_extremes():
+    together = np.array([[1, 1, 0], [1, 1, 0], [0, 0, 1], [0, 0, 1]])
+    assert topics.npmi_coherence([[0, 1]], together)[0] == pytest.approx(1.0)
+    assert topics.npmi_coherence([[0, 2]], together)[0] == pytest.approx(-1.0)
+    independent = np.array([[1, 1], [1, 0], [0, 1], [0, 0]])
+    assert topics.npmi_coherence([[0, 1]], independent)[0] == pytest.approx(0.0, abs=1e-12)
+    assert topics.topic_diversity([[0, 1], [1, 2]]) == pytest.approx(0.75)
+
+
+def test_topic_label_avoids_repeating_words():
+    assert topics.topic_label(["مقام معظم رهبری", "رهبری", "انقلاب", "مردم", "کشور"]) == "مقام معظم رهبری، انقلاب، مردم"
+
+
+# ------------------------------------------------------------------------------------ tables
+
+
+def test_document_topic_tables(planted, fitted):
+    long = topics.document_topics(fitted, planted)
+    assert list(long.columns) == ["doc_id", "topic", "label", "weight", "dominant"]
+    assert len(long) == len(planted) * fitted.k_
+    assert long.groupby("doc_id")["dominant"].sum().eq(1).all()
+    assert np.allclose(long.groupby("doc_id")["weight"].sum(), 1)
+    reps = topics.representative_articles(fitted, planted, n=2)
+    assert len(reps) == 2 * fitted.k_
+    for topic, rows in reps.groupby("topic"):
+        themes = planted.set_index("doc_id").loc[rows["doc_id"], "theme"]
+        assert themes.nunique() == 1
+
+
+def test_prevalence_over_months_sites_and_categories(planted, fitted):
+    months = topics.topic_prevalence(fitted, planted, by="month")
+    assert months["month"].unique().tolist() == [f"1402-{m:02d}" for m in range(1, 7)]
+    assert np.allclose(months.groupby("month")["share"].sum(), 1)
+    sites = topics.topic_prevalence(fitted, planted, by="site")
+    assert set(sites["site"]) == {"semnan", "tehran"} and (sites["n_docs"] == 45).all()
+    categories = topics.topic_prevalence(fitted, planted, by="categories")
+    assert set(categories["categories"]) == {"sport", "economy", "health", "همه"}
+    sport = categories[categories["categories"] == "sport"]
+    assert sport["share"].max() > 0.9 and sport["n_dominant"].max() == 30
+    with pytest.raises(KeyError):
+        topics.topic_prevalence(fitted, planted, by="nope")
+
+
+def test_topic_map_and_stability(planted, fitted):
+    layout = topics.topic_map(fitted)
+    assert list(layout.columns) == ["topic", "label", "x", "y", "prevalence"] and len(layout) == fitted.k_
+    assert layout["prevalence"].sum() == pytest.approx(1)
+    stability = topics.topic_stability(fitted, planted, seeds=(1, 2))
+    assert len(stability) == 2 * fitted.k_
+    assert stability["similarity"].min() > 0.8  # clean planted topics come back
+    assert stability.groupby("seed")["matched_topic"].nunique().eq(fitted.k_).all()
+
+
+# ------------------------------------------------------------------------------------ demo corpus
+
+
+def test_planted_demo_topics_are_recovered(demo_articles, demo_dir, demo_truth):
+    from analysis.text import add_tokens
+
+    articles = add_tokens(demo_articles)
+    model = topics.TopicModel(k="auto", random_state=0).fit(articles)
+    dominant = topics.dominant_topics(model, articles)
+    files = articles["path"].map(lambda p: str(p).replace(str(demo_dir), "").lstrip("/\\"))
+    truth = files.map(demo_truth.set_index("file")["topic"])
+    known = truth.fillna("").ne("").to_numpy()
+    planted = truth[known].nunique()
+    assert abs(model.k_ - planted) <= 3
+    assert normalized_mutual_info_score(truth[known], dominant["topic"][known]) > 0.6
+
+
+# ------------------------------------------------------------------------------------ charts
+
+
+def test_charts_draw(planted, fitted, tmp_path):
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    from analysis.plots import topics as charts
+
+    months = topics.topic_prevalence(fitted, planted, by="month")
+    sites = topics.topic_prevalence(fitted, planted, by="site")
+    drawn = [
+        charts.topic_term_bars(fitted.topic_terms_),
+        charts.coherence_curve(fitted.coherence_),
+        charts.prevalence_timeline(months),
+        charts.prevalence_heatmap(sites, by="site"),
+        charts.prevalence_heatmap(months, by="month"),
+        charts.topic_map_chart(topics.topic_map(fitted)),
+        charts.stability_chart(topics.topic_stability(fitted, planted, seeds=(1,))),
+        charts.topic_term_bars(fitted.topic_terms_.iloc[:0]),
+        charts.prevalence_timeline(months.iloc[:0]),
+        charts.prevalence_heatmap(months.iloc[:0], by="month"),
+    ]
+    for item in drawn:
+        figure = item if isinstance(item, Figure) else item.figure
+        figure.savefig(tmp_path / "chart.png")
+        plt.close(figure)
