@@ -239,12 +239,14 @@ def test_copies_resemble_their_originals_and_nothing_else_does(large):
         assert 0 < row.duplicate_lag_hours <= 240
         similarity = shingle_jaccard(bodies[row.duplicate_of], bodies[row.file])
         assert similarity == pytest.approx(row.duplicate_jaccard, abs=1e-3)
-        floor = 0.5 if row.duplicate_kind == "truncated" else 0.8
+        floor = {"exact": 1.0, "retitled": 1.0, "edited": 0.6, "truncated": 0.45}[row.duplicate_kind]
         assert similarity >= floor, (row.file, row.duplicate_kind, similarity)
         if row.duplicate_kind in ("exact", "edited", "truncated"):
             assert original["title"] == row.title or row.duplicate_kind == "edited"
         if row.duplicate_kind == "retitled":
             assert original["title"] != row.title
+    # most copies stay above the 0.8 that near-duplicate detection is judged at
+    assert (copies["duplicate_jaccard"] >= 0.8).mean() > 0.75
     # unrelated articles of one site and topic stay far apart
     originals = truth[(truth["duplicate_of"] == "") & truth["readable"]]
     worst = 0.0

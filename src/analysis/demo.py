@@ -56,6 +56,7 @@ DAMAGE_KINDS: dict[str, bool] = {
 COPY_KINDS: dict[str, float] = {"exact": 3, "edited": 3, "truncated": 2, "retitled": 2}
 COPY_SHARE = 0.07  # share of files that are republished copies
 OCCASION_SHARE = 0.15  # share of original articles placed in an occasion's window
+SECONDARY_SHARE = 0.25  # share of articles with a paragraph or two on a related topic
 SHINGLE_SIZE = 5  # words per shingle for the recorded copy-original Jaccard similarity
 PARALLEL_MIN_ARTICLES = 20_000
 CHUNK_SIZE = 2_000
@@ -112,10 +113,12 @@ class Occasion(NamedTuple):
 class Lexicon:
     sites: tuple[Site, ...]
     topics: dict  # topic -> (category, office, organisation)
+    related: dict  # topic -> topics its articles sometimes touch on
     people: dict  # (site, topic) -> Person; ("*", topic) national figures
     vocabulary: dict  # (topic, slot) -> tuple[str, ...]
     templates: dict  # (topic, role) -> tuple[str, ...]
     occasions: tuple[Occasion, ...]
+    organisations: tuple[str, ...]  # organisation names without slots, longest first
     labels: dict  # kind -> (labels, cumulative weights)
     edits: dict  # word -> replacement
 
@@ -150,10 +153,10 @@ def load_lexicon() -> Lexicon:
                 first_node=int(row.first_node),
             )
         )
-    topics = {
-        row.topic: (row.category, row.office, row.organisation)
-        for row in read_table("demo/topics.csv").itertuples(index=False)
-    }
+    topics, related = {}, {}
+    for row in read_table("demo/topics.csv").itertuples(index=False):
+        topics[row.topic] = (row.category, row.office, row.organisation)
+        related[row.topic] = tuple(row.related.split())
     people = {}
     for row in read_table("demo/people.csv").itertuples(index=False):
         office = row.office or topics[row.topic][1]
@@ -175,13 +178,18 @@ def load_lexicon() -> Lexicon:
         weights = group["weight"].astype(float).cumsum().tolist()
         labels[kind] = (tuple(group["label"]), tuple(weights))
     edits = dict(read_table("demo/edits.csv").itertuples(index=False))
+    organisations = {organisation for _, _, organisation in topics.values()}
+    organisations |= {text for (_, slot), texts in vocabulary.items() if slot == "org"
+                      for text in texts if "{" not in text}
     return Lexicon(
         sites=tuple(sites),
         topics=topics,
+        related=related,
         people=people,
         vocabulary={k: tuple(v) for k, v in vocabulary.items()},
         templates={k: tuple(v) for k, v in templates.items()},
         occasions=occasions,
+        organisations=tuple(sorted(organisations, key=lambda o: (-len(o), o))),
         labels=labels,
         edits=edits,
     )
@@ -373,6 +381,7 @@ class Article(NamedTuple):
     paragraphs: tuple
     categories: tuple
     tags: tuple
+    secondary_topic: str  # a related topic a paragraph or two are about, or ''
 
 
 class _Slots(dict):
@@ -404,10 +413,10 @@ class _Slots(dict):
         elif base == "pct":
             value = self.number(str(rng.randint(5, 95)))
         elif base == "n_big":
-            if rng.random() < 0.5:
+            if rng.random() < 0.7:
                 value = self.number(str(rng.randint(2, 90))) + " هزار"
             else:
-                value = self.number(str(rng.randint(1000, 90000)))
+                value = self.number(str(rng.randint(1000, 20000)))
         elif base == "occasion":
             value = self.occasion
         else:
@@ -434,13 +443,23 @@ def _office(person: Person, site: Site) -> str:
     return person.office.format(province=site.province)
 
 
+@lru_cache(maxsize=4096)
+def _organisations_in(text: str, organisations: tuple[str, ...]) -> tuple[str, ...]:
+    """The known organisations named in ``text``, longest first, none inside another."""
+    found: list[str] = []
+    for name in organisations:  # longest first
+        if name in text and not any(name in longer for longer in found):
+            found.append(name)
+    return tuple(found)
+
+
 def _office_entities(person: Person, site: Site, lex: Lexicon, topic: str) -> list:
+    """A title-and-office mention of ``person``, with the organisation and province it names."""
     office = _office(person, site)
     found = [(office, "PER", person.name, person.honorific, "office")]
-    for category, _, organisation in [lex.topics[topic]]:
-        if organisation in office:
-            found.append((organisation, "ORG", organisation, "", "name"))
-    if site.province in office and "{province}" in person.office:
+    for organisation in _organisations_in(office, lex.organisations):
+        found.append((organisation, "ORG", organisation, "", "name"))
+    if "{province}" in person.office:
         found.append((site.province, "LOC", site.province, "", "name"))
     return found
 
@@ -492,9 +511,12 @@ def render_article(row: PlanRow, seed: int, lex: Lexicon, occasion_names: dict) 
         if form == "office":
             subject = office
             entities[:0] = _office_entities(person, site, lex, topic)
-        elif form == "full":
+        elif form in ("full", "full_office"):
             subject = f"{person.honorific} {person.name}".strip()
             entities.insert(0, (person.name, "PER", person.name, person.honorific, "name"))
+            if form == "full_office":  # «دکتر X، رئیس ...، در ...»: name with the office beside it
+                subject = f"{subject}، {office}،"
+                entities[1:1] = _office_entities(person, site, lex, topic)[1:]
             context = fill(rng.choice(lex.vocabulary[("*", "context")]), entities)
             subject = f"{subject} {context}"
         elif form == "surname":
@@ -532,7 +554,7 @@ def render_article(row: PlanRow, seed: int, lex: Lexicon, occasion_names: dict) 
         if not quotes_left:
             break
         if i == second_at and len(quotes_left) >= 2:
-            paragraphs.append(quote_paragraph(second, "full", rng.choice(verbs)))
+            paragraphs.append(quote_paragraph(second, "full_office", rng.choice(verbs)))
             if len(quotes_left) >= 2 and rng.random() < 0.6:
                 paragraphs.append(quote_paragraph(second, "vi", rng.choice(verbs)))
             # the main speaker comes back by name
@@ -544,6 +566,17 @@ def render_article(row: PlanRow, seed: int, lex: Lexicon, occasion_names: dict) 
             paragraphs.append(fact_paragraph())
     while facts_left:
         paragraphs.append(fact_paragraph())
+    # a quarter of the articles touch on a related topic for a paragraph or two
+    secondary = ""
+    if rng.random() < SECONDARY_SHARE and lex.related.get(topic):
+        secondary = rng.choice(lex.related[topic])
+        slots.topic = secondary
+        for _ in range(rng.randint(1, 2)):
+            entities = []
+            text = fill(rng.choice(lex.templates[(secondary, "fact")]), entities)
+            at = rng.randint(2, len(paragraphs))
+            paragraphs.insert(at, Paragraph(text + ".", tuple(entities), (), "fact"))
+        slots.topic = topic
 
     title_pool = lex.templates[(topic, "title")]
     if row.occasion and rng.random() < 0.6:
@@ -561,7 +594,7 @@ def render_article(row: PlanRow, seed: int, lex: Lexicon, occasion_names: dict) 
     if rng.random() < 0.4:
         things = lex.vocabulary[(topic, "thing")]
         tags = tuple(rng.sample(things, rng.randint(2, 3))) + (site.province,)
-    return Article(title, tuple(paragraphs), tuple(categories), tags)
+    return Article(title, tuple(paragraphs), tuple(categories), tags, secondary)
 
 
 def _edit_copy(article: Article, rng: random.Random, lex: Lexicon) -> Article:
@@ -728,6 +761,7 @@ class _Writer:
             "categories": list(article.categories) if readable else [],
             "tags": list(article.tags) if readable else [],
             "topic": row.topic if readable else "",
+            "secondary_topic": article.secondary_topic if readable else "",
             "occasion": row.occasion if readable else "",
             "entities": _entity_records(article) if readable else [],
             "quotes": [{"speaker": s, "speaker_title": t, "text": q}
