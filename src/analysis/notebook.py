@@ -55,6 +55,18 @@ def skip_slow_iri_check() -> None:
     sys.modules.setdefault("rfc3987_syntax", None)
 
 
+def _inline_charts() -> None:
+    """In a Jupyter kernel, show a Figure a cell returns as a PNG (``%matplotlib inline`` registers
+    the formatter; the backend alone does not)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "kernel"):
+        shell.run_line_magic("matplotlib", "inline")
+
+
 def setup_notebook() -> None:
     """Persian chart style and plotly figures as plain JSON (JupyterLab draws them; the report embeds them)."""
     skip_slow_iri_check()
@@ -62,7 +74,9 @@ def setup_notebook() -> None:
 
     from .plots.style import use_persian_style
 
+    _inline_charts()
     use_persian_style()
+
     # JupyterLab, VS Code and the report renderer all draw this mimetype; no CDN, no require.js
     pio.renderers.default = "plotly_mimetype"
     pd.set_option("display.max_colwidth", 80)
@@ -306,6 +320,12 @@ def _cell(value) -> str:
     return html.escape(str(value))
 
 
+def _td(value) -> str:
+    # text takes its direction from its first strong letter; numbers follow the table (right to left)
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool) or type(value).__module__ == "numpy"
+    return f'<td dir="rtl">{_cell(value)}</td>' if numeric else f'<td dir="auto">{_cell(value)}</td>'
+
+
 def table(frame: pd.DataFrame, *, max_rows: int = 50, caption: str = "", index: bool = False) -> HTMLFragment:
     """An escaped, right-to-left HTML table of ``frame`` (first ``max_rows`` rows), Persian digits.
 
@@ -317,7 +337,7 @@ def table(frame: pd.DataFrame, *, max_rows: int = 50, caption: str = "", index: 
     rows = []
     for label, row in shown.iterrows():
         cells = ([label] if index else []) + list(row)
-        rows.append("<tr>" + "".join(f'<td dir="auto">{_cell(v)}</td>' for v in cells) + "</tr>")
+        rows.append("<tr>" + "".join(_td(v) for v in cells) + "</tr>")
     more = ""
     if len(frame) > max_rows:
         more = f'<p class="table-note" dir="rtl">{persian_digits(max_rows)} ردیف از {persian_digits(len(frame))} ردیف</p>'

@@ -370,7 +370,6 @@ def _render_in_worker(source: str, out_dir: str, parameters: dict, nav: list, ca
     skip_slow_iri_check()
     os.environ[CACHE_ENV] = cache
     os.environ["TQDM_DISABLE"] = "1"  # kernels inherit it: no progress bars inside the pages
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     return asdict(render_notebook(Path(source), Path(out_dir), parameters, nav, timeout=timeout))
 
 

@@ -41,9 +41,11 @@ def timeline(
     label: str | None = None,
     title: str = "",
     y_title: str = "تعداد مقاله",
+    max_ticks: int = 12,
 ) -> go.Figure:
     """Lines of ``y`` over ``x`` (dates), one line a ``color`` group; hovering shows ``label``
-    (e.g. the Jalali month ``فروردین ۱۴۰۲``) with the group and value. A range slider zooms."""
+    (e.g. the Jalali month ``فروردین ۱۴۰۲``) with the group and value, and labels the axis with it
+    (at most ``max_ticks`` labels). A range slider zooms."""
     fig = go.Figure()
     groups = [(None, table)] if color is None else list(table.groupby(color, sort=True))
     for i, (name, part) in enumerate(groups):
@@ -62,6 +64,11 @@ def timeline(
         )
     fig.update_layout(**_layout(title, hovermode="closest"))
     fig.update_xaxes(rangeslider=dict(visible=True, thickness=0.06), showgrid=False)
+    if label:  # the axis reads in the reader's calendar: Jalali month names, not "Apr 2023"
+        ticks = table[[x, label]].drop_duplicates(x).sort_values(x)
+        step = max(1, -(-len(ticks) // max_ticks))
+        fig.update_xaxes(tickmode="array", tickvals=list(ticks[x].iloc[::step]),
+                         ticktext=[str(t) for t in ticks[label].iloc[::step]], tickangle=-40)
     fig.update_yaxes(title=y_title, gridcolor="#eee", rangemode="tozero")
     return fig
 
