@@ -101,7 +101,8 @@ def test_one_truth_row_a_file_and_every_damaged_kind(demo_dir, demo_truth):
     from tests.conftest import DEMO_N
 
     files = {str(p.relative_to(demo_dir)) for p in demo_dir.rglob("*") if p.is_file()}
-    files.discard(GROUND_TRUTH_FILE)
+    assert {GROUND_TRUTH_FILE, demo.EVENTS_FILE} <= files
+    files -= {GROUND_TRUTH_FILE, demo.EVENTS_FILE}
     assert len(demo_truth) == DEMO_N
     assert set(demo_truth["file"]) == files
     assert set(demo_truth["damaged"]) - {""} == set(DAMAGE_KINDS)
@@ -281,9 +282,10 @@ def test_publishing_habits_differ_by_site_and_follow_occasions(large):
     per_day_azar = azar.sum() / 30
     per_day = len(t) / (3 * 365)
     assert per_day_azar > 1.5 * per_day
-    # the lunar occasions move through the Jalali year: Ramadan's Jalali months differ by year
+    # the lunar occasions move through the Jalali year: Ramadan starts about 11 days earlier each year
     ramadan = t[t["occasion"] == "ramadan"]
-    assert ramadan.groupby(ramadan["published_jalali"].str[:4])["published_jalali"].min().str[5:7].nunique() > 1
+    first = ramadan.groupby(ramadan["published_jalali"].str[:4])["published_jalali"].min().str[5:]
+    assert first.is_monotonic_decreasing and first.is_unique
 
 
 def test_every_template_fills(tmp_path):
@@ -351,3 +353,22 @@ def test_cli_writes_a_corpus_and_reports_counts(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "wrote 60 files" in out and "republished copies" in out
     assert len(read_ground_truth(tmp_path / "cli")) == 60
+
+
+def test_sites_fall_silent_and_burst_where_the_events_say(large):
+    from analysis.demo import read_ground_truth_events
+
+    root, truth = large
+    events = read_ground_truth_events(root)
+    assert {"silence", "burst"} == set(events["kind"])
+    day = truth["published"].dt.normalize()
+    for event in events.itertuples():
+        inside = (truth["site"] == event.site) & day.between(event.first_day, event.last_day)
+        if event.kind == "silence":
+            assert not inside.any(), f"{event.site} publishes during its silence {event.first_jalali}"
+        else:
+            burst = truth[inside & (truth["event"] == event.event)]
+            assert (burst["topic"] == event.topic).all()
+    planted = truth[truth["event"] != ""]
+    assert len(planted) > 0
+    assert set(planted["event"]) <= set(events["event"])

@@ -35,6 +35,7 @@ from hijridate import Gregorian, Hijri
 from .resources import read_table
 
 GROUND_TRUTH_FILE = ".ground_truth.jsonl"
+EVENTS_FILE = ".ground_truth_events.jsonl"  # each site's planted bursts and silences
 AGENCY_DOMAIN = "basij.ir"
 LEAD_PREFIX = "خبرگزاری بسیج: "
 LEADER_CANONICAL = "مقام معظم رهبری"
@@ -56,6 +57,7 @@ DAMAGE_KINDS: dict[str, bool] = {
 COPY_KINDS: dict[str, float] = {"exact": 3, "edited": 3, "truncated": 2, "retitled": 2}
 COPY_SHARE = 0.07  # share of files that are republished copies
 OCCASION_SHARE = 0.15  # share of original articles placed in an occasion's window
+BURST_SHARE = 0.02  # share of original articles that belong to a local event's burst
 SECONDARY_SHARE = 0.25  # share of articles with a paragraph or two on a related topic
 SHINGLE_SIZE = 5  # words per shingle for the recorded copy-original Jaccard similarity
 PARALLEL_MIN_ARTICLES = 20_000
@@ -97,6 +99,16 @@ class Person(NamedTuple):
         return self.name.split()[-1]
 
 
+class LocalEvent(NamedTuple):
+    key: str
+    name: str
+    topic: str
+    days_min: int
+    days_max: int
+    category: str
+    sites: tuple[str, ...]
+
+
 class Occasion(NamedTuple):
     key: str
     name: str
@@ -118,6 +130,7 @@ class Lexicon:
     vocabulary: dict  # (topic, slot) -> tuple[str, ...]
     templates: dict  # (topic, role) -> tuple[str, ...]
     occasions: tuple[Occasion, ...]
+    events: tuple[LocalEvent, ...]
     organisations: tuple[str, ...]  # organisation names without slots, longest first
     labels: dict  # kind -> (labels, cumulative weights)
     edits: dict  # word -> replacement
@@ -172,6 +185,11 @@ def load_lexicon() -> Lexicon:
                  float(r.weight), r.topic, r.category)
         for r in read_table("demo/occasions.csv").itertuples(index=False)
     )
+    events = tuple(
+        LocalEvent(r.event, r.name, r.topic, int(r.days_min), int(r.days_max), r.category,
+                   tuple(r.sites.split()))
+        for r in read_table("demo/events.csv").itertuples(index=False)
+    )
     labels = {}
     table = read_table("demo/labels.csv")
     for kind, group in table.groupby("kind", sort=True):
@@ -189,6 +207,7 @@ def load_lexicon() -> Lexicon:
         vocabulary={k: tuple(v) for k, v in vocabulary.items()},
         templates={k: tuple(v) for k, v in templates.items()},
         occasions=occasions,
+        events=events,
         organisations=tuple(sorted(organisations, key=lambda o: (-len(o), o))),
         labels=labels,
         edits=edits,
@@ -246,19 +265,29 @@ class PlanRow(NamedTuple):
     source: int  # plan_id of the original for a copy, else -1
     copy_kind: str
     damage: str
+    event: str = ""  # key of the local event (events.csv) whose burst the article belongs to
+
+
+class Event(NamedTuple):
+    site: int
+    kind: str  # burst | silence
+    key: str  # event key for a burst ('' for a silence)
+    first: int  # first day offset
+    last: int  # last day offset
 
 
 class Plan(NamedTuple):
     rows: tuple  # PlanRow in publishing order (index = file number)
     position: dict  # plan_id -> index
     node: tuple  # index -> Drupal node id
+    events: tuple  # Event: each site's bursts and silences
 
 
-def _site_day_weights(site: Site, cal: Calendar) -> list[float]:
+def _site_day_weights(site: Site, cal: Calendar, silent: set) -> list[float]:
     cumulative, total = [], 0.0
     for offset, jday in enumerate(cal.jalali):
         w = 0.0
-        if jday >= site.since:
+        if jday >= site.since and offset not in silent:
             w = site.weekday_weights[jday.weekday()]
             if jday.month == 1 and jday.day <= 13:  # Nowruz holidays: quiet newsrooms
                 w *= 0.35
@@ -280,12 +309,41 @@ def damaged_per_kind(n: int) -> int:
     return max(1, round(n * 0.0015))
 
 
+def make_events(rng: random.Random, lex: Lexicon, cal: Calendar) -> list[Event]:
+    """Per site and Jalali year: maybe a silence (3-9 days without articles) and maybe a local burst."""
+    events = []
+    years = sorted({(d.year) for d in cal.jalali})
+    for s, site in enumerate(lex.sites):
+        local = [e for e in lex.events if site.name in e.sites]
+        for year in years:
+            days = [i for i, d in enumerate(cal.jalali) if d.year == year and d >= site.since]
+            if len(days) < 30:
+                continue
+            if rng.random() < 0.5:
+                first = rng.choice(days[:-10])
+                events.append(Event(s, "silence", "", first, first + rng.randint(2, 8)))
+            if local and rng.random() < 0.6:
+                event = rng.choice(local)
+                first = rng.choice(days[:-10])
+                last = first + rng.randint(event.days_min, event.days_max) - 1
+                if not any(e.site == s and e.first <= last and first <= e.last for e in events):
+                    events.append(Event(s, "burst", event.key, first, last))
+    return events
+
+
 def make_plan(n: int, seed: int, lex: Lexicon, cal: Calendar) -> Plan:
-    """Decide every file's site, time, topic, occasion, copy source and damage."""
+    """Decide every file's site, time, topic, occasion, event, copy source and damage."""
     rng = random.Random(seed)
     sites = lex.sites
     site_cum = list(_cumsum(s.weight for s in sites))
-    day_cum = [_site_day_weights(s, cal) for s in sites]
+    events = make_events(rng, lex, cal)
+    silent = [set() for _ in sites]
+    for e in events:
+        if e.kind == "silence":
+            silent[e.site].update(range(e.first, e.last + 1))
+    bursts = [e for e in events if e.kind == "burst"]
+    event_topics = {e.key: e.topic for e in lex.events}
+    day_cum = [_site_day_weights(s, cal, silent[i]) for i, s in enumerate(sites)]
     occasions = [o for o in lex.occasions if cal.windows[o.key]]
     occ_cum = list(_cumsum(o.weight for o in occasions))
     site_index = {s.name: i for i, s in enumerate(sites)}
@@ -295,6 +353,13 @@ def make_plan(n: int, seed: int, lex: Lexicon, cal: Calendar) -> Plan:
     n_originals = n - n_copies
     rows = []
     for plan_id in range(n_originals):
+        if bursts and rng.random() < BURST_SHARE:
+            burst = rng.choice(bursts)
+            day = rng.randint(burst.first, burst.last)
+            minute = day * 1440 + _minute_of_day(rng, sites[burst.site])
+            rows.append(PlanRow(plan_id, burst.site, minute, event_topics[burst.key], "", -1, "", "",
+                                burst.key))
+            continue
         s = bisect.bisect(site_cum, rng.random() * site_cum[-1])
         site = sites[s]
         topic = rng.choices(site.topics, site.topic_weights)[0]
@@ -306,7 +371,7 @@ def make_plan(n: int, seed: int, lex: Lexicon, cal: Calendar) -> Plan:
             if spans:
                 a, b = rng.choice(spans)
                 day = max(a, rng.randint(a, b))
-                if cal.jalali[day] < site.since:
+                if cal.jalali[day] < site.since or day in silent[s]:
                     day = -1
                 else:
                     occasion = occ.key
@@ -339,14 +404,14 @@ def make_plan(n: int, seed: int, lex: Lexicon, cal: Calendar) -> Plan:
             lag = min(240 * 60, int(20 + rng.expovariate(1 / (18 * 60))))
             minute = original.minute + lag
             day = minute // 1440
-            if day < cal.days and cal.jalali[day] >= site.since:
+            if day < cal.days and cal.jalali[day] >= site.since and day not in silent[s]:
                 break
         else:  # no site could take the copy: publish one more original instead
             rows.append(rows[rng.randrange(n_originals)]._replace(plan_id=plan_id, damage=""))
             continue
         kind = rng.choices(copy_kinds, copy_weights)[0]
         rows.append(PlanRow(plan_id, s, minute, original.topic, original.occasion,
-                            original.plan_id, kind, ""))
+                            original.plan_id, kind, "", original.event))
 
     rows.sort(key=lambda r: (r.minute, r.plan_id))
     position = {row.plan_id: i for i, row in enumerate(rows)}
@@ -355,7 +420,7 @@ def make_plan(n: int, seed: int, lex: Lexicon, cal: Calendar) -> Plan:
     for row in rows:
         counters[row.site] += rng.randint(1, 4)
         node.append(counters[row.site])
-    return Plan(tuple(rows), position, tuple(node))
+    return Plan(tuple(rows), position, tuple(node), tuple(events))
 
 
 def _cumsum(values):
@@ -471,6 +536,7 @@ def render_article(row: PlanRow, seed: int, lex: Lexicon, occasion_names: dict) 
     topic = row.topic
     latin = rng.random() < 0.15
     occasion = occasion_names.get(row.occasion, "")
+    special = row.occasion or row.event  # an occasion's or a local event's own templates
 
     slots = _Slots(rng, lex, site, topic, occasion, [], latin)
 
@@ -483,7 +549,7 @@ def render_article(row: PlanRow, seed: int, lex: Lexicon, occasion_names: dict) 
         """``k`` templates of the topic (one of the occasion's first), maybe one generic one."""
         pool = lex.templates.get((topic, role), ())
         chosen = rng.sample(pool, min(k, len(pool)))
-        seasonal = lex.templates.get((row.occasion, role)) if row.occasion else None
+        seasonal = lex.templates.get((special, role)) if special else None
         if seasonal and (role == "fact" or rng.random() < 0.6):
             chosen[-1:] = [rng.choice(seasonal)]  # used first: the lists are consumed with pop()
         extra = lex.templates.get(("*", role))
@@ -579,15 +645,15 @@ def render_article(row: PlanRow, seed: int, lex: Lexicon, occasion_names: dict) 
         slots.topic = topic
 
     title_pool = lex.templates[(topic, "title")]
-    if row.occasion and rng.random() < 0.6:
-        title_pool = lex.templates.get((row.occasion, "title"), title_pool)
+    if special and rng.random() < 0.6:
+        title_pool = lex.templates.get((special, "title"), title_pool)
     title = fill(rng.choice(title_pool), [])
 
     category = lex.topics[topic][0]
     categories = [category]
-    occ = next((o for o in lex.occasions if o.key == row.occasion), None)
-    if occ and rng.random() < 0.5:
-        categories.append(occ.category)
+    extra = next((o.category for o in (*lex.occasions, *lex.events) if o.key == special), "")
+    if extra and extra != category and rng.random() < 0.5:
+        categories.append(extra)
     elif rng.random() < 0.1:
         categories.append("اخبار استان‌ها")
     tags = ()
@@ -763,6 +829,7 @@ class _Writer:
             "topic": row.topic if readable else "",
             "secondary_topic": article.secondary_topic if readable else "",
             "occasion": row.occasion if readable else "",
+            "event": row.event if readable else "",
             "entities": _entity_records(article) if readable else [],
             "quotes": [{"speaker": s, "speaker_title": t, "text": q}
                        for p in article.paragraphs for s, t, q in p.quotes] if readable else [],
@@ -811,12 +878,17 @@ def _entity_records(article: Article) -> list[dict]:
 
 def shingle_jaccard(a: str, b: str, k: int = SHINGLE_SIZE) -> float:
     """Jaccard similarity of the sets of ``k``-word shingles of two texts (whitespace words)."""
-    wa, wb = a.split(), b.split()
-    sa = {tuple(wa[i:i + k]) for i in range(max(1, len(wa) - k + 1))}
-    sb = {tuple(wb[i:i + k]) for i in range(max(1, len(wb) - k + 1))}
+    sa, sb = _shingles(a, k), _shingles(b, k)
     if not sa and not sb:
         return 1.0
     return len(sa & sb) / len(sa | sb)
+
+
+def _shingles(text: str, k: int) -> set:
+    words = text.split()
+    if len(words) < k:
+        return {tuple(words)} if words else set()
+    return set(zip(*(words[i:] for i in range(k))))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -851,6 +923,7 @@ def _clear_previous(out_dir: Path) -> None:
             if line.strip():
                 (out_dir / json.loads(line)["file"]).unlink(missing_ok=True)
     truth.unlink()
+    (out_dir / EVENTS_FILE).unlink(missing_ok=True)
     for folder in sorted((p for p in out_dir.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
         if not any(folder.iterdir()):
             folder.rmdir()
@@ -906,8 +979,40 @@ def _write_corpus(out_dir, n, seed, start_year, years, processes, progress) -> C
         raise
     finally:
         bar.close()
+    _write_events(out_dir / EVENTS_FILE, seed, start_year, years)
     partial.replace(out_dir / GROUND_TRUTH_FILE)
     return totals
+
+
+def _write_events(path: Path, seed: int, start_year: int, years: int) -> None:
+    """The planted bursts and silences (the same draws ``make_plan`` starts with)."""
+    lex = load_lexicon()
+    cal = build_calendar(start_year, years, lex.occasions)
+    names = {e.key: (e.name, e.topic) for e in lex.events}
+    with path.open("w", encoding="utf-8") as fh:
+        for e in make_events(random.Random(seed), lex, cal):
+            first, last = cal.jalali[e.first], cal.jalali[min(e.last, cal.days - 1)]
+            name, topic = names.get(e.key, ("", ""))
+            record = {
+                "site": lex.sites[e.site].name, "kind": e.kind, "event": e.key, "name": name,
+                "topic": topic,
+                "first_day": (cal.start + dt.timedelta(e.first)).isoformat(),
+                "last_day": (cal.start + dt.timedelta(e.last)).isoformat(),
+                "first_jalali": f"{first.year:04d}-{first.month:02d}-{first.day:02d}",
+                "last_jalali": f"{last.year:04d}-{last.month:02d}-{last.day:02d}",
+            }
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def read_ground_truth_events(out_dir) -> pd.DataFrame:
+    """The bursts (a local event's extra articles) and silences (days without articles) of each site."""
+    path = Path(out_dir) / EVENTS_FILE
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no demo-corpus events here (write a corpus with demo-corpus)")
+    df = pd.read_json(path, lines=True, dtype=False)
+    for column in ("first_day", "last_day"):
+        df[column] = pd.to_datetime(df[column])
+    return df
 
 
 def read_ground_truth(out_dir, columns=None) -> pd.DataFrame:
