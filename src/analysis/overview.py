@@ -101,6 +101,9 @@ def monthly_counts(articles: pd.DataFrame, by: str | None = None) -> pd.DataFram
     [``by``], ``articles``. Articles of unknown date are left out (see :func:`date_coverage`)."""
     month = jalali_month(articles["published_jalali"])
     frame = articles.assign(month=month).loc[lambda f: f["month"] != ""]
+    if by:
+        unnamed = NO_SITE if by == "site" else "(نامعلوم)"
+        frame[by] = frame[by].astype("string").fillna("").replace("", unnamed)
     columns = ["month", "label", "start"] + ([by] if by else []) + ["articles"]
     if frame.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})

@@ -22,11 +22,11 @@ FONT = "Vazirmatn, Vazir, Sahel, 'Noto Sans Arabic', Tahoma, 'DejaVu Sans', sans
 
 def _layout(title: str, **extra) -> dict:
     return dict(
-        title=dict(text=title, x=0.98, xanchor="right"),
+        title=dict(text=title, x=0.98, xanchor="right", y=0.9, yref="container", yanchor="top"),
         font=dict(family=FONT, size=13),
         legend=dict(x=1.0, xanchor="left", title=dict(text="")),
         hoverlabel=dict(font=dict(family=FONT), align="right"),
-        margin=dict(l=50, r=20, t=60, b=50),
+        margin=dict(l=50, r=20, t=90, b=50),
         plot_bgcolor="white",
         **extra,
     )
@@ -42,12 +42,16 @@ def timeline(
     title: str = "",
     y_title: str = "تعداد مقاله",
     max_ticks: int = 12,
+    shown: int = 5,
 ) -> go.Figure:
     """Lines of ``y`` over ``x`` (dates), one line a ``color`` group; hovering shows ``label``
-    (e.g. the Jalali month ``فروردین ۱۴۰۲``) with the group and value, and labels the axis with it
-    (at most ``max_ticks`` labels). A range slider zooms."""
+    (e.g. the Jalali month ``فروردین ۱۴۰۲``) with the group and value, and the axis is labelled with
+    it (at most ``max_ticks`` labels). The ``shown`` largest groups are drawn; the others wait in the
+    legend, a click away. Drag to zoom, double-click to reset."""
     fig = go.Figure()
     groups = [(None, table)] if color is None else list(table.groupby(color, sort=True))
+    largest = sorted(groups, key=lambda g: -float(g[1][y].sum()))[:shown]
+    visible = {str(name) for name, _ in largest}
     for i, (name, part) in enumerate(groups):
         hover = part[label].astype(str) if label else part[x].astype(str)
         fig.add_trace(
@@ -60,17 +64,28 @@ def timeline(
                 marker=dict(size=5),
                 customdata=list(zip(hover, [str(name or "")] * len(part), map(persian_digits, part[y]))),
                 hovertemplate="%{customdata[0]}<br>%{customdata[1]}: %{customdata[2]}<extra></extra>",
+                visible=True if name is None or str(name) in visible else "legendonly",
             )
         )
     fig.update_layout(**_layout(title, hovermode="closest"))
-    fig.update_xaxes(rangeslider=dict(visible=True, thickness=0.06), showgrid=False)
-    if label:  # the axis reads in the reader's calendar: Jalali month names, not "Apr 2023"
+    fig.update_layout(margin=dict(b=90))
+    fig.update_xaxes(showgrid=False)
+    if label and len(table):  # the axis reads in the reader's calendar: Jalali month names, not "Apr 2023"
         ticks = table[[x, label]].drop_duplicates(x).sort_values(x)
         step = max(1, -(-len(ticks) // max_ticks))
         fig.update_xaxes(tickmode="array", tickvals=list(ticks[x].iloc[::step]),
                          ticktext=[str(t) for t in ticks[label].iloc[::step]], tickangle=-40)
-    fig.update_yaxes(title=y_title, gridcolor="#eee", rangemode="tozero")
+    top = float(table[y].max()) if len(table) else 1.0
+    fig.update_yaxes(title=y_title, gridcolor="#eee", rangemode="tozero", **persian_ticks(0, top))
     return fig
+
+
+def persian_ticks(low: float, high: float, bins: int = 6) -> dict:
+    """Axis settings placing about ``bins`` round ticks from ``low`` to ``high``, in Persian digits."""
+    from matplotlib.ticker import MaxNLocator
+
+    values = [float(v) for v in MaxNLocator(nbins=bins, integer=True).tick_values(low, max(high, low + 1)) if low <= v <= high * 1.05 + 1]
+    return dict(tickmode="array", tickvals=values, ticktext=[persian_digits(float(v)) for v in values])
 
 
 def topic_map(
