@@ -70,7 +70,7 @@ PARALLEL_MIN_BYTES = 16_000_000
 PROGRESS_MIN_FILES = 2000
 
 _HAS_TEXT = re.compile(r"\w")
-_WORD = re.compile(r"[\w\u064b-\u065f\u0670]+(?:\u200c[\w\u064b-\u065f\u0670]+)*")
+_WORD = re.compile(r"\w[\w\u064b-\u065f\u0670\u200c]*")
 _MEMBER_SEP = ":"
 
 
@@ -282,10 +282,11 @@ def parse_file(source, *, name: str | None = None, key: str | None = None,
     else:
         name = os.fspath(source) if name is None else name
         try:
-            data, read_error = Path(source).read_bytes(), None
+            with open(source, "rb") as handle:
+                data, read_error = handle.read(), None
         except OSError as error:
             data, read_error = None, f"could not read the file ({error.strerror or error})"
-    key = key if key is not None else Path(name).name
+    key = key if key is not None else os.path.basename(name)
     result = FileResult([], [])
 
     def reject(member: str, reason: str) -> None:
@@ -297,7 +298,7 @@ def parse_file(source, *, name: str | None = None, key: str | None = None,
     if read_error is not None:
         reject("", read_error)
         return result
-    _parse_bytes(data, Path(name).name, path=name, key=key, member="", depth=0,
+    _parse_bytes(data, os.path.basename(name), path=name, key=key, member="", depth=0,
                  result=result, reject=reject)
     return result
 

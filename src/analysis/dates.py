@@ -55,20 +55,31 @@ def make_date(year: int, month: int, day: int, hour: int = 0, minute: int = 0, s
     """
     if calendar is None:
         calendar = "jalali" if year < JALALI_YEAR_LIMIT else "gregorian"
+    if not (0 <= hour < 24 and 0 <= minute < 60 and 0 <= second < 60):
+        return None
+    day_parts = _convert_day(calendar, year, month, day)
+    if day_parts is None:
+        return None
+    greg, jalali = day_parts
+    return ParsedDate(datetime(greg.year, greg.month, greg.day, hour, minute, second), jalali, has_time)
+
+
+@lru_cache(maxsize=65536)
+def _convert_day(calendar: str, year: int, month: int, day: int) -> tuple[date, str] | None:
+    """(Gregorian date, Jalali 'YYYY-MM-DD') of a day in either calendar; None if it does not exist."""
     try:
         if calendar == "jalali":
-            jd = jdatetime.datetime(year, month, day, hour, minute, second)
-            greg = jd.togregorian()
+            greg = jdatetime.date(year, month, day).togregorian()
             jalali = f"{year:04d}-{month:02d}-{day:02d}"
         else:
-            greg = datetime(year, month, day, hour, minute, second)
-            j = jdatetime.date.fromgregorian(date=greg.date())
+            greg = date(year, month, day)
+            j = jdatetime.date.fromgregorian(date=greg)
             jalali = f"{j.year:04d}-{j.month:02d}-{j.day:02d}"
     except (ValueError, OverflowError):
         return None
     if not 1900 <= greg.year <= 2200:  # outside what a news corpus can hold: a misread number
         return None
-    return ParsedDate(greg, jalali, has_time)
+    return greg, jalali
 
 
 @lru_cache(maxsize=1)
@@ -125,6 +136,8 @@ def parse_date_value(value) -> ParsedDate | None:
     """A date from a record field: a string, a datetime/Timestamp, or epoch seconds/milliseconds."""
     if value is None or value is pd.NaT:
         return None
+    if isinstance(value, ParsedDate):
+        return value
     if isinstance(value, (datetime, date)) and not isinstance(value, pd.Timestamp | datetime):
         value = datetime(value.year, value.month, value.day)
     if isinstance(value, pd.Timestamp | datetime):
@@ -192,8 +205,7 @@ def to_jalali(ts) -> str:
     if ts is None or pd.isna(ts):
         return ""
     ts = pd.Timestamp(ts)
-    j = jdatetime.date.fromgregorian(year=ts.year, month=ts.month, day=ts.day)
-    return f"{j.year:04d}-{j.month:02d}-{j.day:02d}"
+    return _jalali_of_day(ts.year, ts.month, ts.day)
 
 
 def jalali_dates(timestamps: pd.Series) -> pd.Series:
@@ -215,6 +227,12 @@ def jalali_parts(ts) -> tuple[int, int, int] | None:
 def gregorian_from_jalali(year: int, month: int, day: int) -> pd.Timestamp:
     """Gregorian timestamp of a Jalali date (ValueError if it does not exist)."""
     return pd.Timestamp(jdatetime.date(year, month, day).togregorian())
+
+
+@lru_cache(maxsize=65536)
+def _jalali_of_day(year: int, month: int, day: int) -> str:
+    j = jdatetime.date.fromgregorian(year=year, month=month, day=day)
+    return f"{j.year:04d}-{j.month:02d}-{j.day:02d}"
 
 
 @lru_cache(maxsize=1)

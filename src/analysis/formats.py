@@ -62,7 +62,7 @@ class RawArticle:
     categories: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     url: str = ""
-    date: object = None  # raw date value (a date-line string or a record's field value)
+    date: object = None  # a record's date field value, or the parsed date (ParsedDate) of a date line
     date_source: str = "none"  # 'record' or 'date line' when ``date`` is set
 
 
@@ -74,6 +74,8 @@ def supported_suffixes() -> str:
 def format_of(name: str) -> str | None:
     """'article', 'json', 'jsonl', 'csv', 'tsv', 'parquet', 'zip' or 'tar' from a file name; None if unknown."""
     lower = name.lower()
+    if lower.endswith(".txt"):
+        return "article"
     for suffix, kind in ARCHIVE_SUFFIXES.items():
         if lower.endswith(suffix):
             return kind
@@ -93,14 +95,15 @@ _LINK_LINE = re.compile(
 _URL_LINE = re.compile(r"<?\s*(https?://[^\s<>]+)\s*>?", re.IGNORECASE)
 _DATE_LINE = re.compile(r"\**\s*(?P<label>[^:：\d*]{1,40}?)\s*[:：]\s*(?P<value>.+?)\s*\**")
 _ONLY_DATE = re.compile(r"[\d۰-۹٠-٩/\-:.\sT،,]{8,40}")
+_DIGIT = re.compile(r"\d")
 _SENTENCE_END = (".", "!", "?", "؟", ":", "…", "»", ")")
 _MAX_TITLE_CHARS = 150
 
 
-#: characters that make a line look blank: whitespace and the invisible format characters
-#: (ZWSP, ZWNJ, ZWJ, direction marks, word joiner, BOM)
-_INVISIBLE = " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" \
-             "\u200a\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
+#: characters that make a line look blank: whitespace (as ``str.isspace`` sees it) and the invisible
+#: format characters (ZWSP, ZWNJ, ZWJ, direction marks, word joiner, BOM)
+_INVISIBLE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + \
+    "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
 
 
 def strip_line(line: str) -> str:
@@ -132,16 +135,17 @@ def link_line(line: str) -> tuple[str, list[str]] | None:
     return found["label"], [name for name in names if name]
 
 
-def date_line(line: str) -> str | None:
-    """The date text of a date line (``تاریخ انتشار: ۱۳۹۴/۰۲/۱۰ - ۱۰:۳۰`` or a bare date); else None."""
-    if len(line) > 80:
+def date_line(line: str):
+    """The parsed date (``ParsedDate``) of a date line (``تاریخ انتشار: ۱۳۹۴/۰۲/۱۰ - ۱۰:۳۰`` or a
+    line that is only a date); else None."""
+    if len(line) > 80 or not _DIGIT.search(line):
         return None
     found = _DATE_LINE.fullmatch(line)
-    if found and label_key(found["label"]) in _date_labels() and parse_date(found["value"]):
-        return found["value"]
+    if found and label_key(found["label"]) in _date_labels():
+        return parse_date(found["value"])
     bare = line.strip("* ")
-    if _ONLY_DATE.fullmatch(bare) and parse_date(bare):
-        return bare
+    if _ONLY_DATE.fullmatch(bare):
+        return parse_date(bare)
     return None
 
 
@@ -183,7 +187,7 @@ def parse_article(text: str) -> RawArticle:
     blocks: list[list[str]] = [[]]
     heading_seen = False
     for raw in text.split("\n"):
-        line = strip_line(raw)
+        line = raw.strip(_INVISIBLE)
         if not line:
             if blocks[-1]:
                 blocks.append([])

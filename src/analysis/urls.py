@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from .dates import latin_digits
 from .resources import read_wordlist
 
+_HOST = re.compile(r"[a-z0-9\-_]+(?:\.[a-z0-9\-_]+)+|localhost|xn--[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
 _URL = re.compile(r"https?://[^\s<>\"'\]\)]+", re.IGNORECASE)
 
 
@@ -57,7 +58,8 @@ def host_of(url: str) -> str:
         host = urlsplit(url.strip()).hostname or ""
     except ValueError:
         return ""
-    return host.rstrip(".").lower()
+    host = host.rstrip(".").lower()
+    return host if _HOST.fullmatch(host) else ""
 
 
 def split_host(host: str) -> tuple[str, str]:
