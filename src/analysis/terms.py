@@ -79,6 +79,7 @@ def prepared_tokens(articles: pd.DataFrame, column: str, stopwords: frozenset[st
     return [mark_stopword_phrases(t, stopwords) for t in token_lists(articles, column)]
 
 
+@lru_cache(maxsize=1)
 def phrase_joiners() -> frozenset[str]:
     """Function words a phrase may have inside it («آموزش و پرورش»); from ``data/terms/phrase_joiners.txt``."""
     from analysis.resources import read_wordlist
@@ -86,27 +87,40 @@ def phrase_joiners() -> frozenset[str]:
     return frozenset(read_wordlist("terms/phrase_joiners.txt"))
 
 
-def _ngrams(tokens: Sequence[str], n: int, stopwords: frozenset[str]) -> Iterable[str]:
-    """n-grams of content words (a joiner such as «و» allowed inside). Punctuation tokens, when the
-    token lists keep them, are boundaries no n-gram crosses."""
-    joiners = phrase_joiners()
+class ContentTest:
+    """:func:`is_content_token` for one stopword set, remembered token by token (fast on big corpora)."""
+
+    def __init__(self, stopwords: frozenset[str]):
+        self.stopwords = stopwords
+        self._memo: dict[str, bool] = {}
+
+    def __call__(self, token: str) -> bool:
+        known = self._memo.get(token)
+        if known is None:
+            known = self._memo[token] = is_content_token(token, self.stopwords)
+        return known
+
+
+def _ngram_tuples(tokens: Sequence[str], n: int, flags: Sequence[bool], joiners: frozenset[str]):
+    """n-grams (as tuples) of content words, a joiner such as «و» allowed inside. Punctuation tokens,
+    when the token lists keep them, are boundaries no n-gram crosses."""
     for i in range(len(tokens) - n + 1):
-        gram = tokens[i : i + n]
-        if not (is_content_token(gram[0], stopwords) and is_content_token(gram[-1], stopwords)):
-            continue
-        if all(t in joiners or is_content_token(t, stopwords) for t in gram[1:-1]):
-            yield " ".join(gram)
+        if flags[i] and flags[i + n - 1] and all(flags[j] or tokens[j] in joiners for j in range(i + 1, i + n - 1)):
+            yield tuple(tokens[i : i + n])
 
 
-def terms_of(tokens: Sequence[str], ngram: int | Sequence[int], stopwords: frozenset[str]) -> list[str]:
+def terms_of(tokens: Sequence[str], ngram: int | Sequence[int], stopwords: frozenset[str],
+             content: ContentTest | None = None) -> list[str]:
     """Content terms of one token list: words (n=1) and/or n-grams, in text order."""
+    content = content or ContentTest(stopwords)
     sizes = (ngram,) if isinstance(ngram, int) else tuple(ngram)
+    flags = [content(t) for t in tokens]
     out: list[str] = []
     for n in sizes:
         if n == 1:
-            out.extend(t for t in tokens if is_content_token(t, stopwords))
+            out.extend(t for t, keep in zip(tokens, flags) if keep)
         else:
-            out.extend(_ngrams(tokens, n, stopwords))
+            out.extend(" ".join(g) for g in _ngram_tuples(tokens, n, flags, phrase_joiners()))
     return out
 
 
@@ -122,11 +136,12 @@ def _group_keys(articles: pd.DataFrame, by: str | None) -> pd.Series:
 def _long_terms(articles: pd.DataFrame, by: str | None, column: str, ngram, stopwords) -> pd.DataFrame:
     """One row per (article, group, term occurrence) plus each article's word count."""
     tokens = prepared_tokens(articles, column, stopwords)
+    content = ContentTest(stopwords)
     frame = pd.DataFrame(
         {
             "doc": np.arange(len(articles)),
             "group": _group_keys(articles, by).to_numpy(),
-            "terms": [terms_of(t, ngram, stopwords) for t in tokens],
+            "terms": [terms_of(t, ngram, stopwords, content) for t in tokens],
             "n_tokens": [sum(1 for w in t if _WORD.search(w)) for t in tokens],
         }
     )
@@ -233,21 +248,24 @@ def collocations(
     """
     stop = stopword_set(stopwords)
     columns = ["phrase", "n", "count", "doc_freq", "pmi", "npmi", "llr"]
-    grams: dict[int, Counter] = {n: Counter() for n in range(1, max(sizes, default=1) + 1)}
+    longest = max(sizes, default=1)
+    grams: dict[int, Counter] = {n: Counter() for n in range(1, longest + 1)}
     doc_freq: Counter = Counter()
+    content, joiners = ContentTest(stop), phrase_joiners()
     total = 0
     for tokens in prepared_tokens(articles, column, stop):
         total += len(tokens)
         grams[1].update(tokens)
-        seen: set[str] = set()
-        for n in range(2, max(sizes, default=1) + 1):
-            for i in range(len(tokens) - n + 1):
-                grams[n][tuple(tokens[i : i + n])] += 1
-            seen.update(_ngrams(tokens, n, stop) if n in sizes else ())
+        flags = [content(t) for t in tokens]
+        seen: set[tuple[str, ...]] = set()
+        for n in range(2, longest + 1):
+            grams[n].update(zip(*(tokens[j:] for j in range(n))))
+            if n in sizes:
+                seen.update(_ngram_tuples(tokens, n, flags, joiners))
         doc_freq.update(seen)
     rows = []
     for n in sorted(s for s in sizes if s >= 2):
-        cands = [(g, c) for g, c in grams[n].items() if c >= min_count and " ".join(g) in doc_freq]
+        cands = [(g, c) for g, c in grams[n].items() if c >= min_count and g in doc_freq]
         if not cands:
             continue
         joint = np.array([c for _, c in cands], dtype=float)
@@ -267,8 +285,7 @@ def collocations(
                 np.minimum(best_npmi, npmi),
             )
         for (g, c), llr, pmi, npmi in zip(cands, best_llr, best_pmi, best_npmi):
-            phrase = " ".join(g)
-            rows.append((phrase, n, c, doc_freq[phrase], pmi, npmi, llr))
+            rows.append((" ".join(g), n, c, doc_freq[g], pmi, npmi, llr))
     table = pd.DataFrame(rows, columns=columns)
     table = table[table["llr"] >= min_llr]
     if not keep_subsumed and not table.empty:
@@ -302,33 +319,40 @@ def merge_phrases(tokens: Sequence[str], phrases: Iterable[str]) -> list[str]:
     return merge_with_index(tokens, phrase_index(phrases))
 
 
-def phrase_index(phrases: Iterable[str]) -> dict[str, list[tuple[str, ...]]]:
-    """Lookup table for :func:`merge_with_index`: first word -> phrases (as word tuples), longest first."""
-    index: dict[str, list[tuple[str, ...]]] = {}
+def phrase_index(phrases: Iterable[str]) -> dict[tuple[str, str], list[tuple[str, ...]]]:
+    """Lookup table for :func:`merge_with_index`: first two words -> phrases (word tuples), longest first."""
+    index: dict[tuple[str, str], list[tuple[str, ...]]] = {}
     for phrase in phrases:
         words = tuple(phrase.split(" "))
         if len(words) > 1:
-            index.setdefault(words[0], []).append(words)
-    for first in index:
-        index[first].sort(key=len, reverse=True)
+            index.setdefault(words[:2], []).append(words)
+    for start in index:
+        index[start].sort(key=len, reverse=True)
     return index
 
 
-def merge_with_index(tokens: Sequence[str], index: dict[str, list[tuple[str, ...]]]) -> list[str]:
+def merge_with_index(tokens: Sequence[str], index: dict[tuple[str, str], list[tuple[str, ...]]]) -> list[str]:
+    """:func:`merge_phrases` with a prepared :func:`phrase_index`."""
+    tokens = list(tokens)
+    if not index:
+        return tokens
+    starts = [i for i, pair in enumerate(zip(tokens, tokens[1:])) if pair in index]
+    if not starts:
+        return tokens
     out: list[str] = []
-    i, n = 0, len(tokens)
-    while i < n:
-        for words in index.get(tokens[i], ()):
+    position = 0
+    for i in starts:
+        if i < position:  # inside a phrase already merged
+            continue
+        for words in index[(tokens[i], tokens[i + 1])]:
             size = len(words)
-            if tuple(tokens[i : i + size]) == words:
+            if size == 2 or tuple(tokens[i : i + size]) == words:
+                out.extend(tokens[position:i])
                 out.append(" ".join(words))
-                i += size
+                position = i + size
                 break
-        else:
-            out.append(tokens[i])
-            i += 1
+    out.extend(tokens[position:])
     return out
-
 
 
 # ----------------------------------------------------------------------------------------------
@@ -355,7 +379,8 @@ def tfidf_keywords(
 
     stop = stopword_set(stopwords)
     index = phrase_index(phrases or ())
-    docs = [[t for t in merge_with_index(toks, index) if " " in t or is_content_token(t, stop)]
+    content = ContentTest(stop)
+    docs = [[t for t in merge_with_index(toks, index) if " " in t or content(t)]
             for toks in prepared_tokens(articles, column, stop)]
     key = "doc_id" if by is None else by
     columns = [key, "rank", "term", "score"]

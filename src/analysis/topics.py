@@ -31,7 +31,7 @@ from tqdm.auto import tqdm
 
 from analysis.terms import (
     collocations,
-    is_content_token,
+    ContentTest,
     mark_stopword_phrases,
     merge_with_index,
     period_labels,
@@ -58,6 +58,7 @@ class TopicModel(BaseEstimator):
     k_range : candidates for ``k="auto"`` (capped at the number of articles and terms).
     top_n : top terms per topic used for labels and coherence.
     phrases : add collocation phrases (2–3 words) to the vocabulary.
+    max_phrases : at most this many phrases (the strongest by log-likelihood).
     min_df, max_df : document-frequency pruning (count / fraction, as in scikit-learn); relaxed
         automatically on corpora too small for them.
     max_features : vocabulary size cap (most frequent terms kept).
@@ -81,6 +82,7 @@ class TopicModel(BaseEstimator):
         k_range: Sequence[int] = DEFAULT_K_RANGE,
         top_n: int = 10,
         phrases: bool = True,
+        max_phrases: int = 2000,
         min_df: int | float = 2,
         max_df: float = 0.4,
         max_features: int | None = 30000,
@@ -95,6 +97,7 @@ class TopicModel(BaseEstimator):
         self.k_range = k_range
         self.top_n = top_n
         self.phrases = phrases
+        self.max_phrases = max_phrases
         self.min_df = min_df
         self.max_df = max_df
         self.max_features = max_features
@@ -122,6 +125,7 @@ class TopicModel(BaseEstimator):
         self.phrases_ = self._learn_phrases([tokens[i] for i in sample], stop) if self.phrases else []
         self._phrase_index = phrase_index(self.phrases_)
         self._stop = stop
+        self._content = ContentTest(stop)
         docs = [self._terms(t) for t in tqdm(tokens, desc="topic vocabulary", leave=False)]
         counts = self._fit_vectorizer(docs)
         matrix = self._weigh(counts, fit=True)
@@ -197,14 +201,14 @@ class TopicModel(BaseEstimator):
         floor = max(3, self._min_df_count(len(tokens)))
         table = collocations(pd.DataFrame({"tokens": tokens}), min_count=floor, stopwords=stop)
         table = table[(table["doc_freq"] >= floor) & (table["npmi"] > 0.25)]
-        return table["phrase"].tolist()
+        return table["phrase"].head(self.max_phrases).tolist()
 
     def _min_df_count(self, n_docs: int) -> int:
         return int(math.ceil(self.min_df * n_docs)) if isinstance(self.min_df, float) else int(self.min_df)
 
     def _terms(self, tokens: Sequence[str]) -> list[str]:
         merged = merge_with_index(list(tokens), self._phrase_index)
-        return [t for t in merged if " " in t or is_content_token(t, self._stop)]
+        return [t for t in merged if " " in t or self._content(t)]
 
     def _fit_vectorizer(self, docs: list[list[str]]):
         n_docs = len(docs)

@@ -1,0 +1,162 @@
+"""Speed and memory of topic fitting on a large demo corpus, side by side with the plain baseline.
+
+    python bench/topics_speed.py                 # 100,000 demo articles (generated once, cached)
+    python bench/topics_speed.py --n 5000        # a quick run while developing
+
+Steps: write the demo corpus (``analysis.demo``) into ``data/processed/bench/`` if it is not there,
+load it (``analysis.corpus.load_corpus``) and tokenise it (``analysis.text.add_tokens``), keeping the
+table as Parquet. Then each side runs in its own process, so its peak memory is its own:
+
+- **ours**: ``TopicModel(method="nmf", k="auto")`` — phrases, document-frequency pruning, sublinear
+  TF-IDF, k chosen by NPMI × diversity over 4..20 (on a 5,000-article sample), final fit on all;
+- **baseline**: hazm ``WordTokenizer`` tokens minus hazm's stopwords, ``TfidfVectorizer`` and
+  scikit-learn ``NMF(k=8)`` (its tokenisation is timed separately).
+
+Writes ``bench/results/topics_speed.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results" / "topics_speed.md"
+LIMIT_SECONDS = 300
+
+
+def prepare(n: int, seed: int, cache: Path) -> tuple[Path, dict]:
+    """The tokenised demo table as Parquet (made once), and how long each step took."""
+    import pandas as pd
+
+    table = cache / f"demo-{n}-seed{seed}.parquet"
+    times_file = table.with_suffix(".json")
+    if table.exists() and times_file.exists():
+        return table, json.loads(times_file.read_text())
+    from analysis.corpus import load_corpus
+    from analysis.demo import write_demo_corpus
+    from analysis.text import add_tokens
+
+    corpus = cache / f"demo-{n}-seed{seed}"
+    times = {}
+    if not (corpus / ".ground_truth.jsonl").exists():
+        start = time.perf_counter()
+        write_demo_corpus(corpus, n=n, seed=seed)
+        times["write demo corpus"] = time.perf_counter() - start
+    start = time.perf_counter()
+    articles = load_corpus(corpus)
+    times["load corpus"] = time.perf_counter() - start
+    start = time.perf_counter()
+    articles = add_tokens(articles, punctuation=True, cache=False)
+    times["tokenise (analysis.text)"] = time.perf_counter() - start
+    keep = ["doc_id", "title", "body", "tokens"]
+    pd.DataFrame({c: articles[c] for c in keep}).to_parquet(table)
+    times_file.write_text(json.dumps(times))
+    return table, times
+
+
+def run_side(side: str, table: Path) -> dict:
+    """Fit one side on the table (in this process) and report time, peak memory and k."""
+    import pandas as pd
+
+    articles = pd.read_parquet(table)
+    articles["tokens"] = articles["tokens"].map(list)
+    base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out = {"side": side, "n": len(articles)}
+    if side == "ours":
+        from analysis.topics import TopicModel
+
+        start = time.perf_counter()
+        model = TopicModel(method="nmf", k="auto", random_state=0).fit(articles)
+        out["fit seconds"] = time.perf_counter() - start
+        out["k"] = model.k_
+        out["vocabulary"] = len(model.vocabulary_)
+        out["phrases"] = len(model.phrases_)
+    else:
+        from hazm import WordTokenizer, stopwords_list
+        from sklearn.decomposition import NMF
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        tokenizer, stop = WordTokenizer(), set(stopwords_list())
+        start = time.perf_counter()
+        texts = (articles["title"] + "\n" + articles["body"]).tolist()
+        docs = [[w for w in tokenizer.tokenize(t) if w not in stop] for t in texts]
+        out["hazm tokenise seconds"] = time.perf_counter() - start
+        start = time.perf_counter()
+        matrix = TfidfVectorizer(analyzer=lambda d: d).fit_transform(docs)
+        NMF(n_components=8, random_state=0).fit(matrix)
+        out["fit seconds"] = time.perf_counter() - start
+        out["k"] = 8
+        out["vocabulary"] = matrix.shape[1]
+    out["peak RSS MB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["RSS after loading table MB"] = base_rss
+    return out
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000, help="demo articles (default 100,000)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cache", type=Path, default=REPO / "data" / "processed" / "bench")
+    parser.add_argument("--side", choices=["ours", "baseline"], help=argparse.SUPPRESS)
+    parser.add_argument("--table", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    if args.side:  # worker
+        print(json.dumps(run_side(args.side, args.table)))
+        return 0
+
+    args.cache.mkdir(parents=True, exist_ok=True)
+    table, prep = prepare(args.n, args.seed, args.cache)
+    sides = {}
+    for side in ("ours", "baseline"):
+        done = subprocess.run([sys.executable, __file__, "--side", side, "--table", str(table)],
+                              capture_output=True, text=True, check=True)
+        sides[side] = json.loads(done.stdout.strip().splitlines()[-1])
+        print(side, sides[side], flush=True)
+    ours, base = sides["ours"], sides["baseline"]
+    lines = [
+        "# Topic fitting: speed and memory on the demo corpus",
+        "",
+        f"Command: `python bench/topics_speed.py --n {args.n}` · {ours['n']:,} articles (demo corpus, seed "
+        f"{args.seed}) · {os.cpu_count()} cores · Python {platform.python_version()} · "
+        f"run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
+        "",
+        "| | ours: `TopicModel(k=\"auto\")` | baseline: hazm + TF-IDF + NMF(k=8) | ratio ours / baseline |",
+        "|---|---|---|---|",
+        f"| fit (seconds) | {ours['fit seconds']:.1f} | {base['fit seconds']:.1f} | "
+        f"{ours['fit seconds'] / base['fit seconds']:.2f} |",
+        f"| tokenisation (seconds) | {prep.get('tokenise (analysis.text)', float('nan')):.1f} (analysis.text, once, cached) | "
+        f"{base['hazm tokenise seconds']:.1f} (hazm WordTokenizer) | "
+        f"{prep.get('tokenise (analysis.text)', float('nan')) / base['hazm tokenise seconds']:.2f} |",
+        f"| peak RSS (MB, own process) | {ours['peak RSS MB']:.0f} | {base['peak RSS MB']:.0f} | "
+        f"{ours['peak RSS MB'] / base['peak RSS MB']:.2f} |",
+        f"| RSS after reading the table (MB) | {ours['RSS after loading table MB']:.0f} | "
+        f"{base['RSS after loading table MB']:.0f} | |",
+        f"| topics (k) | {ours['k']} (chosen) | {base['k']} (fixed) | |",
+        f"| vocabulary | {ours['vocabulary']:,} terms incl. {ours['phrases']:,} phrases | {base['vocabulary']:,} tokens | |",
+        "",
+        f"Target: our fit under {LIMIT_SECONDS} s — **{'met' if ours['fit seconds'] < LIMIT_SECONDS else 'NOT met'}** "
+        f"({ours['fit seconds']:.0f} s). Our fit includes finding phrases and trying 9 values of k (on a "
+        "5,000-article sample) before the final fit on all articles.",
+        "",
+        "Preparation (not part of either fit): "
+        + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in prep.items()),
+        "",
+    ]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
