@@ -244,31 +244,31 @@ _PUNCTUATION_SPACING = [
     _sub(rf"(\d)({_L})", r"\1 \2"),
     _sub(rf"(\d)(?<={_L}\d)", r" \1"),
 ]
+_STRAY_ZWNJ_RE = re.compile(r"\u200c(?:(?<![^\W\d_]\u200c)|(?![^\W\d_]))")
 _MI_WORD_RE = re.compile(rf"می(?:(?<=\bنمی)|(?<=\bمی)){_L}+")
 _REPEATED_WORD_RE = re.compile(rf"{_L}*({_L})\1{{2,}}{_L}*")
 _MORE_THAN_TWO_RE = re.compile(rf"({_L})\1{{2,}}")
 
-# hazm WordTokenizer.pattern, ``([؟!?]+|[\d.:]+|[:.،؛»\])}"«\[({/\\])``, expressed as one findall:
-# the punctuation groups, or a run of anything that is neither a space nor starts such a group.
+# hazm's WordTokenizer sets apart ``([؟!?]+|[\d.:]+|[:.،؛»\])}"«\[({/\\])`` and splits on spaces.
+# Here the same groups are one pattern that starts with a character class (Python's re scans for
+# that much faster than for an alternation) used to space them out before a plain ``str.split``.
+# One deliberate difference: a Persian decimal separator between digits stays inside the number
+# («۱۲٫۵» is one token; hazm makes «۱۲» «٫» «۵» of it, after turning «12.5» into «12٫5» itself).
 _PUNCT_CHARS = r':.،؛»\])}"«\[({/\\'
-_TOKEN_RE = re.compile(rf'[؟!?]+|[\d.:]+|[{_PUNCT_CHARS}]|[^ \n\t؟!?\d{_PUNCT_CHARS}]+')
-# The same groups as one pattern that starts with a character class, which Python's re scans for
-# much faster than an alternation; used to space them out before a plain ``str.split``.
 _PUNCT_GROUP_RE = re.compile(
-    rf'[؟!?\d.:{_PUNCT_CHARS}](?:(?<=[؟!?])[؟!?]*|(?<=[\d.:])[\d.:]*|)'
+    rf'[؟!?\d.:{_PUNCT_CHARS}](?:(?<=[؟!?])[؟!?]*|(?<=[\d.:])(?:[\d.:]|٫(?=\d))*|)'
 )
+_WORD_CHAR_RE = re.compile(r"\w")
+_SENTENCE_END_RE = re.compile(r"([!.?⸮؟]+)[ \n]+")
 
 
 def _split_tokens(text: str) -> list[str]:
-    """hazm's raw tokens: punctuation groups and numbers apart, split on spaces, tabs, newlines."""
+    """Raw tokens: punctuation groups and numbers apart, split on spaces, tabs and newlines."""
     if "\n" in text:
         text = text.replace("\n", " ")
     if "\t" in text:
         text = text.replace("\t", " ")
     return list(filter(None, _PUNCT_GROUP_RE.sub(r" \g<0> ", text).split(" ")))
-_WORD_CHAR_RE = re.compile(r"\w")
-_SENTENCE_END_RE = re.compile(r"([!.?⸮؟]+)[ \n]+")
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,6 +335,31 @@ def normalize(
         text = _decrease_repeated_chars(text)
     if seperate_mi and "می" in text:
         text = _MI_WORD_RE.sub(_mi_replacement, text)
+    if correct_spacing:
+        text = _settle(text, persian_style)
+    return text
+
+
+def _settle(text: str, persian_style: bool = True) -> str:
+    """Fix the few spots where one pass of hazm's steps leaves work for a second pass, so that
+    ``normalize`` is idempotent (hazm's is not): a ZWNJ that is not between two letters goes, and
+    quotes that only became a pair once spaced out become guillemets."""
+    if persian_style and _DECIMAL_POINT_TEST.search(text):
+        settled = _DECIMAL_POINT[0].sub(_DECIMAL_POINT[1], text)
+        while settled != text:  # «۱.۲.۳»: each pass converts every other point
+            text, settled = settled, _DECIMAL_POINT[0].sub(_DECIMAL_POINT[1], settled)
+    if persian_style and "..." in text:
+        text = _ELLIPSIS[0].sub(_ELLIPSIS[1], text).replace("\n ", "\n").strip(" ")
+    if persian_style and '"' in text:
+        text = _QUOTES[0].sub(_QUOTES[1], text)
+        for pattern, repl in _PUNCTUATION_SPACING[:2]:
+            text = pattern.sub(repl, text)
+    if ZWNJ in text:
+        text = _STRAY_ZWNJ_RE.sub("", text)
+        if "  " in text:
+            text = _SPACES[0].sub(" ", text)
+    if "\n\n\n" in text:
+        text = _NEWLINES[0].sub("\n\n", text)
     return text
 
 
@@ -360,6 +385,8 @@ def _correct_spacing(text: str, lexicon: _Lexicon) -> str:
     if "\t" in text:
         text = text.replace("\t", " ")
     text = _PUNCT_GROUP_RE.sub(r" \g<0> ", text)
+    if ZWNJ in text:  # (not hazm) a ZWNJ left next to a space, digit or mark would be a token
+        text = _STRAY_ZWNJ_RE.sub("", text)
     if "  " in text:
         text = _SPACES[0].sub(" ", text)
     text = text.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
