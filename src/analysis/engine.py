@@ -317,35 +317,47 @@ def category_share(by: str | None = "site", primary: bool = False) -> Reduction:
 # -------------------------------------------------------------------------------- term frequencies
 
 
-def _group_sizes(chunk: pd.DataFrame, by, column) -> pd.DataFrame:
-    """Words and articles of each group of a chunk, counted as ``terms.term_frequencies`` counts them
-    (its ``attrs["group_sizes"]`` when it provides them, else with its own helpers)."""
+def _group_sizes(chunk: pd.DataFrame, table: pd.DataFrame, by, column, ngram, stopwords) -> pd.DataFrame:
+    """Words and articles of each group of a chunk, as ``terms.term_frequencies`` counted them.
+
+    For a group with a term in the table they are read back from it (``count / per_1000`` and
+    ``doc_freq / doc_share``, exact integers); for a group without any counted term (rare: only
+    stopwords) they come from the function's own per-article step on that group's articles.
+    """
     from . import terms
 
-    tokens = terms.token_lists(chunk, column)
-    frame = pd.DataFrame({"doc": np.arange(len(chunk)), "group": terms._group_keys(chunk, by).to_numpy(),
-                          "n_tokens": [sum(1 for w in t if terms._WORD.search(w)) for t in tokens]})
-    if frame["group"].map(lambda g: isinstance(g, list | tuple | np.ndarray)).any():
-        frame = frame.explode("group")
-    frame["group"] = frame["group"].fillna("").astype(str)
-    return frame.groupby("group").agg(n_words=("n_tokens", "sum"), n_docs=("doc", "nunique"))
+    sizes = pd.DataFrame({
+        "group": table["group"].to_numpy(),
+        "n_words": (1000 * table["count"] / table["per_1000"]).round().astype("int64").to_numpy(),
+        "n_docs": (table["doc_freq"] / table["doc_share"]).round().astype("int64").to_numpy(),
+    }).drop_duplicates("group").set_index("group")
+    keys = terms._group_keys(chunk, by)
+    listed = keys.map(lambda g: list(g) if isinstance(g, list | tuple | np.ndarray) else [g])
+    groups = listed.map(lambda gs: ["" if pd.isna(g) else str(g) for g in gs] if len(gs) else [])
+    missing = groups.map(lambda gs: any(g not in sizes.index for g in gs)).to_numpy()
+    if missing.any():
+        stop = getattr(terms, "stopword_set", None) or terms._stopword_set
+        frame = terms._long_terms(chunk[missing], by, column, ngram, stop(stopwords))
+        extra = frame.groupby("group").agg(n_words=("n_tokens", "sum"), n_docs=("doc", "nunique"))
+        sizes = pd.concat([sizes, extra[~extra.index.isin(sizes.index)]])
+    return sizes.astype("int64")
 
 
 def _terms_map(chunk: pd.DataFrame, by, column, ngram, stopwords) -> pd.DataFrame:
     from .terms import term_frequencies
 
-    if column == "tokens" and column not in chunk.columns:  # tokenise once, for both counts
+    if column == "tokens" and column not in chunk.columns:  # tokenise once, for both steps
         from .text import add_tokens
 
         chunk = add_tokens(chunk)
     table = term_frequencies(chunk, by, column=column, ngram=ngram, stopwords=stopwords, min_count=1)
-    sizes = table.attrs.get("group_sizes")
-    sizes = _group_sizes(chunk, by, column) if sizes is None else sizes
     table = table.assign(group="all") if by is None else table.rename(columns={by: "group"})
-    counted = pd.DataFrame({"group": table["group"].astype(str), "term": table["term"],
+    table["group"] = table["group"].astype(str)
+    sizes = table.attrs.get("group_sizes")
+    sizes = _group_sizes(chunk, table, by, column, ngram, stopwords) if sizes is None else sizes
+    counted = pd.DataFrame({"group": table["group"], "term": table["term"],
                             "count": table["count"].astype("int64"), "doc_freq": table["doc_freq"].astype("int64")})
-    # groups with articles but no counted term still add to their group's size: keep them as a row
-    # with an empty term (dropped in finish)
+    # every group of the chunk keeps a row (empty term, dropped in finish) carrying its size
     empty = pd.DataFrame({"group": sizes.index.astype(str), "term": "", "count": 0, "doc_freq": 0})
     counted = pd.concat([counted, empty], ignore_index=True)
     return counted.join(sizes.astype("int64"), on="group")

@@ -1,0 +1,273 @@
+"""Scale: ingest and the report's analyses on 10,000 / 100,000 / 1,000,000 demo articles.
+
+For each size: a demo corpus (written once with ``analysis.demo``, not timed), then each stage in a
+fresh subprocess, timed with its peak memory (the summed resident memory of the process and all its
+children, sampled every 0.2 s with psutil; PSS, so pages forked workers share count once):
+
+- ``ingest``: ``python -m analysis ingest-dataset CORPUS --out DATASET`` (streaming, parallel);
+- ``counts``: volume by site and month, by category and month, by day; category share per site —
+  ``analysis.engine`` over the dataset, part by part;
+- ``terms``: tokens (``analysis.text.add_tokens``) and term frequencies per site with a bounded
+  vocabulary, part by part;
+- ``republication``: ``analysis.republication.find_republications`` on the columns it needs, in memory
+  (its own algorithm has no out-of-core mode yet).
+
+Targets (issue 8): 1,000,000 articles complete with peak memory under 4 GiB; ingest at least 80% as
+fast per article as at 10,000 (the ratio is measured in the same run). Writes
+``bench/results/scale.md``, ``scale.json`` and ``scale.png`` (log-log cost against size).
+
+    python bench/scale.py --sizes 10000 100000 1000000 [--work data/processed/scale] [--stages ingest counts]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results"
+STAGES = ("ingest", "counts", "terms", "republication")
+GIB = 1024**3
+
+
+# ------------------------------------------------------------------------------------ measuring
+
+
+class PeakMemory:
+    """Samples the memory of a process tree in a thread; ``peak`` in bytes.
+
+    Summed PSS (proportional set size: a page shared by k processes counts 1/k in each), so forked
+    workers sharing the parent's lexicons are not counted several times; RSS where PSS is unknown.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.2):
+        self.pid, self.interval, self.peak = pid, interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psutil
+
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.NoSuchProcess:
+            return
+        while not self._stop.is_set():
+            total = 0
+            try:
+                for proc in [root, *root.children(recursive=True)]:
+                    try:
+                        total += _pss(proc)
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                break
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def _pss(proc) -> int:
+    try:
+        return proc.memory_full_info().pss
+    except (AttributeError, OSError):  # no PSS on this platform
+        return proc.memory_info().rss
+
+
+def measure(command: list[str], env: dict | None = None) -> dict:
+    """Run ``command``; wall seconds, peak tree memory (bytes), exit code and its last output lines."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **(env or {})},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    with PeakMemory(process.pid) as memory:
+        output, _ = process.communicate()
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "peak_bytes": memory.peak, "returncode": process.returncode,
+            "output": output.strip().splitlines()[-6:]}
+
+
+# --------------------------------------------------------------------------------- the stages
+
+
+def run_analyses(stage: str, dataset: str) -> None:
+    """The work of one analysis stage, run inside the measured subprocess."""
+    from analysis import engine
+
+    if stage == "counts":
+        engine.run(engine.volume(by="site", freq="month"), dataset)
+        engine.run(engine.volume(by="category", freq="month"), dataset)
+        engine.run(engine.volume(by=None, freq="day"), dataset)
+        engine.run(engine.category_share(by="site"), dataset)
+    elif stage == "terms":
+        engine.run(engine.term_frequencies("site", max_terms=20_000, top=100), dataset)
+    elif stage == "republication":
+        from analysis.dataset import read_dataset
+        from analysis.republication import find_republications
+
+        articles = read_dataset(dataset, columns=["doc_id", "published", "site", "domain", "title", "body"])
+        copies = find_republications(articles, progress=False)
+        print(f"{copies['cluster_id'].nunique() if len(copies) else 0} clusters")
+    else:
+        raise ValueError(stage)
+
+
+def corpus_for(n: int, work: Path, seed: int) -> Path:
+    corpus = work / f"demo_{n}"
+    if not (corpus / ".ground_truth.jsonl").exists():
+        from analysis.demo import write_demo_corpus
+
+        print(f"writing a demo corpus of {n:,} articles to {corpus} (not timed)", file=sys.stderr)
+        write_demo_corpus(corpus, n=n, seed=seed, progress=True)
+    return corpus
+
+
+def bench_size(n: int, work: Path, stages: list[str], seed: int) -> list[dict]:
+    import shutil
+
+    corpus = corpus_for(n, work, seed)
+    dataset = work / f"dataset_{n}"
+    rows = []
+    for stage in stages:
+        if stage == "ingest":
+            shutil.rmtree(dataset, ignore_errors=True)
+            command = [sys.executable, "-m", "analysis", "ingest-dataset", str(corpus), "--out", str(dataset),
+                       "--no-progress"]
+        else:
+            command = [sys.executable, str(Path(__file__).resolve()), "--run-stage", stage, str(dataset)]
+        cache = work / f"cache_{n}"
+        shutil.rmtree(cache, ignore_errors=True)  # token caches start empty: first-run cost
+        result = measure(command, env={"TQDM_DISABLE": "1", "ANALYSIS_CACHE_DIR": str(cache)})
+        shutil.rmtree(cache, ignore_errors=True)
+        row = {"n": n, "stage": stage, **result}
+        row["per_second"] = n / result["seconds"] if result["seconds"] else 0.0
+        print(f"{n:>9,} {stage:<14} {result['seconds']:9.1f} s {row['per_second']:9.0f} art/s "
+              f"peak {result['peak_bytes'] / GIB:6.2f} GiB  rc={result['returncode']}", file=sys.stderr)
+        if result["returncode"] != 0:
+            print("\n".join(result["output"]), file=sys.stderr)
+        rows.append(row)
+    return rows
+
+
+# ------------------------------------------------------------------------------------ reporting
+
+
+def growth(rows: list[dict], stage: str) -> list[tuple[int, int, float]]:
+    """(n1, n2, exponent b of time ~ n**b) between consecutive sizes of a stage."""
+    import math
+
+    points = sorted((r["n"], r["seconds"]) for r in rows if r["stage"] == stage and r["returncode"] == 0)
+    return [(a, b, math.log(tb / ta) / math.log(b / a)) for (a, ta), (b, tb) in zip(points, points[1:])]
+
+
+def write_report(rows: list[dict], out: Path) -> None:
+    import platform
+
+    ok = [r for r in rows if r["returncode"] == 0]
+    lines = ["# Scale: ingest and analyses from 10,000 to 1,000,000 demo articles", "",
+             f"`python bench/scale.py --sizes {' '.join(str(n) for n in sorted({r['n'] for r in rows}))}` "
+             f"on {os.cpu_count()} cores, {platform.python_version()}; the machine is shared (other jobs "
+             "running), so times are upper bounds. Peak memory: summed PSS of the stage's process tree (shared pages counted once).", "",
+             "| articles | stage | seconds | articles/s | peak memory (GiB) | ok |",
+             "|---:|---|---:|---:|---:|:-:|"]
+    for r in sorted(rows, key=lambda r: (STAGES.index(r["stage"]), r["n"])):
+        lines.append(f"| {r['n']:,} | {r['stage']} | {r['seconds']:.1f} | {r['per_second']:,.0f} | "
+                     f"{r['peak_bytes'] / GIB:.2f} | {'yes' if r['returncode'] == 0 else 'FAILED'} |")
+    lines += ["", "## Growth (time ∝ n^b between consecutive sizes)", ""]
+    for stage in STAGES:
+        for a, b, exponent in growth(rows, stage):
+            lines.append(f"- {stage}: {a:,} → {b:,}: b = {exponent:.2f}")
+    ingest = {r["n"]: r for r in ok if r["stage"] == "ingest"}
+    lines += ["", "## Targets", ""]
+    if ingest:
+        smallest, largest = min(ingest), max(ingest)
+        ratio = ingest[largest]["per_second"] / ingest[smallest]["per_second"]
+        lines.append(f"- ingest speed per article at {largest:,} vs {smallest:,}: {ratio:.2f} "
+                     f"(target ≥ 0.80: {'met' if ratio >= 0.8 else 'NOT met'})")
+    for n in sorted({r["n"] for r in ok}):
+        peak = max(r["peak_bytes"] for r in ok if r["n"] == n) / GIB
+        lines.append(f"- peak memory at {n:,}: {peak:.2f} GiB (target at 1,000,000: < 4 GiB"
+                     f"{': met' if n == 1_000_000 and peak < 4 else ''})")
+    if not any(r["n"] == 1_000_000 for r in ok):
+        lines.append("- the 1,000,000 run is not in this file (see the note below)")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def plot(rows: list[dict], out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax_time, ax_mem) = plt.subplots(1, 2, figsize=(11, 4.5))
+    for stage in STAGES:
+        points = sorted((r["n"], r["seconds"], r["peak_bytes"] / GIB) for r in rows
+                        if r["stage"] == stage and r["returncode"] == 0)
+        if not points:
+            continue
+        ns, secs, mem = zip(*points)
+        ax_time.plot(ns, secs, marker="o", label=stage)
+        ax_mem.plot(ns, mem, marker="o", label=stage)
+    ns = sorted({r["n"] for r in rows})
+    if len(ns) > 1:
+        first = min(r["seconds"] for r in rows if r["n"] == ns[0] and r["stage"] == "ingest") if any(
+            r["stage"] == "ingest" for r in rows) else None
+        if first:
+            ax_time.plot(ns, [first * n / ns[0] for n in ns], linestyle=":", color="grey", label="linear")
+    for ax, title, unit in ((ax_time, "time against corpus size", "seconds"),
+                            (ax_mem, "peak memory against corpus size", "GiB")):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("articles")
+        ax.set_ylabel(unit)
+        ax.set_title(title)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend()
+    ax_mem.axhline(4, color="red", linestyle="--", linewidth=1)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--stages", nargs="+", choices=STAGES, default=list(STAGES))
+    parser.add_argument("--work", type=Path, default=REPO / "data" / "processed" / "scale",
+                        help="where corpora and datasets go (large: about 8 GB a million articles)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--results", type=Path, default=RESULTS / "scale.json",
+                        help="JSON of all runs; runs of other sizes/stages already in it are kept")
+    parser.add_argument("--run-stage", nargs=2, metavar=("STAGE", "DATASET"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.run_stage:
+        run_analyses(*args.run_stage)
+        return 0
+    args.work.mkdir(parents=True, exist_ok=True)
+    previous = json.loads(args.results.read_text()) if args.results.exists() else []
+    rows = []
+    for n in args.sizes:
+        rows.extend(bench_size(n, args.work, args.stages, args.seed))
+    measured = {(r["n"], r["stage"]) for r in rows}
+    rows = [r for r in previous if (r["n"], r["stage"]) not in measured] + rows
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(rows, indent=1, ensure_ascii=False), encoding="utf-8")
+    write_report(rows, args.results.with_suffix(".md"))
+    plot(rows, args.results.with_suffix(".png"))
+    return 0 if all(r["returncode"] == 0 for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""Analyses by chunks and on Dask give the tables the pandas functions give on the whole corpus."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import engine, entities, patterns, terms
+from analysis.dataset import dask_articles, ingest_dataset
+
+
+def chunks(frame: pd.DataFrame, size: int) -> list[pd.DataFrame]:
+    return [frame.iloc[i:i + size].reset_index(drop=True) for i in range(0, len(frame), size)]
+
+
+@pytest.fixture(scope="module")
+def tokenized(_demo_articles):
+    """The demo articles with a ``tokens`` column (the text pipeline's tokeniser)."""
+    from analysis.text import tokenize
+
+    sample = _demo_articles.head(120)
+    return sample.assign(tokens=sample["body"].map(tokenize))
+
+
+@pytest.fixture(scope="module")
+def dataset(demo_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("engine") / "ds"
+    ingest_dataset(demo_dir, out, workers=1, chunk_size=40)
+    return out
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A LocalCluster of two worker processes, started once for this module."""
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as local, \
+            Client(local) as client:
+        yield client
+
+
+@pytest.mark.parametrize("by", ["site", None, "category"])
+@pytest.mark.parametrize("freq,calendar", [("month", "jalali"), ("week", "jalali"), ("day", "gregorian")])
+def test_volume_by_chunks_equals_volume(demo_articles, by, freq, calendar):
+    expected = patterns.volume(demo_articles, by=by, freq=freq, calendar=calendar)
+    got = engine.run(engine.volume(by=by, freq=freq, calendar=calendar), chunks(demo_articles, 37), split_every=3)
+    pd.testing.assert_frame_equal(got, expected)
+    assert got.attrs["n_undated"] == expected.attrs["n_undated"]
+
+
+@pytest.mark.parametrize("by,primary", [("site", False), ("site", True), ("domain", False)])
+def test_category_share_by_chunks_equals_category_share(demo_articles, by, primary):
+    expected = patterns.category_share(demo_articles, by=by, primary=primary)
+    got = engine.run(engine.category_share(by=by, primary=primary), chunks(demo_articles, 29))
+    pd.testing.assert_frame_equal(got, expected)
+
+
+@pytest.mark.parametrize("by,ngram", [(None, 1), ("site", 1), ("categories", (1, 2))])
+def test_term_frequencies_by_chunks_equal_term_frequencies(tokenized, by, ngram):
+    expected = terms.term_frequencies(tokenized, by, ngram=ngram, min_count=2, top=40)
+    got = engine.run(engine.term_frequencies(by, ngram=ngram, min_count=2, top=40), chunks(tokenized, 23))
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_a_group_without_counted_terms_in_a_chunk_still_counts_its_articles_and_words():
+    stop = frozenset({"و", "از", "به"})
+    articles = pd.DataFrame({
+        "doc_id": ["a", "b", "c", "d"],
+        "site": ["x", "y", "x", "y"],
+        "tokens": [["بسیج", "و", "استان"], ["و", "از"], ["استان", "به"], ["بسیج", "بسیج"]],
+    })
+    expected = terms.term_frequencies(articles, "site", stopwords=stop)
+    got = engine.run(engine.term_frequencies("site", stopwords=stop), chunks(articles, 2))
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_a_bounded_vocabulary_keeps_at_most_max_terms_with_lower_bound_counts(tokenized):
+    exact = terms.term_frequencies(tokenized, "site").set_index(["site", "term"])["count"]
+    bounded = engine.run(engine.term_frequencies("site", max_terms=25), chunks(tokenized, 30))
+    assert bounded.groupby("site").size().max() <= 25
+    counts = bounded.set_index(["site", "term"])["count"]
+    assert (counts <= exact.reindex(counts.index)).all()
+
+
+def test_entities_by_chunks_equal_entities(demo_articles):
+    sample = demo_articles.head(24)
+    expected = entities.entities(sample)
+    got = engine.run(engine.entities(), chunks(sample, 7))
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_rows_counts_and_sample(demo_articles):
+    lengths = engine.run(engine.rows(lambda chunk: chunk[["doc_id", "n_words"]]), chunks(demo_articles, 50))
+    pd.testing.assert_frame_equal(lengths, demo_articles[["doc_id", "n_words"]].reset_index(drop=True))
+    per_site = engine.run(engine.counts(lambda chunk: chunk.groupby("site").size().rename("n").reset_index(),
+                                        keys=["site"], values=["n"]), chunks(demo_articles, 50))
+    expected = demo_articles.groupby("site").size().rename("n").reset_index()
+    pd.testing.assert_frame_equal(per_site, expected.astype({"site": per_site["site"].dtype}))
+    sample = engine.sample_articles(chunks(demo_articles, 50), 30, random_state=1)
+    assert len(sample) == 30 and sample["doc_id"].is_unique
+    assert set(sample["doc_id"]) <= set(demo_articles["doc_id"])
+    again = engine.sample_articles(chunks(demo_articles, 50), 30, random_state=1)
+    assert sample["doc_id"].tolist() == again["doc_id"].tolist()
+
+
+def test_a_dataset_folder_is_read_part_by_part(dataset, demo_articles):
+    got = engine.run(engine.volume(by="site"), dataset)
+    pd.testing.assert_frame_equal(got, patterns.volume(demo_articles, by="site"))
+
+
+def test_bad_inputs_are_named():
+    with pytest.raises(ValueError, match="empty"):
+        engine.run(engine.volume(), iter([]))
+    with pytest.raises(ValueError, match="engine must be"):
+        engine.run(engine.volume(), [pd.DataFrame()], engine="spark")
+    with pytest.raises(FileNotFoundError, match="not an articles dataset"):
+        engine.run(engine.volume(), "no/such/folder")
+
+
+@pytest.mark.slow
+def test_dask_on_a_local_cluster_gives_the_pandas_tables(cluster, dataset, demo_articles, tokenized):
+    frame = dask_articles(dataset)
+    assert frame.npartitions > 2
+    expected = patterns.volume(demo_articles, by="category", freq="week")
+    pd.testing.assert_frame_equal(engine.run(engine.volume(by="category", freq="week"), frame, scheduler=cluster),
+                                  expected)
+    got = engine.run(engine.category_share(by="site"), frame, scheduler=cluster)
+    pd.testing.assert_frame_equal(got, patterns.category_share(demo_articles, by="site"))
+    # a dataset folder with engine="dask" and the scheduler's address
+    got = engine.run(engine.volume(by="site"), dataset, engine="dask", scheduler=cluster.scheduler.address)
+    pd.testing.assert_frame_equal(got, patterns.volume(demo_articles, by="site"))
+    # tokens computed on the workers from the same tokeniser
+    import dask.dataframe as dd
+
+    with __import__("dask").config.set({"dataframe.convert-string": False}):
+        tokens = dd.from_pandas(tokenized, npartitions=4)
+    got = engine.run(engine.term_frequencies("site", min_count=2), tokens, scheduler=cluster)
+    pd.testing.assert_frame_equal(got, terms.term_frequencies(tokenized, "site", min_count=2))
+
+
+@pytest.mark.slow
+def test_ingest_on_a_local_cluster_equals_the_local_ingest(cluster, demo_dir, dataset, tmp_path):
+    from analysis.dataset import read_dataset
+
+    out = tmp_path / "ds"
+    summary = ingest_dataset(demo_dir, out, chunk_size=60, engine="dask", scheduler=cluster)
+    assert summary.n_ingested == summary.n_inputs
+    expected = read_dataset(dataset).sort_values("doc_id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(read_dataset(out).sort_values("doc_id").reset_index(drop=True), expected)
