@@ -246,3 +246,16 @@ def test_charts_draw_persian_labels_and_survive_empty_tables(small, tmp_path):
                charts.profile_bars(patterns.hour_profile(empty))):
         assert "داده‌ای" in ax.texts[0].get_text()
     plt.close("all")
+
+
+def test_patterns_command_writes_tables(tmp_path, small):
+    from analysis.cli import main
+
+    source = tmp_path / "articles.parquet"
+    small.to_parquet(source)
+    assert main(["patterns", str(source), "--out", str(tmp_path / "out"), "--no-progress"]) == 0
+    written = {p.name for p in (tmp_path / "out").iterdir()}
+    assert {"volume_site_month.csv", "bursts.csv", "occasions.csv", "republication_sites.csv"} <= written
+    volume = pd.read_csv(tmp_path / "out" / "volume_site_month.csv")
+    assert volume["n_articles"].sum() == 4
+    assert main(["patterns", str(tmp_path / "missing"), "--out", str(tmp_path / "x")]) == 2

@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "analysis.dataset",
     "analysis.ner",
     "analysis.word_clusters",
+    "analysis.patterns",
 ]
 
 

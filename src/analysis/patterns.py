@@ -681,3 +681,72 @@ def _empty(columns) -> pd.DataFrame:
 def _check_choice(name: str, value, choices) -> None:
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, not {value!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# command line
+# --------------------------------------------------------------------------------------------
+
+
+def _read_articles(sources: list[str]) -> pd.DataFrame:
+    """An articles table from a Parquet file written by ``ingest`` or from corpus sources."""
+    if len(sources) == 1 and sources[0].endswith(".parquet"):
+        return pd.read_parquet(sources[0])
+    from analysis.corpus import load_corpus
+
+    return load_corpus(sources if len(sources) > 1 else sources[0])
+
+
+def _patterns_command(args) -> int:
+    import sys
+    from pathlib import Path
+
+    from analysis.republication import find_republications, site_republication
+
+    try:
+        articles = _read_articles(args.source)
+    except (FileNotFoundError, ValueError, OSError) as error:
+        print(f"patterns: cannot read {' '.join(args.source)}: {error}", file=sys.stderr)
+        return 2
+    if articles.empty:
+        print(f"patterns: no article could be read from {' '.join(args.source)}", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    copies = find_republications(articles, threshold=args.threshold, progress=not args.no_progress)
+    tables = {
+        f"volume_{args.by}_{args.freq}.csv": volume(articles, by=args.by, freq=args.freq, calendar=args.calendar),
+        "category_share.csv": category_share(articles, by="site"),
+        "weekday_profile.csv": weekday_profile(articles, by="site"),
+        "hour_profile.csv": hour_profile(articles, by="site"),
+        "length_summary.csv": length_summary(articles, by="site"),
+        "bursts.csv": bursts(articles, by="site", freq="day"),
+        "occasions.csv": occasion_summary(articles),
+        "republication_copies.csv": copies,
+        "republication_sites.csv": site_republication(copies),
+    }
+    for name, table in tables.items():
+        table.to_csv(out / name, index=False)
+    n_copies = int((~copies["is_first"]).sum()) if len(copies) else 0
+    print(f"{len(articles)} articles ({int(articles['published'].notna().sum())} dated), "
+          f"{articles['site'].nunique()} sites; {len(tables['bursts.csv'])} bursts/silences; "
+          f"{n_copies} republished copies in {copies['cluster_id'].nunique() if len(copies) else 0} clusters")
+    print(f"tables -> {out}/ ({', '.join(tables)})")
+    return 0
+
+
+def add_commands(subparsers) -> None:
+    """``python -m analysis patterns SOURCE... --out DIR``: the publishing-pattern tables as CSV."""
+    parser = subparsers.add_parser(
+        "patterns", help="publishing patterns and republication tables as CSV",
+        description="Volume over time (Jalali by default), category mix, weekday/hour profiles, lengths, "
+                    "bursts and silences, occasions and near-duplicate republication of a corpus (or of a "
+                    "Parquet table written by 'ingest'), written as CSV files into DIR.")
+    parser.add_argument("source", nargs="+", help="corpus file, folder, glob or archive, or an ingest .parquet")
+    parser.add_argument("--out", required=True, help="folder for the CSV tables")
+    parser.add_argument("--by", default="site", help="group volume by this column or 'category' (default: site)")
+    parser.add_argument("--freq", choices=FREQS, default="month")
+    parser.add_argument("--calendar", choices=CALENDARS, default="jalali")
+    parser.add_argument("--threshold", type=float, default=0.8, help="shingle Jaccard of a copy (default 0.8)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    parser.set_defaults(func=_patterns_command)

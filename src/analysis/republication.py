@@ -22,7 +22,6 @@ site-to-site table and a directed graph (edge source -> copier).
 from __future__ import annotations
 
 import re
-from itertools import chain
 
 import networkx as nx
 import numpy as np
@@ -30,6 +29,9 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 _NOT_WORD = re.compile(r"[^\w\s]+")
+#: marks where one document ends in a chunk's joined text; \w-only and never produced by words()
+#: of real text, because words() lower-cases and this contains upper-case letters
+_SEPARATOR = "DOCSEPARATORQX7"
 #: words a shingle: five-word shingles, as in Broder's near-duplicate detection (short enough for
 #: news paragraphs, long enough that unrelated articles on one topic share few of them)
 SHINGLE_SIZE = 5
@@ -137,15 +139,22 @@ class RepublicationDetector:
         per_chunk, sizes = [], []
         chunks = range(0, len(texts), self.chunk_size)
         for begin in tqdm(chunks, desc="shingling", disable=not self.progress, unit="chunk"):
-            docs = [words(t) for t in texts[begin : begin + self.chunk_size]]
-            lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
-            flat = np.fromiter(chain.from_iterable(docs), dtype=object, count=int(lengths.sum()))
-            codes, uniques = pd.factorize(flat)
+            chunk = texts[begin : begin + self.chunk_size]
+            # one regex pass and one split over the whole chunk; a separator token marks the documents
+            joined = _NOT_WORD.sub(" ", f" {_SEPARATOR} ".join(t.lower() for t in chunk)).split()
+            codes, uniques = pd.factorize(np.array(joined, dtype=object))
+            is_separator = uniques == _SEPARATOR
             global_ids = np.fromiter((vocab.setdefault(w, len(vocab)) for w in uniques), dtype=np.uint64,
                                      count=len(uniques))
-            hashes, owners = _chunk_shingles(global_ids[codes], lengths, self.shingle_size)
+            separator_code = np.flatnonzero(is_separator)
+            cut = np.flatnonzero(codes == separator_code[0]) if len(separator_code) else np.zeros(0, dtype=np.int64)
+            bounds = np.concatenate([[-1], cut, [len(codes)]])
+            lengths = np.diff(bounds) - 1
+            keep = np.ones(len(codes), dtype=bool)
+            keep[cut] = False
+            hashes, owners = _chunk_shingles(global_ids[codes[keep]], lengths, self.shingle_size)
             per_chunk.append(hashes)
-            sizes.append(np.bincount(owners, minlength=len(docs)))
+            sizes.append(np.bincount(owners, minlength=len(chunk)))
         sizes_all = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
         offsets = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(sizes_all, out=offsets[1:])

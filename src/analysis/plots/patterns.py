@@ -31,7 +31,10 @@ def _axes(ax, figsize):
 
 
 def _persian_numbers(axis) -> None:
-    axis.set_major_formatter(FuncFormatter(lambda value, _: persian_digits(f"{value:g}")))
+    """Tick labels with Persian digits, thousands separator and decimal point (۲٫۵)."""
+    from analysis.notebook import persian_digits as persian_number
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _: persian_number(float(value))))
 
 
 def _empty(ax, title: str):
@@ -164,7 +167,7 @@ def occasion_timeline(daily_volume: pd.DataFrame, occasions: pd.DataFrame, ax=No
         shown = occasions[(occasions["end"] >= first) & (occasions["start"] <= last)] if len(occasions) else occasions
         if len(shown):
             rank = shown["lift"].fillna(0) if "lift" in shown else (shown["end"] - shown["start"]).dt.days
-            labelled = set(rank.sort_values(ascending=False).index[:max_labels])
+            labelled = _spaced(shown["start"], rank, max_labels, min_gap=(last - first) / (2.5 * max_labels))
             top = max(series.max(), 1)
             for index, occ in shown.iterrows():
                 color = "#c0392b" if occ.get("kind", "fixed") == "fixed" else "#27ae60"
@@ -185,6 +188,17 @@ def occasion_timeline(daily_volume: pd.DataFrame, occasions: pd.DataFrame, ax=No
                            Patch(color="#27ae60", alpha=0.3, label="مناسبت قمری")],
                   loc="upper left", fontsize=8, frameon=False)
     return ax
+
+
+def _spaced(starts: pd.Series, rank: pd.Series, limit: int, min_gap: pd.Timedelta) -> set:
+    """Indexes of up to ``limit`` occasions to label, best ``rank`` first, no two closer than ``min_gap``."""
+    chosen: list = []
+    for index in rank.sort_values(ascending=False).index:
+        if len(chosen) >= limit:
+            break
+        if all(abs(starts[index] - starts[other]) >= min_gap for other in chosen):
+            chosen.append(index)
+    return set(chosen)
 
 
 def volume_like_months(first, last) -> pd.DataFrame:
