@@ -497,6 +497,7 @@ def _run(args) -> int:
         notebooks_dir=args.notebooks,
         parameters=parameters,
         jobs=args.jobs,
+        cache=args.cache,
     )
     failed = [r for r in results if not r.ok]
     print(
@@ -526,4 +527,5 @@ def add_commands(subparsers) -> None:
     parser.add_argument("--n-topics", type=int, default=8, help="number of topics (default 8)")
     parser.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: up to 2)")
     parser.add_argument("--notebooks", default=None, help="folder of the notebooks (default: notebooks/)")
+    parser.add_argument("--cache", default=None, help="corpus cache folder (default: data/processed/cache)")
     parser.set_defaults(func=_run)
