@@ -100,21 +100,22 @@ def alias_keys() -> frozenset[tuple[str, ...]]:
     return frozenset(aliases())
 
 
-def _max_len(phrases) -> int:
-    return max((len(p) for p in phrases), default=1)
-
-
 def match_at(keys: list[str], i: int, phrases) -> int:
     """Length of the longest phrase of ``phrases`` starting at token ``i`` (0 if none)."""
-    for length in range(min(_max_len_cached(phrases), len(keys) - i), 0, -1):
-        if tuple(keys[i : i + length]) in phrases:
-            return length
+    lengths = _first_token_index(phrases).get(keys[i])
+    if lengths:
+        for length in lengths:
+            if i + length <= len(keys) and tuple(keys[i : i + length]) in phrases:
+                return length
     return 0
 
 
 @lru_cache(maxsize=16)
-def _max_len_cached(phrases) -> int:
-    return _max_len(phrases)
+def _first_token_index(phrases: frozenset) -> dict[str, list[int]]:
+    index: dict[str, set[int]] = {}
+    for phrase in phrases:
+        index.setdefault(phrase[0], set()).add(len(phrase))
+    return {k: sorted(v, reverse=True) for k, v in index.items()}
 
 
 # ---------------------------------------------------------------- sentences and tokens with offsets
@@ -416,9 +417,63 @@ def analyse_text(text: str, model) -> Analysis:
             speakers_in_order.append(("title", title_keys[(st.sentence, a)]))
     pending = [key for kind, key in speakers_in_order if kind == "title" and key not in links]
     for kind, value in speakers_in_order:
-        if kind == "person" and value not in linked_people and not mentions[value].title and pending:
+        if kind == "person" and value not in linked_people and pending:
             key = pending.pop(0)
             links[key] = value
             linked_people.add(value)
             pending = [p for p in pending if p != key]
+    new_mentions = _known_organisations(text, sentences, mentions, title_mentions)
+    position = {id(m): k for k, m in enumerate(new_mentions)}
+    links = {key: position[id(mentions[k])] for key, k in links.items()}  # person mentions are kept
+    mentions = new_mentions
     return Analysis(sentences, mentions, title_mentions, statements, links)
+
+
+@lru_cache(maxsize=1)
+def organisation_phrases() -> frozenset[tuple[str, ...]]:
+    """Known organisations (folded token tuples) from ``gazetteers/organisations.txt``."""
+    return _phrases("gazetteers/organisations.txt")
+
+
+def _known_organisations(text, sentences, mentions, title_mentions) -> list[Mention]:
+    """Organisation mentions made whole: the organisation inside an office title («رئیس | سازمان بسیج
+    کارگری | استان سمنان») and the gazetteer's organisations, found anywhere in the article, replace
+    the shorter or overlapping non-person spans the CRF gave."""
+    heads = org_heads()
+    known = set(organisation_phrases())
+    for sentence_index, a, b, _ in title_mentions:
+        keys = [fold_letters(t.text) for t in sentences[sentence_index].tokens[a:b]]
+        start = next((k for k in range(1, len(keys)) if keys[k] in heads), None)
+        if start is None:
+            continue
+        end = next((k for k in range(start + 1, len(keys)) if keys[k] in ("استان", "شهرستان", "شهر", "کشور")), len(keys))
+        if end - start >= 2:
+            known.add(tuple(keys[start:end]))
+    if not known:
+        return mentions
+    phrases = frozenset(known)
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence, []).append(m)
+    out = []
+    for sentence in sentences:
+        own = by_sentence.get(sentence.index, [])
+        keys = [fold_letters(t.text) for t in sentence.tokens]
+        found = []
+        i = 0
+        while i < len(keys):
+            length = match_at(keys, i, phrases)
+            if length and not any(m.type == "PER" and m.token_start < i + length and m.token_end > i for m in own):
+                found.append((i, i + length))
+                i += length
+            else:
+                i += 1
+        if found:
+            own = [m for m in own if not any(m.token_start < b and m.token_end > a for a, b in found)]
+            tokens = sentence.tokens
+            for a, b in found:
+                own.append(Mention(sentence.index, tokens[a].start, tokens[b - 1].end,
+                                   text[tokens[a].start : tokens[b - 1].end], "ORG", "", a, b))  # fmt: skip
+            own.sort(key=lambda m: m.start)
+        out.extend(own)
+    return out

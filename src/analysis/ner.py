@@ -324,8 +324,7 @@ class CrfRecognizer:
         if "dictionary" in settings:
             model.dictionary_ = Gazetteer()
             for phrase, mark in settings["dictionary"]:
-                model.dictionary_.phrases[tuple(phrase.split(" "))] = {mark}
-                model.dictionary_.max_len = max(model.dictionary_.max_len, len(phrase.split(" ")))
+                model.dictionary_.add_tokens(tuple(phrase.split(" ")), {mark})
         return model
 
 

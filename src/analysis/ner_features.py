@@ -24,8 +24,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 import importlib.util
 from pathlib import Path
 
@@ -129,28 +129,48 @@ GAZETTEER_FILES: dict[str, str] = {
 }
 
 
-@dataclass
 class Gazetteer:
     """Phrases (token tuples, folded) with marks; finds the longest match at each position."""
 
-    phrases: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
-    max_len: int = 1
+    def __init__(self):
+        self.phrases: dict[tuple[str, ...], set[str]] = {}
+        self.max_len = 1
+        self._lengths: dict[str, list[int]] | None = None  # first token -> phrase lengths, longest first
 
     def add(self, phrase: str, mark: str) -> None:
         """Add a phrase; ZWNJ compounds match written joined («خرم‌آباد») or apart («خرم آباد»)."""
         for variant in (phrase.split(), phrase.replace("\u200c", " ").split()):
             tokens = tuple(fold_letters(t) for t in variant)
             if tokens:
-                self.phrases.setdefault(tokens, set()).add(mark)
-                self.max_len = max(self.max_len, len(tokens))
+                self.add_tokens(tokens, {mark})
+
+    def add_tokens(self, tokens: tuple[str, ...], marks: set[str]) -> None:
+        """Add a phrase given as folded tokens."""
+        self.phrases.setdefault(tokens, set()).update(marks)
+        self.max_len = max(self.max_len, len(tokens))
+        self._lengths = None
+
+    def _index(self) -> dict[str, list[int]]:
+        if self._lengths is None:
+            lengths: dict[str, set[int]] = {}
+            for phrase in self.phrases:
+                lengths.setdefault(phrase[0], set()).add(len(phrase))
+            self._lengths = {k: sorted(v, reverse=True) for k, v in lengths.items()}
+        return self._lengths
 
     def marks(self, tokens: list[str]) -> list[list[str]]:
         """For each token, marks like ``B-LOC`` / ``I-ORG`` from the longest phrases covering it."""
         keys = [fold_letters(t) for t in tokens]
+        index = self._index()
         out: list[list[str]] = [[] for _ in tokens]
         n = len(keys)
-        for i in range(n):
-            for length in range(min(self.max_len, n - i), 0, -1):
+        for i, key in enumerate(keys):
+            lengths = index.get(key)
+            if not lengths:
+                continue
+            for length in lengths:
+                if i + length > n:
+                    continue
                 found = self.phrases.get(tuple(keys[i : i + length]))
                 if found:
                     for mark in found:
@@ -202,8 +222,7 @@ def learn_dictionary(sentences, min_ratio: float = 0.3) -> Gazetteer:
         kind, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
         ratio = sum(counts.values()) / max(seen[phrase], 1)
         if ratio >= min_ratio:
-            dictionary.phrases[phrase] = {kind if ratio >= 0.7 else kind + "?"}
-            dictionary.max_len = max(dictionary.max_len, len(phrase))
+            dictionary.add_tokens(phrase, {kind if ratio >= 0.7 else kind + "?"})
     return dictionary
 
 
@@ -286,34 +305,33 @@ class NerFeaturizer:
     def sentence(self, tokens: list[str]) -> list[list[str]]:
         """One list of feature names per token of one sentence."""
         n = len(tokens)
-        keys = [fold(t) for t in tokens]
-        marks = self.gazetteer.marks(tokens) if ("gazetteer" in self.groups and self.gazetteer) else None
-        dict_marks = self.dictionary.marks(tokens) if ("dictionary" in self.groups and self.dictionary) else None
-        out = []
-        for i, token in enumerate(tokens):
-            feats = list(self._own(token))
-            for offset in range(-self.window, self.window + 1):
-                if offset == 0:
-                    continue
-                j = i + offset
-                if 0 <= j < n:
-                    feats.extend(self._ctx(tokens[j], offset))
-                elif "context" in self.groups:
-                    feats.append(f"{offset}:BOS" if j < 0 else f"{offset}:EOS")
-            if "context" in self.groups:
-                if i > 0:
-                    feats.append("bi-1=" + keys[i - 1] + "|" + keys[i])
-                if i + 1 < n:
-                    feats.append("bi+1=" + keys[i] + "|" + keys[i + 1])
-            if marks is not None:
-                for offset in (-2, -1, 0, 1):
-                    j = i + offset
-                    if 0 <= j < n:
-                        feats.extend(f"{offset}:g={m}" for m in marks[j])
-            if dict_marks is not None:
-                for offset in (-1, 0, 1):
-                    j = i + offset
-                    if 0 <= j < n:
-                        feats.extend(f"{offset}:d={m}" for m in dict_marks[j])
-            out.append(feats)
-        return out
+        if not n:
+            return []
+        has_context = "context" in self.groups
+        columns: list[list[tuple[str, ...]]] = [[self._own(t) for t in tokens]]
+        for offset in [*range(-self.window, 0), *range(1, self.window + 1)]:
+            pad = ((f"{offset}:BOS" if offset < 0 else f"{offset}:EOS"),) if has_context else ()
+            ctx = self._ctx
+            columns.append([ctx(tokens[i + offset], offset) if 0 <= i + offset < n else pad for i in range(n)])
+        if has_context:
+            keys = [fold(t) for t in tokens]
+            pairs = ["bi=" + a + "|" + b for a, b in zip(keys, keys[1:])]
+            columns.append([()] + [("bi-1" + p[2:],) for p in pairs])
+            columns.append([("bi+1" + p[2:],) for p in pairs] + [()])
+        if "gazetteer" in self.groups and self.gazetteer:
+            columns += _mark_columns(self.gazetteer.marks(tokens), "g", (-2, -1, 0, 1))
+        if "dictionary" in self.groups and self.dictionary:
+            columns += _mark_columns(self.dictionary.marks(tokens), "d", (-1, 0, 1))
+        return [list(chain.from_iterable(parts)) for parts in zip(*columns)]
+
+
+def _mark_columns(marks: list[list[str]], name: str, offsets) -> list[list[tuple[str, ...]]]:
+    """Feature columns ``{offset}:{name}={mark}`` for the marks of the tokens at each offset."""
+    n = len(marks)
+    if not any(marks):
+        return []
+    columns = []
+    for offset in offsets:
+        formatted = [tuple(f"{offset}:{name}={m}" for m in ms) for ms in marks]
+        columns.append([formatted[i + offset] if 0 <= i + offset < n else () for i in range(n)])
+    return columns

@@ -62,7 +62,7 @@ def article_quotes(doc_id: str, text: str, model=None) -> list[tuple]:
             k = next(k for k, m in enumerate(analysis.mentions)
                      if m.sentence == st.sentence and m.token_start == a and m.type == "PER")  # fmt: skip
             speaker = forms[k]
-            title = analysis.mentions[k].title or office_text.get(office_of_person.get(speaker, ""), "")
+            title = office_text.get(office_of_person.get(speaker, ""), "") or analysis.mentions[k].title
         else:  # an office title: the person it names, or the title itself when nobody is named
             key = next(tm[3] for tm in analysis.title_mentions if tm[0] == st.sentence and tm[1] == a)
             title = office_text.get(key, "")

@@ -1,0 +1,90 @@
+"""Speed of entity recognition plus quote attribution on demo articles, per core.
+
+Writes a demo corpus (``analysis.demo``), loads it, warms the shipped model up on a few articles,
+then times ``quotes(articles)`` (tokens, CRF tags, rules, title links, statements) and
+``entities(articles)`` on the rest in this one process (one core). CPU time (``process_time``) is
+what the per-core figure uses; wall time is reported beside it (other jobs may share the machine).
+Target: at least 200 articles a second per core.
+
+Usage: python bench/ner_speed.py [--n 600] [--seed 7] [--out bench/results/ner_speed.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("TQDM_DISABLE", "1")
+
+TARGET = 200.0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=600, help="demo articles to write")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "ner_speed.md"))
+    args = parser.parse_args(argv)
+
+    from analysis.corpus import load_corpus
+    from analysis.demo import write_demo_corpus
+    from analysis.entities import _cached_analysis, entities
+    from analysis.ner import load_model
+    from analysis.quotes import quotes
+    from analysis.text import sentences, tokenize
+
+    with tempfile.TemporaryDirectory() as tmp:
+        write_demo_corpus(Path(tmp) / "demo", n=args.n, seed=args.seed)
+        articles = load_corpus(Path(tmp) / "demo", progress=False)
+    articles = articles[articles["body"].str.len() > 0].reset_index(drop=True)
+    warm, timed = articles.iloc[:20], articles.iloc[20:]
+    load_model()
+    quotes(warm)
+    _cached_analysis.cache_clear()
+
+    n_tokens = sum(len(tokenize(s, punctuation=True, join_verb_parts=False)) for b in timed["body"] for s in sentences(b))
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    for body in timed["body"]:  # the text pipeline alone, for reference
+        for sentence in sentences(body):
+            tokenize(sentence, punctuation=True, join_verb_parts=False)
+    cpu_tok, wall_tok = time.process_time() - cpu0, time.perf_counter() - wall0
+
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    table = quotes(timed)
+    cpu_q, wall_q = time.process_time() - cpu0, time.perf_counter() - wall0
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    ents = entities(timed)  # reuses the per-text analysis cached by quotes()
+    cpu_e, wall_e = time.process_time() - cpu0, time.perf_counter() - wall0
+
+    n = len(timed)
+    rate = n / (cpu_q + cpu_e)
+    lines = [
+        "# Entity recognition + quotes speed (one core)",
+        "",
+        f"Command: `python bench/ner_speed.py --n {args.n} --seed {args.seed}`",
+        "",
+        f"{n} demo articles ({n_tokens:,} tokens, {n_tokens / n:.0f} a article) after 20 warm-up articles.",
+        "",
+        "| step | CPU s | wall s | articles/s (CPU) |",
+        "|---|---:|---:|---:|",
+        f"| sentences + tokens only (reference) | {cpu_tok:.2f} | {wall_tok:.2f} | {n / cpu_tok:,.0f} |",
+        f"| quotes(): tokens, CRF tags, rules, statements | {cpu_q:.2f} | {wall_q:.2f} | {n / cpu_q:,.0f} |",
+        f"| entities() after quotes() (cached analysis) | {cpu_e:.2f} | {wall_e:.2f} | {n / cpu_e:,.0f} |",
+        f"| **recognition + quotes + entities table** | **{cpu_q + cpu_e:.2f}** | {wall_q + wall_e:.2f} | **{rate:,.0f}** |",
+        "",
+        f"Target ≥ {TARGET:.0f} articles/s per core: **{'met' if rate >= TARGET else 'NOT met'}** "
+        f"({rate / TARGET:.2f}× the target). {len(ents):,} entity mentions, {len(table):,} statements.",
+        "",
+    ]
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
