@@ -108,6 +108,28 @@ def test_a_dataset_folder_is_read_part_by_part(dataset, demo_articles):
     pd.testing.assert_frame_equal(got, patterns.volume(demo_articles, by="site"))
 
 
+def test_partial_results_of_dataset_parts_are_cached(demo_dir, tmp_path, demo_articles):
+    out = tmp_path / "ds"
+    ingest_dataset(demo_dir, out, workers=1, chunk_size=80)
+    calls = []
+
+    def counted_volume(chunk):
+        calls.append(len(chunk))
+        return patterns.volume(chunk, by="site")
+
+    reduction = engine.Reduction(map=counted_volume, combine=engine.volume(by="site").combine,
+                                 finish=engine.volume(by="site").finish, key="test-volume-site")
+    first = engine.run(reduction, out)
+    n_parts = len(calls)
+    assert n_parts > 1
+    again = engine.run(reduction, out)
+    assert len(calls) == n_parts  # every part's partial came from the cache
+    pd.testing.assert_frame_equal(again, first)
+    pd.testing.assert_frame_equal(first, patterns.volume(demo_articles, by="site"))
+    engine.run(reduction, out, cache=False)
+    assert len(calls) == 2 * n_parts
+
+
 def test_bad_inputs_are_named():
     with pytest.raises(ValueError, match="empty"):
         engine.run(engine.volume(), iter([]))

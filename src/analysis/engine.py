@@ -50,7 +50,9 @@ class Reduction:
 
     ``map(chunk: DataFrame) -> partial``; ``combine(list[partial]) -> partial`` (associative);
     ``finish(partial) -> result``; ``columns``: the article columns ``map`` reads (a dataset is read
-    with only these; ``None`` = all); ``name`` for progress bars.
+    with only these; ``None`` = all); ``name`` for progress bars; ``key``: the analysis and its
+    parameters as a string, which lets :func:`run` cache the partial result of each dataset part
+    (``None``: no caching).
     """
 
     map: Callable[[pd.DataFrame], Any]
@@ -58,6 +60,7 @@ class Reduction:
     finish: Callable[[Any], Any] = _identity
     columns: tuple[str, ...] | None = None
     name: str = "analysis"
+    key: str | None = None
 
 
 # --------------------------------------------------------------------------------------------- run
@@ -76,14 +79,17 @@ def _is_dataset(data) -> bool:
 
 
 def run(reduction: Reduction, data, *, engine: str | None = None, scheduler=None,
-        split_every: int = SPLIT_EVERY, progress: bool | None = None):
+        split_every: int = SPLIT_EVERY, progress: bool | None = None, cache: bool = True):
     """Run ``reduction`` over ``data`` and return its result (see the module docstring).
 
     ``data``: a DataFrame, an iterable of DataFrames, an articles dataset folder, or a
     ``dask.dataframe``. ``engine``: ``"pandas"`` (in this process, chunk after chunk) or ``"dask"``
     (default: ``"dask"`` for a Dask collection or when ``scheduler`` is given, else ``"pandas"``).
     ``scheduler``: a Dask scheduler address or ``distributed.Client`` (default: the current client,
-    if any, else Dask's local scheduler).
+    if any, else Dask's local scheduler). ``cache``: with a dataset folder and the pandas engine, keep
+    each part's partial result in ``<dataset>/cache/`` keyed by the analysis, its parameters, the code
+    of the modules doing the work and the part (name, size, modification time), so a run after new
+    articles were ingested maps only the new parts.
     """
     if split_every < 2:
         raise ValueError(f"split_every must be at least 2, not {split_every}")
@@ -100,6 +106,8 @@ def run(reduction: Reduction, data, *, engine: str | None = None, scheduler=None
         total = data.npartitions
     elif isinstance(data, str | os.PathLike):
         chunks, total = _dataset_chunks(data, reduction.columns)
+        if cache and reduction.key is not None:
+            return _run_cached(reduction, Path(data), split_every, progress)
     else:
         chunks, total = data, None
     return _run_chunks(reduction, chunks, total, split_every, progress)
@@ -112,6 +120,60 @@ def _dataset_chunks(folder, columns):
         raise FileNotFoundError(f"{folder}: not an articles dataset (write one with `python -m analysis "
                                 "ingest-dataset`), nor a DataFrame or Dask collection")
     return iter_dataset(folder, columns=columns), len(_part_files(folder))
+
+
+def _code_version() -> str:
+    """Hash of the source of the analysis modules, so cached partials die with a change of code."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=8)
+    package = Path(__file__).parent
+    for name in ("engine", "patterns", "terms", "text", "entities", "mentions", "ner", "dataset"):
+        path = package / f"{name}.py"
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress):
+    """The pandas engine over a dataset's parts, reusing each part's cached partial result."""
+    import hashlib
+    import pickle
+
+    from tqdm.auto import tqdm
+
+    from .dataset import _part_files, _read_part
+
+    key = hashlib.blake2b(f"{reduction.key}|{_code_version()}".encode(), digest_size=10).hexdigest()
+    store = folder / "cache" / "engine" / key
+    store.mkdir(parents=True, exist_ok=True)
+    parts = _part_files(folder)
+    wanted = set()
+    pending: list = []
+    show = progress if progress is not None else len(parts) >= 20
+    for path in tqdm(parts, desc=reduction.name, unit="part", disable=not show):
+        stat = path.stat()
+        entry = store / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.pkl"
+        wanted.add(entry.name)
+        if entry.exists():
+            partial_result = pickle.loads(entry.read_bytes())
+        else:
+            chunk = _read_part(str(path), list(reduction.columns) if reduction.columns else None, None)
+            if chunk.empty:
+                continue
+            partial_result = reduction.map(chunk)
+            temporary = entry.with_suffix(".partial")
+            temporary.write_bytes(pickle.dumps(partial_result, protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.replace(entry)
+        pending.append(partial_result)
+        if len(pending) >= split_every:
+            pending = [reduction.combine(pending)]
+    for stale in store.glob("*.pkl"):  # partials of parts rewritten or gone
+        if stale.name not in wanted:
+            stale.unlink()
+    if not pending:
+        raise ValueError(f"{folder}: the dataset holds no articles to analyse")
+    return reduction.finish(reduction.combine(pending))
 
 
 def _run_chunks(reduction: Reduction, chunks: Iterable[pd.DataFrame], total, split_every, progress):
@@ -267,7 +329,7 @@ def volume(by: str | None = "site", freq: str = "month", calendar: str = "jalali
     return Reduction(map=partial(patterns.volume, by=by, freq=freq, calendar=calendar),
                      combine=partial(_volume_combine, by=by),
                      finish=partial(_volume_finish, by=by, freq=freq, calendar=calendar),
-                     columns=tuple(needed), name="volume")
+                     columns=tuple(needed), name="volume", key=f"volume|{by}|{freq}|{calendar}")
 
 
 # ---------------------------------------------------------------------------------- category share
@@ -311,7 +373,8 @@ def category_share(by: str | None = "site", primary: bool = False) -> Reduction:
     shares recomputed from the totals)."""
     needed = ["categories"] + ([by] if by else [])
     return Reduction(map=partial(_share_map, by=by, primary=primary), combine=partial(_share_combine, by=by),
-                     finish=partial(_share_finish, by=by), columns=tuple(needed), name="category share")
+                     finish=partial(_share_finish, by=by), columns=tuple(needed), name="category share",
+                     key=f"category_share|{by}|{primary}")
 
 
 # -------------------------------------------------------------------------------- term frequencies
@@ -404,12 +467,13 @@ def term_frequencies(by: str | None = None, *, column: str = "tokens", ngram: in
     counts of rarer terms seen in only some chunks are then lower bounds): exact when ``None``.
     """
     stop = None if stopwords is None else frozenset(stopwords)
-    needed = ["doc_id", "body", column] + ([by] if by else [])
+    needed = ["doc_id", "body"] + ([] if column == "tokens" else [column]) + ([by] if by else [])
     return Reduction(map=partial(_terms_map, by=by, column=column, ngram=ngram, stopwords=stop),
                      combine=partial(_terms_combine, max_terms=max_terms),
                      finish=partial(_terms_finish, by=by, min_count=min_count, top=top),
-                     columns=None if column == "tokens" else tuple(dict.fromkeys(needed)),
-                     name="term frequencies")
+                     columns=tuple(dict.fromkeys(needed)),
+                     name="term frequencies",
+                     key=f"term_frequencies|{by}|{column}|{ngram}|{sorted(stop) if stop is not None else None}")
 
 
 # ---------------------------------------------------------------------------------------- entities
@@ -448,7 +512,8 @@ def entities(column: str = "body", model=None) -> Reduction:
     """``entities.entities(articles, column, model)`` by chunks: each article's mentions found in its
     chunk (``entities.article_entities``), canonical spellings made consistent over the corpus."""
     return Reduction(map=partial(_entities_map, column=column, model=model), combine=_concat,
-                     finish=_entities_finish, columns=("doc_id", column), name="entities")
+                     finish=_entities_finish, columns=("doc_id", column), name="entities",
+                     key=f"entities|{column}" if model is None else None)
 
 
 # ------------------------------------------------------------------------------------------ helpers
