@@ -213,6 +213,8 @@ def test_quotes_use_reporting_verbs_and_vi_continuations(demo_dir, demo_truth):
     for verb in verbs:
         assert f" {verb}: " in text
     assert "\n\nوی " in text
+    kinds = {q["kind"] for qs in demo_truth["quotes"] for q in qs}
+    assert kinds == {"direct", "indirect"}
 
 
 # ------------------------------------------------------------------------------------------- copies

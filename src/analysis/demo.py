@@ -58,6 +58,7 @@ COPY_KINDS: dict[str, float] = {"exact": 3, "edited": 3, "truncated": 2, "retitl
 COPY_SHARE = 0.07  # share of files that are republished copies
 OCCASION_SHARE = 0.15  # share of original articles placed in an occasion's window
 BURST_SHARE = 0.02  # share of original articles that belong to a local event's burst
+INDIRECT_SHARE = 0.15  # chance of a reported (indirect) statement after a quote paragraph
 SECONDARY_SHARE = 0.25  # share of articles with a paragraph or two on a related topic
 SHINGLE_SIZE = 5  # words per shingle for the recorded copy-original Jaccard similarity
 PARALLEL_MIN_ARTICLES = 20_000
@@ -567,12 +568,16 @@ def render_article(row: PlanRow, seed: int, lex: Lexicon, occasion_names: dict) 
 
     paragraphs = []
 
-    def quote_paragraph(person, form, verb, text_prefix=""):
+    def quote_paragraph(person, form, verb, text_prefix="", indirect=False):
+        """A statement of ``person``: «subject verb: quote.», or reported «subject content verb.»"""
         entities = []
-        statements = [fill(quotes_left.pop(), entities)]
-        if quotes_left and rng.random() < 0.3:
-            statements.append(fill(quotes_left.pop(), entities))
-        quote = ". ".join(statements)
+        if indirect:
+            quote, verb = fill(rng.choice(lex.templates[("*", "indirect")]), entities).split("|")
+        else:
+            statements = [fill(quotes_left.pop(), entities)]
+            if quotes_left and rng.random() < 0.3:
+                statements.append(fill(quotes_left.pop(), entities))
+            quote = ". ".join(statements)
         office = _office(person, site)
         if form == "office":
             subject = office
@@ -592,8 +597,12 @@ def render_article(row: PlanRow, seed: int, lex: Lexicon, occasion_names: dict) 
             subject = "وی"
             if rng.random() < 0.3:
                 subject = f"وی با اشاره به {fill('{thing}', entities)}"
-        text = f"{text_prefix}{subject} {verb}: {quote}."
-        return Paragraph(text, tuple(entities), ((person.name, office, quote),), "quote")
+        if indirect:
+            text = f"{text_prefix}{subject} {quote} {verb}."
+        else:
+            text = f"{text_prefix}{subject} {verb}: {quote}."
+        kind = "indirect" if indirect else "direct"
+        return Paragraph(text, tuple(entities), ((person.name, office, quote, kind),), "quote")
 
     def fact_paragraph():
         entities = []
@@ -628,6 +637,8 @@ def render_article(row: PlanRow, seed: int, lex: Lexicon, occasion_names: dict) 
         if not quotes_left:
             break
         paragraphs.append(quote_paragraph(speaker, form, rng.choice(verbs)))
+        if i and rng.random() < INDIRECT_SHARE:
+            paragraphs.append(quote_paragraph(speaker, rng.choice(("vi", "surname")), "", indirect=True))
         if facts_left and rng.random() < 0.4:
             paragraphs.append(fact_paragraph())
     while facts_left:
@@ -831,8 +842,8 @@ class _Writer:
             "occasion": row.occasion if readable else "",
             "event": row.event if readable else "",
             "entities": _entity_records(article) if readable else [],
-            "quotes": [{"speaker": s, "speaker_title": t, "text": q}
-                       for p in article.paragraphs for s, t, q in p.quotes] if readable else [],
+            "quotes": [{"speaker": s, "speaker_title": t, "text": q, "kind": k}
+                       for p in article.paragraphs for s, t, q, k in p.quotes] if readable else [],
             "duplicate_of": duplicate_of,
             "duplicate_kind": row.copy_kind,
             "duplicate_lag_hours": lag_hours,
