@@ -1,0 +1,351 @@
+"""Tests of analysis.text: hazm fidelity, the deliberate differences, properties, add_tokens + cache."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis import text as T
+from analysis.cache import ListCache, default_cache_dir, text_key
+
+ZWNJ = "\u200c"
+
+# Small news-like passages: Arabic letters, Latin/Arabic digits, English words, broken ZWNJ,
+# diacritics, kashida, quotes and punctuation glued to words.
+PASSAGES = [
+    "به گزارش خبرگزاري فارس از تهران، رئيس سازمان گفت: اين طرح تا پايان سال 1399 اجرا مي شود.",
+    "وزير امور خارجه در ديدار با همتاي خود اظهار داشت که روابط دو کشور رو به گسترش است",
+    "اِعلاممممم کَرد : « زمین لرزه ای به بزرگیِ 6 دهم ریشتر ...»",
+    "نمیدانم چه میگفت ولی کتاب ها و دفتر هایشان را بردند",
+    "قیمت نفت برنت در بازار لندن به 85 دلار رسید و ICT  روستایی (Core) راه اندازی شد.",
+    "بزرگ ترین  پروژه های عمرانی   استان سمنان  امروز  افتتاح  خواهد شد",
+    "او گفته بود که این کار انجام شده است؛ اما هنوز نتیجه ای اعلام نشده!!!",
+    "جمعهها که کار نمی کنم مطالعه می کنم",
+    "مسئولان گفتند: \"همه چیز آماده است\" و مردم منتظرند؟",
+    "دنیـــــا ۱۲:۳۰ ساعت ٢٠ دقيقه\n\n\n\nپاراگراف بعدی\tبا تب",
+    "سلام‌ ‌دنیا‌ ‌‌ها کاروان‌‌سرا",
+    "کتابخانه ی مرکزی و خانه ام و نامه اش",
+    "",
+    "English only text, 42 words.",
+]
+
+
+@pytest.fixture(scope="module")
+def hazm_pipeline():
+    """hazm's own pipeline, one instance each (the reference the issue names)."""
+    from hazm import Normalizer, WordTokenizer
+
+    normalizer, tokenizer = Normalizer(), WordTokenizer()
+    return lambda text: tokenizer.tokenize(normalizer.normalize(text))
+
+
+# ------------------------------------------------------------------------------- hazm fidelity
+
+
+@pytest.mark.parametrize("passage", PASSAGES)
+def test_tokens_agree_with_hazm(passage, hazm_pipeline):
+    assert T.tokenize(T.normalize(passage), punctuation=True) == hazm_pipeline(passage)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("اِعلاممممم کَرد : « زمین لرزه ای به بزرگیِ 6 دهم ریشتر ...»", "اعلام کرد: «زمین‌لرزه‌ای به بزرگی ۶ دهم ریشتر …»"),
+        ("به طول ۹متر و عرض۶", "به طول ۹ متر و عرض ۶"),
+        ("جمعهها که کار نمی کنم مطالعه می کنم", "جمعه‌ها که کار نمی‌کنم مطالعه می‌کنم"),
+        ("نمیدانم چه میگفت", "نمی‌دانم چه می‌گفت"),
+        ("میز", "میز"),
+        ("كتاب علي", "کتاب علی"),
+        ("سلام دنیـــا", "سلام دنیا"),
+        ("حَذفِ اِعراب", "حذف اعراب"),
+        ("5 درصد", "۵ درصد"),
+    ],
+)
+def test_normalize_matches_hazm_docstring_examples(raw, expected):
+    assert T.normalize(raw) == expected
+
+
+def test_options_follow_hazm():
+    assert T.normalize("5 درصد", persian_numbers=False) == "5 درصد"
+    assert T.normalize("حَذف", remove_diacritics=False) == "حَذف"
+    assert T.normalize("نمیدانم", seperate_mi=False) == "نمیدانم"
+    assert T.normalize("سلاممممم") == "سلام"
+    assert T.normalize("سلاممممم", decrease_repeated_chars=False) == "سلاممممم"
+
+
+def test_latin_numbers_option_maps_every_digit_to_ascii():
+    assert T.normalize("سال ۱۴۰۰ و ٢٠ و 30 ٪", latin_numbers=True) == "سال 1400 و 20 و 30 %"
+
+
+def test_tokenize_keeps_zwnj_compounds_and_joins_verb_parts_like_hazm():
+    tokens = T.tokenize(T.normalize("کتاب‌ها را خوانده است و گفته خواهد شد"))
+    assert tokens == ["کتاب‌ها", "را", "خوانده_است", "و", "گفته_خواهد_شد"]
+    assert T.tokenize("گفته شده است", join_verb_parts=False) == ["گفته", "شده", "است"]
+
+
+def test_tokenize_drops_punctuation_unless_asked():
+    text = T.normalize("سلام، دنیا! (آزمایش) ۱۲:۳۰ «نقل»")
+    assert T.tokenize(text) == ["سلام", "دنیا", "آزمایش", "۱۲:۳۰", "نقل"]
+    assert T.tokenize(text, punctuation=True) == [
+        "سلام", "،", "دنیا", "!", "(", "آزمایش", ")", "۱۲:۳۰", "«", "نقل", "»",
+    ]
+
+
+# --------------------------------------------------------------- deliberate differences from hazm
+
+
+def test_decimal_numbers_stay_one_token(hazm_pipeline):
+    # hazm turns «12.5» into «۱۲٫۵» and then splits it at its own decimal separator
+    assert hazm_pipeline("نرخ 12.5 درصد") == ["نرخ", "۱۲", "٫", "۵", "درصد"]
+    assert T.tokenize(T.normalize("نرخ 12.5 درصد")) == ["نرخ", "۱۲٫۵", "درصد"]
+
+
+def test_kashida_and_special_marks_leave_no_double_zwnj_or_stray_space():
+    from hazm import Normalizer
+
+    # «هزینه‌ـ‌منفعت» (kashida as a dash, as in the Fars corpus): hazm removes kashida after
+    # collapsing ZWNJs, so a double ZWNJ stays; special marks go after spacing: a stray space stays
+    text = "هزینه\u200cـ\u200cمنفعت پیامبر اکرم ﷺ"
+    assert Normalizer().normalize(text) == "هزینه\u200c\u200cمنفعت پیامبر اکرم "
+    assert T.normalize(text) == "هزینه\u200cمنفعت پیامبر اکرم"
+
+
+def test_zwnj_not_between_letters_is_removed(hazm_pipeline):
+    # hazm leaves a lone ZWNJ as a token of its own here
+    text = "تلافی\u200cجویی\u200c ۱۲"
+    assert ZWNJ not in "".join(t for t in T.tokenize(T.normalize(text)) if t.endswith(ZWNJ))
+    assert T.tokenize(T.normalize(text)) == ["تلافی\u200cجویی", "۱۲"]
+
+
+def test_trailing_auxiliary_is_kept():
+    from hazm import WordTokenizer
+
+    assert WordTokenizer().tokenize("او خواهد") == ["او"]  # hazm drops the last word
+    assert T.tokenize("او خواهد") == ["او", "خواهد"]
+
+
+def test_sentences_end_at_line_breaks():
+    from hazm import SentenceTokenizer
+
+    text = "عنوان خبر بدون نقطه\nمتن خبر اینجاست. جمله دوم؟ بله!"
+    assert SentenceTokenizer().tokenize(text)[0] == "عنوان خبر بدون نقطه متن خبر اینجاست."
+    assert T.sentences(text) == ["عنوان خبر بدون نقطه", "متن خبر اینجاست.", "جمله دوم؟", "بله!"]
+
+
+# ------------------------------------------------------------------------------------ bad input
+
+
+@pytest.mark.parametrize("value", [None, float("nan"), pd.NA, "", b"", [], {}])
+def test_bad_input_gives_empty_results(value):
+    if isinstance(value, list | dict):
+        assert isinstance(T.normalize(value), str)
+        return
+    assert T.normalize(value) == ""
+    assert T.tokenize(value) == []
+    assert T.sentences(value) == []
+
+
+def test_non_text_values_are_converted_and_bytes_decoded():
+    assert T.normalize(12) == "۱۲"
+    assert T.tokenize(T.normalize("کتاب".encode())) == ["کتاب"]
+    assert T.lemmatize(None) == ""
+    assert T.stem(3) == ""
+
+
+def test_other_scripts_pass_through():
+    assert T.normalize("Hello world, this is English.") == "Hello world, this is English."
+    assert T.tokenize("Привет мир 你好") == ["Привет", "мир", "你好"]
+
+
+def test_lone_surrogates_do_not_raise():
+    assert "کتاب" in T.normalize("کتاب \udc80 " * 100)
+
+
+# ----------------------------------------------------------------------------------- properties
+
+_ALPHABET = (
+    "آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكةۀأإؤئء" "ًٌٍَُِّْ" "ـ" + ZWNJ + " \n\t"
+    ".،:؛!؟?«»()[]\"'-…/" "0123456789۰۱۲۳۴۵۶۷۸۹٠١٢٣" "abcXYZ%٪"
+)
+_WORDS = st.sampled_from(
+    ["می", "نمی", "ها", "های", "تر", "ترین", "ام", "ای", "ی", "کتاب", "خانه", "رفت", "زمین",
+     "لرزه", "است", "شده", "خواهد", "گفته", "...", "12.5", '"']
+)
+_TEXTS = st.lists(st.one_of(st.text(alphabet=_ALPHABET, max_size=6), _WORDS), max_size=16).map(" ".join)
+_PERSIAN = re.compile(r"[آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی]")
+_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@_SETTINGS
+@given(_TEXTS)
+def test_normalize_is_idempotent(text):
+    once = T.normalize(text)
+    assert T.normalize(once) == once
+
+
+@_SETTINGS
+@given(st.one_of(_TEXTS, st.text(max_size=40)))
+def test_normalize_and_tokenize_never_raise(text):
+    assert isinstance(T.normalize(text), str)
+    assert all(isinstance(t, str) and t for t in T.tokenize(T.normalize(text), punctuation=True))
+    assert isinstance(T.sentences(text), list)
+
+
+def _letters(text: str) -> str:
+    """Persian letters of a text, runs of one letter counted once (repeats may be shortened)."""
+    return re.sub(r"(.)\1+", r"\1", "".join(_PERSIAN.findall(text)))
+
+
+@_SETTINGS
+@given(_TEXTS)
+def test_normalize_never_drops_persian_letters(text):
+    mapped = text.translate(T._char_table(True, False, True, True, True, True).mapping)
+    assert _letters(T.normalize(text)) == _letters(mapped)
+
+
+@_SETTINGS
+@given(_TEXTS)
+def test_tokens_keep_every_persian_letter(text):
+    normal = T.normalize(text)
+    assert _letters("".join(T.tokenize(normal, punctuation=True, join_verb_parts=False))) == _letters(normal)
+
+
+# -------------------------------------------------------------------- stopwords, lemmas, stems
+
+
+def test_stopwords_are_switchable_and_include_news_boilerplate():
+    both, hazm_only, news_only = T.stopwords(), T.stopwords(news=False), T.stopwords(hazm=False)
+    assert "از" in hazm_only and "از" not in news_only
+    assert {"به گزارش", "خبرگزاری", "گفت", "افزود", "اظهار داشت", "بیان کرد", "تصریح کرد"} <= news_only
+    assert both == hazm_only | news_only
+    assert not any(" " in w for w in T.stopwords(multiword=False))
+    assert T.stopwords(hazm=False, news=False) == frozenset()
+
+
+def test_remove_stopwords_applies_multiword_entries_to_token_runs():
+    tokens = T.tokenize(T.normalize("به گزارش خبرگزاری فارس، وزیر اظهار داشت که بودجه افزایش یافت"))
+    kept = T.remove_stopwords(tokens)
+    assert kept[:2] == ["فارس", "وزیر"]
+    assert "اظهار" not in kept and "داشت" not in kept and "بودجه" in kept
+    # «اظهار» alone is not a stopword: only the run «اظهار داشت» is
+    assert T.remove_stopwords(["اظهار", "امیدواری"]) == ["اظهار", "امیدواری"]
+    # a multiword entry also matches hazm's joined verb token
+    assert T.remove_stopwords(["گفته_شده_است", "بودجه"], ["گفته شده است"]) == ["بودجه"]
+
+
+def test_lemmas_and_stems_use_hazm():
+    assert T.lemmatize("کتاب‌ها") == "کتاب"
+    assert T.lemmatize("می‌روم") == "رفت#رو"
+    assert T.stem("کتاب‌ها") == "کتاب"
+    assert T.lemmatize_tokens(["کتاب‌ها", "می‌روم"]) == ["کتاب", "رفت#رو"]
+    assert T.stem_tokens(["کتاب‌ها"]) == ["کتاب"]
+
+
+# ------------------------------------------------------------------------------------ add_tokens
+
+
+@pytest.fixture()
+def articles():
+    return pd.DataFrame({
+        "doc_id": ["a", "b", "c", "d", "e"],
+        "body": pd.Series(
+            [T.normalize(PASSAGES[0]), T.normalize(PASSAGES[1]), None, "", T.normalize(PASSAGES[0])],
+            dtype="string",
+        ),
+    })
+
+
+def test_add_tokens_returns_new_frame_and_leaves_input(articles, tmp_path):
+    before = articles.copy()
+    out = T.add_tokens(articles, cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(articles, before)
+    assert "tokens" not in articles.columns
+    assert out["tokens"].tolist()[0] == T.tokenize(articles["body"][0])
+    assert out["tokens"].tolist()[2:4] == [[], []]
+    assert out["tokens"][0] == out["tokens"][4] and out["tokens"][0] is not out["tokens"][4]
+    assert list(out.columns) == ["doc_id", "body", "tokens"]
+
+
+def test_add_tokens_options(articles, tmp_path):
+    lemmas = T.add_tokens(articles, out="lemmas", form="lemma", stopwords=True, cache_dir=tmp_path)
+    first = lemmas["lemmas"][0]
+    assert "گزارش" not in first and "به" not in first
+    assert first == T.lemmatize_tokens(T.remove_stopwords(T.tokenize(articles["body"][0])))
+    raw = pd.DataFrame({"title": ["كتاب ها"]})
+    assert T.add_tokens(raw, "title", normalize=True, cache=False)["tokens"][0] == ["کتاب‌ها"]
+    with pytest.raises(KeyError, match="no column 'text'"):
+        T.add_tokens(articles, "text", cache=False)
+    with pytest.raises(ValueError, match="form"):
+        T.add_tokens(articles, form="roots", cache=False)
+
+
+def test_add_tokens_second_run_reads_the_cache(articles, tmp_path, monkeypatch):
+    first = T.add_tokens(articles, cache_dir=tmp_path)
+    shards = list(tmp_path.rglob("part-*.parquet"))
+    assert len(shards) == 1
+
+    def fail(*args, **kwargs):
+        raise AssertionError("tokenised again although cached")
+
+    monkeypatch.setattr(T, "_compute_tokens", fail)
+    again = T.add_tokens(articles, cache_dir=tmp_path)
+    pd.testing.assert_frame_equal(first, again)
+    # other options are cached apart
+    monkeypatch.undo()
+    T.add_tokens(articles, punctuation=True, cache_dir=tmp_path)
+    assert len({p.parent for p in tmp_path.rglob("part-*.parquet")}) == 2
+
+
+def test_add_tokens_cache_dir_from_environment(articles, tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "env"))
+    assert default_cache_dir("tokens") == tmp_path / "env" / "tokens"
+    T.add_tokens(articles)
+    assert list((tmp_path / "env" / "tokens").rglob("part-*.parquet"))
+
+
+def test_add_tokens_survives_an_unwritable_or_damaged_cache(articles, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    out = T.add_tokens(articles, cache_dir=blocker)  # cannot create a directory there
+    assert out["tokens"][0]
+    T.add_tokens(articles, cache_dir=tmp_path / "c")
+    for shard in (tmp_path / "c").rglob("part-*.parquet"):
+        shard.write_bytes(b"garbage")
+    assert T.add_tokens(articles, cache_dir=tmp_path / "c")["tokens"][0] == out["tokens"][0]
+
+
+@pytest.mark.slow
+def test_add_tokens_parallel_matches_serial(tmp_path):
+    df = pd.DataFrame({"body": [T.normalize(p) for p in PASSAGES] * 6})
+    serial = T.add_tokens(df, n_jobs=1, cache=False)
+    parallel = T.add_tokens(df, n_jobs=2, cache=False)
+    pd.testing.assert_frame_equal(serial, parallel)
+
+
+# ------------------------------------------------------------------------------------------ cache
+
+
+def test_list_cache_round_trip_and_compaction(tmp_path, monkeypatch):
+    import analysis.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "MAX_SHARDS", 3)
+    store = ListCache(tmp_path / "c")
+    assert store.get(["x"]) == {}
+    for i in range(5):
+        store.put({f"k{i}": [f"v{i}", "w"], "shared": [str(i)]})
+    assert len(store.shards()) <= 3
+    got = store.get(["k0", "k4", "shared", "missing"])
+    assert got == {"k0": ["v0", "w"], "k4": ["v4", "w"], "shared": ["4"]}
+    store.clear()
+    assert store.get(["k0"]) == {}
+
+
+def test_text_key_depends_on_text_and_salt():
+    assert text_key("a") == text_key("a")
+    assert text_key("a") != text_key("b")
+    assert text_key("a", "x") != text_key("a", "y")
+    assert len(text_key("\udc80")) == 32
