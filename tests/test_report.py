@@ -29,8 +29,13 @@ def corpus_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def loaded(corpus_dir, tmp_path_factory):
-    return notebook.cached_corpus(corpus_dir, folder=tmp_path_factory.mktemp("cache"))
+def cache_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def loaded(corpus_dir, cache_folder):
+    return notebook.cached_corpus(corpus_dir, folder=cache_folder)
 
 
 # --- dates and filters -------------------------------------------------------------------------
@@ -284,3 +289,20 @@ def test_network_is_repeatable():
     nodes = pd.DataFrame({"name": ["الف", "ب", "پ"], "type": ["PER", "ORG", "LOC"]})
     first = interactive.network(edges, nodes=nodes, group="type").to_json()
     assert first == interactive.network(edges, nodes=nodes, group="type").to_json()
+
+
+@pytest.mark.parametrize("filters", [{}, {"date_from": "1450-01-01"}, {"sites": ["nowhere"]}])
+def test_overview_notebook_runs_top_to_bottom(corpus_dir, loaded, cache_folder, monkeypatch, filters):
+    """The notebook's cells, run in this process (no kernel) on the tiny corpus, on a selection
+    with no article at all, and on an unknown site."""
+    import jupytext
+
+    monkeypatch.setenv(notebook.CACHE_ENV, str(cache_folder))  # the corpus is cached already
+    nb = jupytext.read(Path(__file__).parents[1] / "notebooks" / "01_overview.py")
+    namespace: dict = {}
+    for cell in [c for c in nb.cells if c.cell_type == "code"]:
+        exec(compile(cell.source, "01_overview.py", "exec"), namespace)
+        if "parameters" in cell.metadata.get("tags", []):
+            namespace.update({"corpus": str(corpus_dir), **filters})
+    assert len(namespace["rejects"]) == 1
+    assert (len(namespace["articles"]) == 0) == bool(filters)
