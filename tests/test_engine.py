@@ -169,3 +169,18 @@ def test_ingest_on_a_local_cluster_equals_the_local_ingest(cluster, demo_dir, da
     assert summary.n_ingested == summary.n_inputs
     expected = read_dataset(dataset).sort_values("doc_id").reset_index(drop=True)
     pd.testing.assert_frame_equal(read_dataset(out).sort_values("doc_id").reset_index(drop=True), expected)
+
+
+def test_command_line(dataset, tmp_path, demo_articles, capsys):
+    from analysis.cli import main
+
+    out = tmp_path / "tables"
+    assert main(["analyse-dataset", str(dataset), "--out", str(out), "--no-progress"]) == 0
+    assert "volume_site_month.csv" in capsys.readouterr().out
+    table = pd.read_csv(out / "volume_site_month.csv", keep_default_na=False)
+    expected = patterns.volume(demo_articles, by="site")
+    assert table["n_articles"].tolist() == expected["n_articles"].tolist()
+    assert (out / "category_share_site.csv").exists()
+    assert main(["analyse-dataset", str(tmp_path), "--out", str(out)]) == 2
+    assert "not an articles dataset" in capsys.readouterr().err
+    assert main(["analyse-dataset", str(dataset), "--out", str(out), "--engine", "dask"]) == 2

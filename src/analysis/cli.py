@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "analysis.demo",
     "analysis.report",
     "analysis.dataset",
+    "analysis.engine",
     "analysis.ner",
     "analysis.word_clusters",
     "analysis.patterns",

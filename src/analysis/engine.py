@@ -539,5 +539,59 @@ def sample_articles(data, n: int, *, columns: Sequence[str] | None = None, rando
     return run(reduction, data, engine="pandas")
 
 
+# ------------------------------------------------------------------------------------ command line
+
+#: analyses of ``analyse-dataset``: name -> (file name, reduction factory)
+COMMAND_ANALYSES = {
+    "volume": [("volume_site_month.csv", lambda: volume(by="site", freq="month")),
+               ("volume_category_month.csv", lambda: volume(by="category", freq="month")),
+               ("volume_day.csv", lambda: volume(by=None, freq="day"))],
+    "category-share": [("category_share_site.csv", lambda: category_share(by="site"))],
+    "terms": [("terms_site.csv", lambda: term_frequencies("site", max_terms=50_000, top=200))],
+    "entities": [("entities.csv", lambda: entities())],
+}
+
+
+def _analyse_dataset_command(args) -> int:
+    import sys
+    import time
+
+    if args.engine == "dask" and not args.scheduler:
+        print("analyse-dataset: --engine dask needs --scheduler ADDRESS (e.g. tcp://host:8786)", file=sys.stderr)
+        return 2
+    if not _is_dataset(args.dataset):
+        print(f"analyse-dataset: {args.dataset}: not an articles dataset (write one with ingest-dataset)",
+              file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in args.analyses:
+        for filename, make in COMMAND_ANALYSES[name]:
+            started = time.perf_counter()
+            table = run(make(), args.dataset, engine=args.engine, scheduler=args.scheduler,
+                        progress=False if args.no_progress else None)
+            table.to_csv(out / filename, index=False)
+            print(f"{filename}: {len(table):,} rows in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def add_commands(subparsers) -> None:
+    """``python -m analysis analyse-dataset DATASET --out DIR [--engine dask --scheduler ADDRESS]``."""
+    parser = subparsers.add_parser(
+        "analyse-dataset", help="run the counting analyses over an articles dataset (locally or on Dask)",
+        description="Run analyses part by part over a dataset written by ingest-dataset and write their "
+                    "tables as CSV files into DIR: volume (by site, category, day), category share per "
+                    "site, term frequencies per site, entities.")
+    parser.add_argument("dataset", help="dataset folder (from ingest-dataset)")
+    parser.add_argument("--out", required=True, help="folder for the CSV tables")
+    parser.add_argument("--analyses", nargs="+", choices=list(COMMAND_ANALYSES),
+                        default=["volume", "category-share"], help="default: volume category-share")
+    parser.add_argument("--engine", choices=["pandas", "dask"], default="pandas",
+                        help="part after part in this process (default) or on a Dask cluster")
+    parser.add_argument("--scheduler", default=None, help="Dask scheduler address for --engine dask")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.set_defaults(func=_analyse_dataset_command)
+
+
 __all__ = ["Reduction", "run", "rows", "counts", "volume", "category_share", "term_frequencies", "entities",
            "sample_articles"]
