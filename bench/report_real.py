@@ -59,7 +59,7 @@ def check_page(page: Path, driver) -> dict:
         result.update(
             driver.execute_script(
                 "return {charts: document.querySelectorAll('div.analysis-chart').length,"
-                " drawn: document.querySelectorAll('div.analysis-chart .main-svg').length,"
+                " drawn: document.querySelectorAll('div.analysis-chart.loaded .main-svg').length ? document.querySelectorAll('div.analysis-chart.loaded').length : 0,"
                 " images: document.querySelectorAll('main img').length,"
                 " requests: performance.getEntriesByType('resource').length,"
                 " direction: getComputedStyle(document.body).direction}"

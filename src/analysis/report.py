@@ -368,6 +368,13 @@ def render_notebook(
 
 def _render_in_worker(source: str, out_dir: str, parameters: dict, nav: list, cache: str, timeout: int) -> dict:
     skip_slow_iri_check()
+    # the kernel's and papermill's chatter (TCP warnings, unknown parameters) goes to a log beside
+    # the executed notebook, not over the progress bar; errors reach the page and the summary
+    log = Path(out_dir) / "executed" / f"{Path(source).stem}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(descriptor, 2)
+    os.close(descriptor)
     os.environ[CACHE_ENV] = cache
     os.environ["TQDM_DISABLE"] = "1"  # kernels inherit it: no progress bars inside the pages
     return asdict(render_notebook(Path(source), Path(out_dir), parameters, nav, timeout=timeout))
@@ -505,7 +512,9 @@ def _run(args) -> int:
         f"{Path(args.out) / 'index.html'} in {time.perf_counter() - started:.0f} s"
     )
     for result in failed:
-        print(f"report: {result.name} failed: {result.error}", file=sys.stderr)
+        log = Path(args.out) / "executed" / f"{result.name}.log"
+        print(f"report: {result.name} failed: {result.error} (page: {Path(args.out) / result.page}; log: {log})",
+              file=sys.stderr)
     return 1 if failed else 0
 
 
