@@ -306,3 +306,12 @@ def test_overview_notebook_runs_top_to_bottom(corpus_dir, loaded, cache_folder, 
             namespace.update({"corpus": str(corpus_dir), **filters})
     assert len(namespace["rejects"]) == 1
     assert (len(namespace["articles"]) == 0) == bool(filters)
+
+
+def test_notebook_parameters_make_paths_absolute(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    params = report.notebook_parameters("data/x", date_from="1402-01-01", sites=("semnan",), n_topics="5")
+    assert params == {"corpus": str(tmp_path / "data" / "x"), "date_from": "1402-01-01", "date_to": "",
+                      "sites": ["semnan"], "categories": [], "n_topics": 5}
+    assert report.notebook_parameters(["a", "b/*.txt"])["corpus"] == [str(tmp_path / "a"), str(tmp_path / "b" / "*.txt")]
+    assert report.notebook_parameters("")["corpus"] == ""

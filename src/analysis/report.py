@@ -66,13 +66,22 @@ def notebook_parameters(
 ) -> dict:
     """The papermill parameters every notebook takes (see docs/readme/report.md)."""
     return {
-        "corpus": str(Path(corpus).resolve()) if corpus else "",
+        "corpus": _absolute(corpus),
         "date_from": date_from or "",
         "date_to": date_to or "",
         "sites": list(sites),
         "categories": list(categories),
         "n_topics": int(n_topics),
     }
+
+
+def _absolute(corpus):
+    """The corpus source with absolute paths (kernels run elsewhere): a path, a glob or a list."""
+    if not corpus:
+        return ""
+    if isinstance(corpus, (list, tuple)):
+        return [str(Path(c).absolute()) for c in corpus]
+    return str(Path(corpus).absolute())
 
 
 def find_notebooks(folder: Path) -> list[Path]:
@@ -334,7 +343,7 @@ def render_notebook(
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
-            cwd=str(source.parent),
+            cwd=str(project_root(source.parent)),  # relative paths (caches, data/) from the project root
             execution_timeout=timeout,
         )
     except Exception as failure:  # papermill's own error, a timeout, a dead kernel: the page shows it
