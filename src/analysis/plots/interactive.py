@@ -138,11 +138,20 @@ def network(
     group: str | None = None,
     size: str | None = None,
     title: str = "",
+    max_edges: int = 150,
     random_state: int = 0,
 ) -> go.Figure:
     """A network (e.g. entities that appear together): ``edges`` one row a pair with an optional
-    ``weight``; ``nodes`` (optional) one row a node named ``node``, coloured by ``group`` and sized by
-    ``size``. Placed with a seeded spring layout, so the same data draws the same picture."""
+    ``weight`` (the ``max_edges`` heaviest are drawn); ``nodes`` (optional) one row a node named
+    ``node``, coloured by ``group`` and sized by ``size`` (default: weighted degree). Without
+    ``nodes``, a node's group comes from the edges' ``source_<group>``/``target_<group>`` columns
+    (as :func:`analysis.entities.cooccurrence` gives them). Placed with a seeded spring layout, so the
+    same data draws the same picture."""
+    if weight and len(edges) > max_edges:
+        edges = edges.nlargest(max_edges, weight)
+    if nodes is None and group and f"source_{group}" in edges.columns:
+        ends = [edges[[end, f"{end}_{group}"]].set_axis([node, group], axis=1) for end in (source, target)]
+        nodes = pd.concat(ends, ignore_index=True).drop_duplicates(node)
     graph = nx.Graph()
     for row in edges.itertuples(index=False):
         record = row._asdict()
