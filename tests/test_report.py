@@ -315,3 +315,22 @@ def test_notebook_parameters_make_paths_absolute(tmp_path, monkeypatch):
                       "sites": ["semnan"], "categories": [], "n_topics": 5}
     assert report.notebook_parameters(["a", "b/*.txt"])["corpus"] == [str(tmp_path / "a"), str(tmp_path / "b" / "*.txt")]
     assert report.notebook_parameters("")["corpus"] == ""
+
+
+def test_network_takes_groups_from_cooccurrence_columns():
+    edges = pd.DataFrame({"source": ["علی", "علی"], "target": ["سپاه", "تهران"], "source_type": ["PER", "PER"],
+                          "target_type": ["ORG", "LOC"], "weight": [3, 1]})
+    fig = interactive.network(edges, group="type")
+    groups = {t.name: list(t.text) for t in fig.data if t.mode == "markers+text"}
+    assert groups == {"LOC": ["تهران"], "ORG": ["سپاه"], "PER": ["علی"]}
+    assert len([t for t in fig.data if t.mode == "lines"]) == 2
+    assert len([t for t in interactive.network(edges, group="type", max_edges=1).data if t.mode == "lines"]) == 1
+
+
+def test_timeline_shows_the_largest_groups_and_reads_jalali():
+    table = pd.DataFrame({"start": pd.to_datetime(["2023-03-21", "2023-04-21"] * 3), "n": [5, 6, 1, 1, 3, 2],
+                          "site": ["a", "a", "b", "b", "c", "c"], "label": ["فروردین ۱۴۰۲", "اردیبهشت ۱۴۰۲"] * 3})
+    fig = interactive.timeline(table, x="start", y="n", color="site", label="label", shown=2)
+    assert {t.name: t.visible for t in fig.data} == {"a": True, "b": "legendonly", "c": True}
+    assert list(fig.layout.xaxis.ticktext) == ["فروردین ۱۴۰۲", "اردیبهشت ۱۴۰۲"]
+    assert all(ch in "۰۱۲۳۴۵۶۷۸۹٬٫" for text in fig.layout.yaxis.ticktext for ch in text)
