@@ -199,9 +199,9 @@ class CrfRecognizer:
         groups=FEATURE_GROUPS,
         window: int = 2,
         clusters: str | None = "default",
-        c1: float = 0.05,
-        c2: float = 0.01,
-        max_iterations: int = 200,
+        c1: float = 0.15,
+        c2: float = 0.02,
+        max_iterations: int = 250,
         dictionary_folds: int = 5,
     ):
         self.dictionary_folds = dictionary_folds
@@ -225,6 +225,7 @@ class CrfRecognizer:
                 clusters=read_clusters(cluster_path) if cluster_path else None,
                 gazetteer=default_gazetteer() if "gazetteer" in self.groups else None,
                 dictionary=getattr(self, "dictionary_", None),
+                known=self._known_features(),
             )
         return self._featurizer
 
@@ -237,6 +238,8 @@ class CrfRecognizer:
         if not sentences:
             raise ValueError("no training sentences")
         trainer = pycrfsuite.Trainer(verbose=False)
+        for stale in ("model_bytes_", "dictionary_", "_tagger", "_featurizer"):  # refitting starts afresh
+            self.__dict__.pop(stale, None)
         featurizer = self.featurizer_
         use_dictionary = "dictionary" in self.groups
         folds = self.dictionary_folds if use_dictionary and len(sentences) >= 2 * self.dictionary_folds else 1
@@ -261,7 +264,14 @@ class CrfRecognizer:
         self.labels_ = sorted({tag for _, tags in sentences for tag in tags})
         self.n_sentences_ = len(sentences)
         self._tagger = None
+        self._featurizer = None  # rebuilt lazily, keeping only the features the model knows
         return self
+
+    def _known_features(self):
+        """Feature names the fitted model has weights for (None before fitting)."""
+        if not hasattr(self, "model_bytes_"):
+            return None
+        return frozenset(self.tagger_.info().attributes)
 
     @property
     def tagger_(self):
@@ -401,9 +411,9 @@ def add_commands(subparsers) -> None:
     train.add_argument("--out", required=True, metavar="MODEL", help="model path (writes MODEL.crfsuite + MODEL.json)")
     train.add_argument("--clusters", default="default", help="word-cluster file ('default': shipped; 'none')")
     train.add_argument("--baseline", action="store_true", help="plain word/affix/context features only")
-    train.add_argument("--c1", type=float, default=0.05)
-    train.add_argument("--c2", type=float, default=0.01)
-    train.add_argument("--max-iterations", type=int, default=200)
+    train.add_argument("--c1", type=float, default=0.15)
+    train.add_argument("--c2", type=float, default=0.02)
+    train.add_argument("--max-iterations", type=int, default=250)
     train.set_defaults(func=_cmd_train)
 
     ev = subparsers.add_parser("eval-ner", help="entity-level precision/recall/F1 of a model on an IOB file")

@@ -239,15 +239,23 @@ class NerFeaturizer:
     ``gazetteer``: a :class:`Gazetteer` or None.
     """
 
-    def __init__(self, groups=FEATURE_GROUPS, window: int = 2, clusters=None, gazetteer=None, dictionary=None):
+    def __init__(self, groups=FEATURE_GROUPS, window: int = 2, clusters=None, gazetteer=None, dictionary=None,
+                 known=None):  # fmt: skip
         self.groups = frozenset(groups)
         self.dictionary = dictionary
+        self.known = known  # features a fitted model has weights for: others are dropped early (speed)
         self.window = window
         self.clusters = clusters or {}
         self.gazetteer = gazetteer
         self._lexicon = hazm_lexicon() if "lexicon" in self.groups else {}
-        self._own = lru_cache(maxsize=300_000)(self._own_features)
-        self._ctx = lru_cache(maxsize=300_000)(self._context_features)
+        self._own = lru_cache(maxsize=300_000)(self._known_only(self._own_features))
+        self._ctx = lru_cache(maxsize=300_000)(self._known_only(self._context_features))
+
+    def _known_only(self, function):
+        if self.known is None:
+            return function
+        known = self.known
+        return lambda *args: tuple(f for f in function(*args) if f in known)
 
     # features of the word itself, cached per word
     def _own_features(self, word: str) -> tuple[str, ...]:
@@ -315,9 +323,15 @@ class NerFeaturizer:
             columns.append([ctx(tokens[i + offset], offset) if 0 <= i + offset < n else pad for i in range(n)])
         if has_context:
             keys = [fold(t) for t in tokens]
-            pairs = ["bi=" + a + "|" + b for a, b in zip(keys, keys[1:])]
-            columns.append([()] + [("bi-1" + p[2:],) for p in pairs])
-            columns.append([("bi+1" + p[2:],) for p in pairs] + [()])
+            pairs = [a + "|" + b for a, b in zip(keys, keys[1:])]
+            left, right = ["bi-1=" + p for p in pairs], ["bi+1=" + p for p in pairs]
+            if self.known is not None:
+                known = self.known
+                columns.append([()] + [(f,) if f in known else () for f in left])
+                columns.append([(f,) if f in known else () for f in right] + [()])
+            else:
+                columns.append([()] + [(f,) for f in left])
+                columns.append([(f,) for f in right] + [()])
         if "gazetteer" in self.groups and self.gazetteer:
             columns += _mark_columns(self.gazetteer.marks(tokens), "g", (-2, -1, 0, 1))
         if "dictionary" in self.groups and self.dictionary:

@@ -51,8 +51,14 @@ def plot_top_entities(top: pd.DataFrame, value: str = "articles", title: str = "
 
 
 def plot_top_entities_by(top: pd.DataFrame, by: str, value: str = "articles", max_groups: int = 6):
-    """Small multiples of :func:`~analysis.entities.top_entities` with ``by`` (one panel a group)."""
-    groups = list(dict.fromkeys(top[by]))[:max_groups] if not top.empty else []
+    """Small multiples of :func:`~analysis.entities.top_entities` with ``by`` (one panel a group).
+
+    Groups are ordered by their mentions, largest first; an empty group name comes last."""
+    if top.empty:
+        groups = []
+    else:
+        sizes = top.groupby(by)[value].sum()
+        groups = sorted(sizes.index, key=lambda g: (str(g) == "", -sizes[g], str(g)))[:max_groups]
     with persian_style():
         cols = min(3, max(1, len(groups)))
         rows = max(1, math.ceil(len(groups) / cols))
@@ -90,9 +96,10 @@ def plot_entity_timeline(timeline: pd.DataFrame, value: str = "articles"):
     return fig
 
 
-def plot_cooccurrence(graph, max_nodes: int = 30, seed: int = 0):
+def plot_cooccurrence(graph, max_nodes: int = 25, max_edges: int = 60, seed: int = 0):
     """The co-occurrence network (:func:`~analysis.entities.cooccurrence_graph`): the ``max_nodes``
-    most-mentioned entities, node size by mentions, colour by type, edge width by weight."""
+    most-mentioned entities and their ``max_edges`` heaviest links; node size by mentions, colour by
+    type, edge width by weight."""
     import networkx as nx
 
     with persian_style():
@@ -101,8 +108,10 @@ def plot_cooccurrence(graph, max_nodes: int = 30, seed: int = 0):
             _empty(ax)
             return fig
         keep = sorted(graph.nodes, key=lambda n: -graph.nodes[n].get("mentions", 0))[:max_nodes]
-        sub = graph.subgraph(keep)
-        pos = nx.spring_layout(sub, seed=seed, weight="weight", k=1.2 / math.sqrt(max(len(sub), 1)))
+        sub = nx.Graph(graph.subgraph(keep))
+        heavy = sorted(sub.edges, key=lambda e: -sub.edges[e]["weight"])[:max_edges]
+        sub.remove_edges_from([e for e in list(sub.edges) if e not in set(heavy)])
+        pos = nx.circular_layout(sub) if sub.number_of_edges() == 0 else nx.kamada_kawai_layout(sub, weight=None)
         weights = [sub.edges[e]["weight"] for e in sub.edges]
         top = max(weights, default=1)
         nx.draw_networkx_edges(sub, pos, ax=ax, width=[0.5 + 3 * w / top for w in weights], alpha=0.35)
@@ -110,7 +119,8 @@ def plot_cooccurrence(graph, max_nodes: int = 30, seed: int = 0):
         colors = [TYPE_COLORS.get(sub.nodes[n].get("type"), "grey") for n in sub]
         nx.draw_networkx_nodes(sub, pos, ax=ax, node_size=sizes, node_color=colors, alpha=0.85)
         for node, (x, y) in pos.items():
-            ax.annotate(node, (x, y), xytext=(0, 7), textcoords="offset points", ha="center", fontsize=8)
+            ax.annotate(node, (x, y), xytext=(0, 9), textcoords="offset points", ha="center", fontsize=8,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
         ax.set_title("شبکهٔ هم‌آیی موجودیت‌ها")
         ax.set_axis_off()
         _legend(ax, [t for t in TYPE_COLORS if t in {sub.nodes[n].get("type") for n in sub}])

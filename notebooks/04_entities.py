@@ -1,0 +1,101 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # اشخاص، سازمان‌ها و مکان‌ها
+#
+# چه کسانی، کدام سازمان‌ها و کدام مکان‌ها در این خبرها نام برده شده‌اند، چه کسی با چه کسی در یک
+# جمله یا یک خبر آمده است و چه کسی چه گفته است. موجودیت‌ها را یک مدل CRF که خود پروژه بر پیکرهٔ
+# آرمان (ArmanPersoNERCorpus) آموزش داده است می‌یابد؛ نام‌های گوناگون یک موجودیت (املای متفاوت،
+# عنوان‌ها، «مقام معظم رهبری» و «رهبر معظم انقلاب»، سمت و نام یک شخص در یک خبر) یکی شده‌اند.
+
+# %% tags=["parameters"]
+corpus = ""  # file, folder, glob or archive the loader reads; empty: the demo corpus
+date_from = ""  # first day kept: Jalali 1402-01-01 or ISO 2023-03-21; empty: no limit
+date_to = ""  # last day kept, same forms; empty: no limit
+sites = []  # sites to keep, such as semnan; empty: all
+categories = []  # categories to keep (any of them); empty: all
+n_topics = 8  # not used here; every notebook takes the same parameters
+n_top = 15  # entities shown in the rankings
+
+# %%
+from analysis import entities as ent
+from analysis import quotes as qt
+from analysis.notebook import key_numbers, load_for_notebook, setup_notebook, table
+from analysis.plots import entities as charts
+
+setup_notebook()
+articles, rejects = load_for_notebook(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
+mentions = ent.entities(articles)
+statements = qt.quotes(articles)
+
+# %% [markdown]
+# ## در یک نگاه
+
+# %%
+key_numbers({
+    "خبرها": len(articles),
+    "اشاره به موجودیت‌ها": len(mentions),
+    "موجودیت‌های متمایز": mentions[["canonical", "type"]].drop_duplicates().shape[0],
+    "نقل‌قول‌ها": len(statements),
+})
+
+# %% [markdown]
+# ## از چه کسانی، چه سازمان‌هایی و چه مکان‌هایی بیشتر نام برده شده است؟
+# شمار خبرهایی که دست‌کم یک بار از هر موجودیت نام برده‌اند.
+
+# %% tags=["key-figure"]
+charts.plot_top_entities(ent.top_entities(mentions, n=n_top))
+
+# %%
+charts.plot_top_entities(ent.top_entities(mentions, n=n_top, types=["PER"]), title="پرتکرارترین اشخاص")
+
+# %%
+charts.plot_top_entities(ent.top_entities(mentions, n=n_top, types=["ORG"]), title="پرتکرارترین سازمان‌ها")
+
+# %%
+charts.plot_top_entities(ent.top_entities(mentions, n=n_top, types=["LOC"]), title="پرتکرارترین مکان‌ها")
+
+# %% [markdown]
+# ## هر پایگاه بیشتر از چه کسانی و چه جاهایی نام برده است؟
+
+# %%
+charts.plot_top_entities_by(ent.top_entities(mentions, articles, by="site", n=5), by="site")
+
+# %% [markdown]
+# ## نام‌ها در طول زمان چگونه آمده و رفته‌اند؟
+# پرتکرارترین اشخاص و سازمان‌ها، ماه به ماه (خورشیدی).
+
+# %%
+charts.plot_entity_timeline(ent.entity_timeline(mentions, articles, n=6, types=["PER", "ORG"]))
+
+# %% [markdown]
+# ## چه کسانی و چه سازمان‌هایی با هم نام برده می‌شوند؟
+# دو موجودیت وقتی به هم وصل‌اند که در یک جمله آمده باشند؛ ضخامت خط، شمار این جمله‌هاست.
+
+# %%
+charts.plot_cooccurrence(ent.cooccurrence_graph(mentions, level="sentence", types=["PER", "ORG", "LOC"]))
+
+# %%
+table(ent.cooccurrence(mentions, level="article").head(n_top), caption="پرتکرارترین جفت‌ها در یک خبر")
+
+# %% [markdown]
+# ## چه کسی بیشتر سخن گفته است؟
+# گزاره‌هایی که با فعل‌های گزارشی («گفت»، «افزود»، «اظهار داشت»، «تصریح کرد» ...) به گوینده نسبت داده
+# شده‌اند؛ «وی» و «او» به آخرین گوینده برمی‌گردند و سمت گوینده در همان خبر کنار نامش آمده است.
+
+# %%
+charts.plot_speakers(qt.speakers(statements, n=n_top))
+
+# %%
+table(statements[["speaker", "speaker_title", "verb", "quote"]].head(n_top), caption="نمونهٔ نقل‌قول‌ها")
