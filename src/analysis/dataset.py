@@ -336,8 +336,9 @@ def ingest_dataset(sources, out_dir, *, workers: int | None = None, chunk_size: 
     results = _run_chunks(jobs, out, errors=errors, workers=workers, engine=engine, scheduler=scheduler,
                           progress=progress)
     rewritten = _drop_replaced(out, manifest, changed) if changed else set()
-    rewritten |= _update_duplicates(out, inputs)
-    _write_rejects_csv(out)
+    if todo or not (out / "rejects.csv").exists():  # anything new: corpus-wide columns may change
+        rewritten |= _update_duplicates(out, inputs)
+        _write_rejects_csv(out)
     return IngestSummary(
         out_dir=out, n_inputs=len(inputs), n_skipped=len(inputs) - len(todo), n_ingested=len(todo),
         n_changed=len(changed), n_articles=sum(r["n_articles"] for r in results),
