@@ -245,6 +245,8 @@ _PUNCTUATION_SPACING = [
     _sub(rf"(\d)(?<={_L}\d)", r" \1"),
 ]
 _STRAY_ZWNJ_RE = re.compile(r"\u200c(?:(?<![^\W\d_]\u200c)|(?![^\W\d_]))")
+_NO_SPACE_BEFORE = ".:!،؛؟»])}"
+_NO_SPACE_AFTER = "«[({"
 _MI_WORD_RE = re.compile(rf"می(?:(?<=\bنمی)|(?<=\bمی)){_L}+")
 _REPEATED_WORD_RE = re.compile(rf"{_L}*({_L})\1{{2,}}{_L}*")
 _MORE_THAN_TWO_RE = re.compile(rf"({_L})\1{{2,}}")
@@ -364,34 +366,25 @@ def _settle(text: str, persian_style: bool = True) -> str:
 
 
 def _correct_spacing(text: str, lexicon: _Lexicon) -> str:
-    """hazm ``Normalizer.correct_spacing`` (kashida and CR were removed with the character table)."""
-    if text[:1] == " " or text[-1:] == " " or text[-2:] == " \n":
-        text = _EDGE_SPACES[0].sub("", text)
-    if "  " in text:
-        text = _SPACES[0].sub(" ", text)
+    """hazm ``Normalizer.correct_spacing``.
+
+    hazm first trims spaces and ZWNJs with regexes, then tokenizes each line and joins the tokens
+    with single spaces, which already trims and collapses spaces; here punctuation and numbers are
+    spaced out once, every ZWNJ that is not between two letters is dropped (a superset of hazm's
+    four ZWNJ rules, which leave e.g. one before a digit), and empty pieces vanish in the split.
+    Kashida and CR went with the character table.
+    """
+    if "\t" in text:
+        text = text.replace("\t", " ")
     if "\n\n\n" in text:
         text = _NEWLINES[0].sub("\n\n", text)
+    text = _PUNCT_GROUP_RE.sub(r" \g<0> ", text)
     if ZWNJ in text:
         if ZWNJ + ZWNJ in text:
             text = _ZWNJ_SPACING[0][0].sub(ZWNJ, text)
-        if ZWNJ + " " in text:
-            text = _ZWNJ_SPACING[1][0].sub(" ", text)
-        if " " + ZWNJ in text:
-            text = _ZWNJ_SPACING[2][0].sub(" ", text)
-        for pattern, repl in _ZWNJ_SPACING[3:]:
-            text = pattern.sub(repl, text)
-    # hazm tokenizes each line and joins the tokens with single spaces: the same as spacing out
-    # punctuation and numbers, collapsing spaces and trimming each line.
-    if "\t" in text:
-        text = text.replace("\t", " ")
-    text = _PUNCT_GROUP_RE.sub(r" \g<0> ", text)
-    if ZWNJ in text:  # (not hazm) a ZWNJ left next to a space, digit or mark would be a token
         text = _STRAY_ZWNJ_RE.sub("", text)
-    if "  " in text:
-        text = _SPACES[0].sub(" ", text)
-    text = text.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
     # One pass over the whole text; a newline token between lines stops joins across lines.
-    text = _token_spacing(text.replace("\n", " \n ").split(" "), lexicon)
+    text = _token_spacing(list(filter(None, text.replace("\n", " \n ").split(" "))), lexicon)
     text = text.replace(" \n", "\n").replace("\n ", "\n")
     if " ی " in text:
         text = _HEH_YEH[0].sub(_HEH_YEH[1], text)
@@ -403,7 +396,16 @@ def _correct_spacing(text: str, lexicon: _Lexicon) -> str:
         text = text.replace("هها", "ه\u200cها")
     if '"' in text:
         text = _SPACED_QUOTES[0].sub(_SPACED_QUOTES[1], text)
-    for pattern, repl in _PUNCTUATION_SPACING:
+    # hazm's " ([.:!،؛؟»\]\)\}])" -> r"\1" and "([«\[\(\{]) " -> r"\1" as plain replacements
+    for mark in _NO_SPACE_BEFORE:
+        if " " + mark in text:
+            text = text.replace(" " + mark, mark)
+    for mark in _NO_SPACE_AFTER:
+        if mark + " " in text:
+            text = text.replace(mark + " ", mark)
+    # hazm's last two rules put a space between a digit and a letter; here they never match (every
+    # number was spaced out above, and no lexicon word that could join has a digit), so skip them
+    for pattern, repl in _PUNCTUATION_SPACING[2:5]:
         text = pattern.sub(repl, text)
     return text
 
