@@ -172,7 +172,7 @@ def growth(rows: list[dict], stage: str) -> list[tuple[int, int, float]]:
     return [(a, b, math.log(tb / ta) / math.log(b / a)) for (a, ta), (b, tb) in zip(points, points[1:])]
 
 
-def write_report(rows: list[dict], out: Path) -> None:
+def write_report(rows: list[dict], out: Path, note: str = "") -> None:
     import platform
 
     ok = [r for r in rows if r["returncode"] == 0]
@@ -202,6 +202,8 @@ def write_report(rows: list[dict], out: Path) -> None:
                      f"{': met' if n == 1_000_000 and peak < 4 else ''})")
     if not any(r["n"] == 1_000_000 for r in ok):
         lines.append("- the 1,000,000 run is not in this file (see the note below)")
+    if note:
+        lines += ["", "## Note", "", note]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -235,7 +237,18 @@ def plot(rows: list[dict], out: Path) -> None:
         ax.set_title(title)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()
-    ax_mem.axhline(4, color="red", linestyle="--", linewidth=1)
+    from matplotlib.ticker import FuncFormatter
+
+    plain = FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 1 else f"{value:.2g}")
+    for ax in (ax_time, ax_mem):
+        ax.xaxis.set_major_formatter(plain)
+        ax.yaxis.set_major_formatter(plain)
+        ax.yaxis.set_minor_formatter(FuncFormatter(lambda value, _: ""))
+    ax_mem.set_yticks([0.0625, 0.125, 0.25, 0.5, 1, 2, 4, 8])
+    ax_mem.set_yticklabels(["1/16", "1/8", "1/4", "1/2", "1", "2", "4", "8"])
+    ax_mem.set_ylim(0.05, 10)
+    ax_mem.axhline(4, color="red", linestyle="--", linewidth=1, label="4 GiB target")
+    ax_mem.legend()
     fig.tight_layout()
     fig.savefig(out, dpi=110)
     plt.close(fig)
@@ -250,13 +263,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--results", type=Path, default=RESULTS / "scale.json",
                         help="JSON of all runs; runs of other sizes/stages already in it are kept")
+    parser.add_argument("--note", default="", help="a paragraph added to the results file")
+    parser.add_argument("--report-only", action="store_true",
+                        help="rewrite the results file and chart from the JSON, measuring nothing")
     parser.add_argument("--run-stage", nargs=2, metavar=("STAGE", "DATASET"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run_stage:
         run_analyses(*args.run_stage)
         return 0
-    args.work.mkdir(parents=True, exist_ok=True)
     previous = json.loads(args.results.read_text()) if args.results.exists() else []
+    if args.report_only:
+        write_report(previous, args.results.with_suffix(".md"), args.note)
+        plot(previous, args.results.with_suffix(".png"))
+        return 0
+    args.work.mkdir(parents=True, exist_ok=True)
     rows = []
     for n in args.sizes:
         rows.extend(bench_size(n, args.work, args.stages, args.seed))
@@ -264,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [r for r in previous if (r["n"], r["stage"]) not in measured] + rows
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(json.dumps(rows, indent=1, ensure_ascii=False), encoding="utf-8")
-    write_report(rows, args.results.with_suffix(".md"))
+    write_report(rows, args.results.with_suffix(".md"), args.note)
     plot(rows, args.results.with_suffix(".png"))
     return 0 if all(r["returncode"] == 0 for r in rows) else 1
 
