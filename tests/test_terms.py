@@ -193,6 +193,9 @@ def test_keyness_against_the_rest_and_bad_groups():
     assert rest.iloc[0]["term"] in {"مراسم", "مردم", "حضور", "یافتند", "استان"}
     with pytest.raises(ValueError, match="no article"):
         terms.keyness(corpus, "desk", "اقتصاد", stopwords=STOP)
+    largest = terms.keyness(corpus, "desk", stopwords=STOP)  # the largest desk against the rest
+    assert largest.attrs["group"] in {"ورزش", "سیاسی"} and not largest.empty
+    assert terms.keyness(corpus.assign(desk="یک"), "desk", stopwords=STOP).empty  # nothing to compare
 
 
 # ------------------------------------------------------------------------------------ kwic

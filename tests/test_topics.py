@@ -122,8 +122,14 @@ def test_tiny_and_empty_corpora(planted):
     one = topics.TopicModel(k=4, stopwords=STOP).fit(planted.iloc[[0]])
     assert one.k_ == 1
     nothing = planted.iloc[:2].assign(tokens=[["و", "در"], []])
-    with pytest.raises(ValueError, match="no content words"):
-        topics.TopicModel(stopwords=STOP).fit(nothing)
+    with pytest.warns(UserWarning, match="no content words"):
+        empty = topics.TopicModel(stopwords=STOP).fit(nothing)
+    assert empty.k_ == 0 and empty.labels_ == []
+    assert topics.dominant_topics(empty, nothing)["topic"].tolist() == [-1, -1]
+    for table in (topics.document_topics(empty, nothing), topics.representative_articles(empty, nothing),
+                  topics.topic_prevalence(empty, nothing, by="month"), topics.topic_map(empty),
+                  topics.topic_stability(empty, nothing)):
+        assert table.empty
     unknown = topics.dominant_topics(model, planted.iloc[:1].assign(tokens=[["ناشناخته"]]))
     assert unknown["topic"].tolist() == [-1]
 

@@ -378,7 +378,7 @@ def tfidf_keywords(
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     stop = stopword_set(stopwords)
-    index = phrase_index(phrases or ())
+    index = phrase_index(() if phrases is None else phrases)
     content = ContentTest(stop)
     docs = [[t for t in merge_with_index(toks, index) if " " in t or content(t)]
             for toks in prepared_tokens(articles, column, stop)]
@@ -422,7 +422,7 @@ def _identity(doc):
 def keyness(
     articles: pd.DataFrame,
     by: str,
-    group,
+    group=None,
     other=None,
     *,
     column: str = "tokens",
@@ -438,9 +438,18 @@ def keyness(
     ``prior_scale`` × the mean side size in words. Returns one row a term with ``count_group``,
     ``count_other``, ``per_1000_group``, ``per_1000_other``, ``log_odds`` (δ), ``se`` and ``z``
     (δ/σ; |z| > 1.96 is conventionally notable); positive means typical of ``group``. Sorted by z.
+
+    Without ``group`` the largest group is compared with the rest (an empty table when there is no
+    rest); a ``group`` or ``other`` that matches no article is an error.
     """
     stop = stopword_set(stopwords)
     frame = _long_terms(articles, by, column, ngram, stop)
+    columns = ["term", "count_group", "count_other", "per_1000_group", "per_1000_other", "log_odds", "se", "z"]
+    if group is None:
+        sizes = frame.loc[frame["group"] != "", "group"].value_counts()
+        if len(sizes) < 2 and other is None:
+            return pd.DataFrame(columns=columns)
+        group = sizes.index[0]
     in_group = frame["group"] == str(group)
     in_other = ~in_group if other is None else frame["group"] == str(other)
     # an article in both groups (list column) counts on both sides only when other is named
@@ -454,7 +463,6 @@ def keyness(
     counts_a = Counter(t for terms in side_a["terms"] for t in terms)
     counts_b = Counter(t for terms in side_b["terms"] for t in terms)
     vocab = sorted(t for t in set(counts_a) | set(counts_b) if counts_a[t] + counts_b[t] >= min_count)
-    columns = ["term", "count_group", "count_other", "per_1000_group", "per_1000_other", "log_odds", "se", "z"]
     if not vocab:
         return pd.DataFrame(columns=columns)
     ya = np.array([counts_a[t] for t in vocab], dtype=float)
@@ -478,7 +486,9 @@ def keyness(
             "z": delta / se,
         }
     )
-    return table.sort_values(["z", "term"], ascending=[False, True]).reset_index(drop=True)
+    table = table.sort_values(["z", "term"], ascending=[False, True]).reset_index(drop=True)
+    table.attrs.update(by=by, group=str(group), other="" if other is None else str(other))
+    return table
 
 
 # ----------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ and stability across seeds.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -127,7 +128,11 @@ class TopicModel(BaseEstimator):
         self._stop = stop
         self._content = ContentTest(stop)
         docs = [self._terms(t) for t in tqdm(tokens, desc="topic vocabulary", leave=False)]
-        counts = self._fit_vectorizer(docs)
+        try:
+            counts = self._fit_vectorizer(docs)
+        except ValueError as error:  # nothing to model: a model without topics, every table empty
+            warnings.warn(f"TopicModel: {error}; the model has no topics", stacklevel=3)
+            return self._without_topics()
         matrix = self._weigh(counts, fit=True)
 
         binary = (counts[sample] > 0).astype(np.float64).tocsc()
@@ -162,15 +167,31 @@ class TopicModel(BaseEstimator):
         self.prevalence_ = shares.mean(axis=0)
         return self
 
+    def _without_topics(self) -> TopicModel:
+        self.k_ = 0
+        self.vocabulary_, self.terms_ = {}, np.array([], dtype=object)
+        self.components_ = np.zeros((0, 0))
+        self.estimator_ = self._vectorizer = None
+        self.coherence_ = pd.DataFrame({"k": pd.Series(dtype="int64"), "npmi": pd.Series(dtype=float),
+                                        "diversity": pd.Series(dtype=float), "score": pd.Series(dtype=float),
+                                        "chosen": pd.Series(dtype=bool)})
+        self.topic_coherence_ = np.zeros(0)
+        self.topic_terms_ = pd.DataFrame(columns=["topic", "rank", "term", "weight"])
+        self.labels_ = []
+        self.prevalence_ = np.zeros(0)
+        return self
+
     def transform(self, articles: pd.DataFrame) -> pd.DataFrame:
         """Topic shares of each article: rows indexed by ``doc_id``, one column a topic, rows sum to 1
         (all zero for an article with no known term)."""
         self._check_fitted()
+        index = articles["doc_id"] if "doc_id" in articles else pd.RangeIndex(len(articles))
+        if self.k_ == 0:
+            return pd.DataFrame(index=pd.Index(index, name="doc_id"), columns=pd.RangeIndex(0, name="topic"), dtype=float)
         docs = [self._terms(mark_stopword_phrases(t, self._stop)) for t in token_lists(articles, self.column)]
         matrix = self._weigh(self._vectorizer.transform(docs), fit=False)
         with threadpool_limits(limits=1, user_api="blas"):
             shares = self._shares(matrix)
-        index = articles["doc_id"] if "doc_id" in articles else pd.RangeIndex(len(articles))
         return pd.DataFrame(shares, index=pd.Index(index, name="doc_id"), columns=pd.RangeIndex(self.k_, name="topic"))
 
     def _shares(self, matrix) -> np.ndarray:
@@ -326,6 +347,8 @@ def document_topics(model: TopicModel, articles: pd.DataFrame, *, min_weight: fl
     """Long document-topic table: one row per (doc_id, topic) with ``label``, ``weight`` (share of the
     article) and ``dominant`` (the article's largest topic). Rows below ``min_weight`` are dropped."""
     shares = model.transform(articles)
+    if model.k_ == 0:
+        return pd.DataFrame(columns=["doc_id", "topic", "label", "weight", "dominant"])
     table = shares.stack().rename("weight").reset_index()
     table["topic"] = table["topic"].astype("int64")
     best = shares.to_numpy().argmax(axis=1) if model.k_ else np.zeros(len(shares), dtype=int)
@@ -383,6 +406,11 @@ def topic_prevalence(
     (group, topic): ``label``, ``share`` (mean topic share of the group's articles), ``n_dominant``
     (articles whose dominant topic it is) and ``n_docs`` (articles in the group).
     """
+    if by not in ("month", "year") and by not in articles.columns:
+        raise KeyError(f"by must be 'month', 'year' or a column of the articles table, not {by!r}")
+    columns = [by, "topic", "label", "share", "n_dominant", "n_docs"]
+    if model.k_ == 0:
+        return pd.DataFrame(columns=columns)
     shares = model.transform(articles).reset_index(drop=True)
     if by in ("month", "year"):
         groups = period_labels(articles, by, calendar).reset_index(drop=True)
@@ -399,7 +427,6 @@ def topic_prevalence(
         frame = frame.explode("_group")
     frame = frame[frame["_group"].notna() & (frame["_group"].astype(str) != "")]
     frame["_group"] = frame["_group"].astype(str)
-    columns = [by, "topic", "label", "share", "n_dominant", "n_docs"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     topics = list(range(model.k_))
@@ -422,6 +449,8 @@ def topic_map(model: TopicModel) -> pd.DataFrame:
     One row a topic: ``topic``, ``label``, ``x``, ``y``, ``prevalence``.
     """
     model._check_fitted()
+    if model.k_ == 0:
+        return pd.DataFrame(columns=["topic", "label", "x", "y", "prevalence"])
     dist = model.components_ / np.maximum(model.components_.sum(axis=1, keepdims=True), 1e-12)
     k = len(dist)
     distances = np.zeros((k, k))
@@ -479,6 +508,9 @@ def topic_stability(
     (Jaccard overlap of the top terms).
     """
     model._check_fitted()
+    columns = ["seed", "topic", "label", "matched_topic", "similarity", "top_overlap"]
+    if model.k_ == 0:
+        return pd.DataFrame(columns=columns)
     rows = []
     reference_terms = [set(g["term"]) for _, g in model.topic_terms_.groupby("topic", sort=True)]
     for seed in seeds:
@@ -498,7 +530,7 @@ def topic_stability(
             a, b = reference_terms[topic], other_terms[j]
             rows.append((seed, topic, model.labels_[topic], int(j), float(similarity[topic, j]),
                          len(a & b) / max(len(a | b), 1)))
-    return pd.DataFrame(rows, columns=["seed", "topic", "label", "matched_topic", "similarity", "top_overlap"])
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _cosine_between(model: TopicModel, other: TopicModel) -> np.ndarray:

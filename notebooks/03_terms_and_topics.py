@@ -1,0 +1,159 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # واژه‌ها و موضوع‌ها
+#
+# این پیکره دربارهٔ چیست و این موضوع‌ها میان زیرسایت‌ها، دسته‌ها و ماه‌ها چه فرقی دارند؟ واژه‌های
+# پرکاربرد، عبارت‌های چندواژه‌ای (نام‌ها و اصطلاح‌ها)، واژه‌های شاخص هر گروه، بافت کاربرد یک واژه و
+# موضوع‌هایی که مدل موضوعی در متن‌ها می‌یابد. تعداد موضوع‌ها، اگر تعیین نشود، از روی انسجام موضوع‌ها
+# (NPMI) در خود پیکره انتخاب می‌شود.
+
+# %% tags=["parameters"]
+corpus = ""  # file, folder, glob or archive the loader reads; empty: the demo corpus
+date_from = ""  # first day kept: Jalali 1402-01-01 or ISO 2023-03-21; empty: no limit
+date_to = ""  # last day kept, same forms; empty: no limit
+sites = []  # sites to keep, such as semnan; empty: all
+categories = []  # categories to keep (any of them); empty: all
+n_topics = "auto"  # number of topics, or "auto": chosen by NPMI coherence on this corpus
+keyword = "بسیج"  # the word (or phrase) whose contexts are shown
+group_by = "site"  # column whose groups are compared: site or categories
+
+# %%
+from analysis import terms, topics
+from analysis.notebook import key_numbers, load_for_notebook, setup_notebook, table
+from analysis.plots import terms as term_charts
+from analysis.plots import topics as topic_charts
+from analysis.text import add_tokens
+
+setup_notebook()
+articles, rejects = load_for_notebook(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
+articles = add_tokens(articles, punctuation=True)
+
+# %% [markdown]
+# ## پرکاربردترین واژه‌ها کدام‌اند؟
+# بسامد هر واژه در هر هزار واژهٔ پیکره (بدون واژه‌های دستوری و عبارت‌های کلیشه‌ای خبری مانند «به گزارش»).
+
+# %%
+frequencies = terms.term_frequencies(articles, min_count=2)
+term_charts.frequency_bars(frequencies, top=25)
+
+# %%
+table(frequencies.head(30).rename(columns={
+    "term": "واژه", "count": "تعداد", "per_1000": "در هر هزار واژه", "doc_freq": "خبرها", "doc_share": "سهم خبرها"}))
+
+# %% [markdown]
+# ## کدام عبارت‌های چندواژه‌ای با هم می‌آیند؟
+# هم‌آیندها به ترتیب نسبت درست‌نمایی (دانینگ)؛ نام‌های سه‌واژه‌ای مانند «مقام معظم رهبری» یکپارچه
+# می‌آیند و پاره‌هایشان جدا شمرده نمی‌شوند.
+
+# %% tags=["key-figure"]
+phrases = terms.collocations(articles)
+term_charts.collocation_bars(phrases, top=25)
+
+# %%
+table(phrases.head(30).rename(columns={
+    "phrase": "عبارت", "n": "واژه‌ها", "count": "تعداد", "doc_freq": "خبرها", "pmi": "PMI", "npmi": "NPMI",
+    "llr": "G²"}))
+
+# %% [markdown]
+# ## هر گروه با چه کلیدواژه‌هایی شناخته می‌شود؟
+# کلیدواژه‌های TF-IDF هر گروه (میانگین بردار TF-IDF خبرهای گروه؛ عبارت‌ها یک واژه شمرده می‌شوند).
+
+# %%
+table(terms.tfidf_keywords(articles, by=group_by, top=8, phrases=phrases["phrase"].head(500))
+      .groupby(group_by, as_index=False).agg(keywords=("term", "، ".join))
+      .rename(columns={group_by: "گروه", "keywords": "کلیدواژه‌ها"}))
+
+# %% [markdown]
+# ## بزرگ‌ترین گروه با بقیه در کدام واژه‌ها فرق دارد؟
+# لگاریتم نسبت بخت با پیشین دیریکلهٔ آگاهانه (Monroe, Colaresi & Quinn 2008)؛ واژه‌های سرخ شاخص
+# گروه‌اند و واژه‌های آبی شاخص بقیه.
+
+# %%
+contrast = terms.keyness(articles, by=group_by)
+term_charts.keyness_chart(contrast, group_name=contrast.attrs.get("group", "گروه"), other_name="بقیه")
+
+# %%
+table(contrast.head(15)[["term", "count_group", "count_other", "z"]].rename(columns={
+    "term": "واژه", "count_group": "در گروه", "count_other": "در بقیه", "z": "z"}))
+
+# %% [markdown]
+# ## واژهٔ موردنظر در چه بافتی به کار رفته است؟
+
+# %%
+term_charts.style_kwic(terms.kwic(articles, keyword, window=8), max_rows=30)
+
+# %% [markdown]
+# ## کاربرد پربسامدترین عبارت‌ها در ماه‌های شمسی چگونه تغییر کرده است؟
+
+# %%
+term_charts.trend_lines(terms.term_trends(articles, phrases["phrase"].head(5).tolist()))
+
+# %% [markdown]
+# ## مدل موضوعی: چند موضوع؟
+# برای هر تعداد موضوع، میانگین انسجام NPMI واژه‌های اصلی موضوع‌ها در همین پیکره و تنوع آن‌ها؛
+# تعدادی که حاصل‌ضربشان بیشینه است انتخاب می‌شود.
+
+# %%
+model = topics.TopicModel(method="nmf", k=n_topics, random_state=0).fit(articles)
+key_numbers({"موضوع‌ها": model.k_, "واژگان": len(model.vocabulary_), "عبارت‌های واژگان": len(model.phrases_)})
+
+# %%
+topic_charts.coherence_curve(model.coherence_)
+
+# %% [markdown]
+# ## هر موضوع با چه واژه‌هایی شناخته می‌شود؟
+
+# %%
+topic_charts.topic_term_bars(model.topic_terms_, n_terms=8)
+
+# %% [markdown]
+# ## نمونهٔ خبرهای هر موضوع کدام‌اند؟
+
+# %%
+table(topics.representative_articles(model, articles, n=3)[["topic", "label", "title", "weight"]]
+      .assign(topic=lambda t: t["topic"] + 1)
+      .rename(columns={"topic": "موضوع", "label": "برچسب", "title": "عنوان", "weight": "سهم"}))
+
+# %% [markdown]
+# ## سهم موضوع‌ها در طول زمان چگونه تغییر کرده است؟
+
+# %%
+topic_charts.prevalence_timeline(topics.topic_prevalence(model, articles, by="month"))
+
+# %% [markdown]
+# ## هر زیرسایت و هر دسته بیشتر دربارهٔ کدام موضوع‌ها می‌نویسد؟
+
+# %%
+topic_charts.prevalence_heatmap(topics.topic_prevalence(model, articles, by="site"), by="site",
+                                title="سهم موضوع‌ها در هر زیرسایت")
+
+# %%
+topic_charts.prevalence_heatmap(topics.topic_prevalence(model, articles, by="categories"), by="categories",
+                                title="سهم موضوع‌ها در هر دسته")
+
+# %% [markdown]
+# ## موضوع‌ها چقدر به هم نزدیک‌اند؟
+# فاصلهٔ جنسن–شانون توزیع واژه‌های موضوع‌ها، در دو بعد؛ اندازهٔ دایره سهم موضوع در پیکره است.
+
+# %%
+topic_charts.topic_map_chart(topics.topic_map(model))
+
+# %% [markdown]
+# ## آیا موضوع‌ها پایدارند؟
+# مدل با سه بذر دیگر روی ۹۰٪ تصادفی خبرها دوباره ساخته می‌شود و هر موضوع با نزدیک‌ترین موضوع مدل تازه
+# (تطبیق مجارستانی) مقایسه می‌شود؛ شباهت نزدیک به ۱ یعنی موضوع پایدار است.
+
+# %%
+topic_charts.stability_chart(topics.topic_stability(model, articles, seeds=(1, 2, 3)))
