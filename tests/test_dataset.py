@@ -144,6 +144,17 @@ def test_an_interrupted_run_leaves_nothing_behind(small_corpus, tmp_path):
     assert not list((out / "articles").glob("r9999*"))
 
 
+def test_one_ingest_at_a_time(small_corpus, tmp_path):
+    out = tmp_path / "ds"
+    out.mkdir()
+    (out / ".ingest.lock").write_text("123")
+    with pytest.raises(RuntimeError, match="another ingest"):
+        ingest_dataset(small_corpus, out, workers=1)
+    (out / ".ingest.lock").unlink()
+    assert ingest_dataset(small_corpus, out, workers=1).total_articles == 13
+    assert not (out / ".ingest.lock").exists()
+
+
 def test_reading_columns_filters_and_parts(small_corpus, tmp_path):
     out = tmp_path / "ds"
     ingest_dataset(small_corpus, out, workers=1, chunk_size=4)
@@ -167,6 +178,8 @@ def test_errors_raise_names_the_bad_file(small_corpus, tmp_path):
         ingest_dataset(small_corpus, tmp_path / "ds", workers=1, errors="raise")
     with pytest.raises(FileNotFoundError):
         ingest_dataset(tmp_path / "missing", tmp_path / "ds2")
+    assert not (tmp_path / "ds2").exists()
+    assert not (tmp_path / "ds" / ".ingest.lock").exists()  # released after the error
 
 
 def test_command_line(small_corpus, tmp_path, capsys):

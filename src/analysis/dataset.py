@@ -212,6 +212,26 @@ def _next_run(out: Path) -> int:
     return max(runs, default=0) + 1
 
 
+class _lock:
+    """One ingest at a time in a dataset folder: a lock file created exclusively, removed at the end."""
+
+    def __init__(self, out: Path):
+        self.path = out / ".ingest.lock"
+
+    def __enter__(self):
+        try:
+            descriptor = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            raise RuntimeError(f"{self.path} exists: another ingest is writing this dataset (if none is, a "
+                               "crashed run left the file: delete it and run again)") from None
+        os.write(descriptor, str(os.getpid()).encode())
+        os.close(descriptor)
+        return self
+
+    def __exit__(self, *exc):
+        self.path.unlink(missing_ok=True)
+
+
 def _plan(inputs: list[InputFile], manifest: pd.DataFrame, verify: bool) -> tuple[list[InputFile], set[str]]:
     """Files to parse in this run, and the keys among them already ingested in an earlier version."""
     known = {key: (size, mtime, file_hash) for key, size, mtime, file_hash in
@@ -323,22 +343,23 @@ def ingest_dataset(sources, out_dir, *, workers: int | None = None, chunk_size: 
         raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
     started = time.perf_counter()
     out = Path(out_dir)
+    inputs = collect_inputs(sources)  # a missing source fails before anything is written
     for folder in (ARTICLES_DIR, MANIFEST_DIR, REJECTS_DIR):
         (out / folder).mkdir(parents=True, exist_ok=True)
-    _remove_orphans(out)
-    inputs = collect_inputs(sources)
-    manifest = read_manifest(out)
-    todo, changed = _plan(inputs, manifest, verify)
-    run = _next_run(out)
-    jobs = [([(f.path, f.key) for f in todo[i:i + chunk_size]], f"r{run:04d}-{i // chunk_size:06d}")
-            for i in range(0, len(todo), chunk_size)]
-    workers = max(1, int(workers if workers is not None else (os.cpu_count() or 1)))
-    results = _run_chunks(jobs, out, errors=errors, workers=workers, engine=engine, scheduler=scheduler,
-                          progress=progress)
-    rewritten = _drop_replaced(out, manifest, changed) if changed else set()
-    if todo or not (out / "rejects.csv").exists():  # anything new: corpus-wide columns may change
-        rewritten |= _update_duplicates(out, inputs)
-        _write_rejects_csv(out)
+    with _lock(out):
+        _remove_orphans(out)
+        manifest = read_manifest(out)
+        todo, changed = _plan(inputs, manifest, verify)
+        run = _next_run(out)
+        jobs = [([(f.path, f.key) for f in todo[i:i + chunk_size]], f"r{run:04d}-{i // chunk_size:06d}")
+                for i in range(0, len(todo), chunk_size)]
+        workers = max(1, int(workers if workers is not None else (os.cpu_count() or 1)))
+        results = _run_chunks(jobs, out, errors=errors, workers=workers, engine=engine, scheduler=scheduler,
+                              progress=progress)
+        rewritten = _drop_replaced(out, manifest, changed) if changed else set()
+        if todo or not (out / "rejects.csv").exists():  # anything new: corpus-wide columns may change
+            rewritten |= _update_duplicates(out, inputs)
+            _write_rejects_csv(out)
     return IngestSummary(
         out_dir=out, n_inputs=len(inputs), n_skipped=len(inputs) - len(todo), n_ingested=len(todo),
         n_changed=len(changed), n_articles=sum(r["n_articles"] for r in results),
@@ -556,7 +577,7 @@ def _ingest_dataset_command(args) -> int:
         summary = ingest_dataset(args.source, args.out, workers=args.workers, chunk_size=args.chunk_size,
                                  errors=args.errors, verify=args.verify, engine=args.engine,
                                  scheduler=scheduler, progress=False if args.no_progress else None)
-    except (FileNotFoundError, CorpusError) as error:
+    except (FileNotFoundError, CorpusError, RuntimeError) as error:
         print(f"ingest-dataset: {error}", file=sys.stderr)
         return 2
     rate = summary.n_ingested / summary.seconds if summary.seconds else 0.0
