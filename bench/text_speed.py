@@ -1,0 +1,260 @@
+"""Speed and fidelity of analysis.text against hazm, side by side in one run, on real news text.
+
+    python bench/text_speed.py [CORPUS] [--limit N] [--workers 1 2] [--out bench/results/text.md]
+
+CORPUS is a directory (or file) of Fars-news style JSON lists (``title``, ``abstract``,
+``paragraphs``); default ``../shared/corpora/fars-news`` relative to the repository. Each article
+is ``title``, ``abstract`` and paragraphs joined by newlines, as the raw text a loader sees.
+
+Measured, in this order and in the same process:
+1. hazm's pipeline ``WordTokenizer().tokenize(Normalizer().normalize(x))`` (one instance each) and
+   ours ``tokenize(normalize(x), punctuation=True)``: articles/s and MB/s (UTF-8 input), CPU time
+   of this process, single core; the two are interleaved in rounds so machine load hits both alike;
+2. hazm's ``word_tokenize()`` function (a new WordTokenizer, i.e. its dictionary reloaded, on
+   every call) on a few normalised articles, against one WordTokenizer instance;
+3. our pipeline over the whole corpus with 1, 2, ... worker processes (wall clock, pool start-up
+   excluded, measured separately);
+4. token-level agreement with hazm (alignment of the two token sequences; matched tokens over the
+   longer sequence) and the most frequent differences.
+Results go to ``bench/results/text.md`` (and are printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import Counter
+from difflib import SequenceMatcher
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from analysis import text as T  # noqa: E402
+
+
+def read_articles(path: Path, limit: int | None) -> list[str]:
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    texts = []
+    for file in files:
+        for record in json.loads(file.read_text(encoding="utf-8")):
+            parts = [record.get("title") or "", record.get("abstract") or ""]
+            parts += [p for p in record.get("paragraphs") or [] if p]
+            texts.append("\n".join(p for p in parts if p))
+    return texts[:limit] if limit else texts
+
+
+def _ours(text: str) -> list[str]:
+    return T.tokenize(T.normalize(text), punctuation=True)
+
+
+def _ours_batch(texts: list[str]) -> int:
+    return sum(len(_ours(text)) for text in texts)
+
+
+def single_core(texts: list[str], rounds: int) -> dict:
+    from hazm import Normalizer, WordTokenizer
+
+    start = time.perf_counter()
+    normalizer, tokenizer = Normalizer(), WordTokenizer()
+    hazm_load = time.perf_counter() - start
+    start = time.perf_counter()
+    T.load_lexicons()
+    ours_load = time.perf_counter() - start
+    T.normalize("گرم کردن")  # compile patterns, build the character table
+
+    def hazm(text):
+        return tokenizer.tokenize(normalizer.normalize(text))
+
+    chunks = [texts[i::rounds] for i in range(rounds)]
+    cpu = {"hazm": 0.0, "ours": 0.0}
+    results = {"hazm": {}, "ours": {}}
+    for chunk in chunks:  # interleaved, so that load from other processes hits both alike
+        for name, run in (("hazm", hazm), ("ours", _ours)):
+            start = time.process_time()
+            out = [run(text) for text in chunk]
+            cpu[name] += time.process_time() - start
+            results[name].update(zip(chunk, out, strict=True))
+    return {"cpu": cpu, "load": {"hazm": hazm_load, "ours": ours_load},
+            "hazm_tokens": [results["hazm"][t] for t in texts],
+            "ours_tokens": [results["ours"][t] for t in texts],
+            "hazm_normalizer": normalizer}
+
+
+def word_tokenize_cost(texts: list[str], normalizer) -> dict:
+    from hazm import WordTokenizer, word_tokenize
+
+    sample = [normalizer.normalize(text) for text in texts]
+    tokenizer = WordTokenizer()
+    start = time.process_time()
+    for _ in range(20):
+        for text in sample:
+            tokenizer.tokenize(text)
+    instance = (time.process_time() - start) / (20 * len(sample))
+    start = time.process_time()
+    for text in sample:
+        word_tokenize(text)
+    function = (time.process_time() - start) / len(sample)
+    return {"n": len(sample), "instance": instance, "function": function}
+
+
+def parallel(texts: list[str], workers_list: list[int]) -> list[dict]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from analysis.text import _worker_context
+
+    batches = [texts[i:i + 100] for i in range(0, len(texts), 100)]
+    rows = []
+    for workers in workers_list:
+        if workers == 1:
+            start = time.perf_counter()
+            n_tokens = sum(_ours_batch(batch) for batch in batches)
+            rows.append({"workers": 1, "seconds": time.perf_counter() - start, "startup": 0.0,
+                         "tokens": n_tokens})
+            continue
+        start = time.perf_counter()
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
+            list(pool.map(_ours_batch, [[t] for t in texts[:workers]]))  # start and warm workers
+            startup = time.perf_counter() - start
+            start = time.perf_counter()
+            n_tokens = sum(pool.map(_ours_batch, batches))
+            rows.append({"workers": workers, "seconds": time.perf_counter() - start,
+                         "startup": startup, "tokens": n_tokens})
+    return rows
+
+
+def agreement(hazm_tokens, ours_tokens, *, punctuation: bool) -> tuple[float, int, Counter]:
+    def keep(tokens):
+        return tokens if punctuation else [t for t in tokens if T._WORD_CHAR_RE.search(t)]
+
+    matched = total = 0
+    differences: Counter = Counter()
+    for h, o in zip(hazm_tokens, ours_tokens, strict=True):
+        h, o = keep(h), keep(o)
+        if h == o:
+            matched += len(h)
+            total += len(h)
+            continue
+        matcher = SequenceMatcher(None, h, o, autojunk=False)
+        matched += sum(block.size for block in matcher.get_matching_blocks())
+        total += max(len(h), len(o))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag != "equal":
+                differences[(" ".join(h[i1:i2]), " ".join(o[j1:j2]))] += 1
+    return matched / max(total, 1), total, differences
+
+
+def _explain(hazm_side: str, ours_side: str) -> str:
+    """Which deliberate difference (tests/test_text.py) a hazm -> ours difference comes from."""
+    if " ٫ " in hazm_side and "٫" in ours_side and " ٫ " not in ours_side:
+        return "decimal number kept whole (hazm writes «۱۲٫۵» and then splits it at «٫»)"
+    if "\u200c\u200c" in hazm_side:
+        return "single ZWNJ where hazm leaves two (kashida between ZWNJs removed first)"
+    if hazm_side.replace("\u200c", "") == ours_side.replace("\u200c", "") and "\u200c" in hazm_side:
+        return "ZWNJ that is not between two letters dropped (hazm keeps it)"
+    if not hazm_side and ours_side:
+        return "token hazm drops (verb auxiliary at the very end of a text)"
+    return "other (see the tests for the deliberate differences)"
+
+
+def _show(tokens: str) -> str:
+    """Tokens for a markdown cell: ZWNJ shown as <ZWNJ> where it matters, pipes escaped."""
+    return tokens.replace("|", "\\|") or "∅"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path,
+                        default=REPO.parent / "shared" / "corpora" / "fars-news")
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N articles")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved hazm/ours rounds")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, os.cpu_count() or 1])
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "text.md")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TQDM_DISABLE", "1")
+
+    texts = read_articles(args.corpus, args.limit)
+    if not texts:
+        print(f"no articles found in {args.corpus}", file=sys.stderr)
+        return 1
+    n = len(texts)
+    megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+
+    single = single_core(texts, args.rounds)
+    cpu = single["cpu"]
+    word_tok = word_tokenize_cost(texts[:3], single["hazm_normalizer"])
+    scaling = parallel(texts, sorted(set(args.workers)))
+    agree_p, total_p, diffs_p = agreement(single["hazm_tokens"], single["ours_tokens"], punctuation=True)
+    agree_w, total_w, _ = agreement(single["hazm_tokens"], single["ours_tokens"], punctuation=False)
+    docs_identical = sum(h == o for h, o in zip(single["hazm_tokens"], single["ours_tokens"], strict=True))
+
+    def rate(seconds):
+        return f"{n / seconds:,.0f} articles/s, {megabytes / seconds:.2f} MB/s"
+
+    lines = [
+        "# Text pipeline: speed and agreement with hazm",
+        "",
+        f"Command: `python bench/text_speed.py {args.corpus}"
+        + (f" --limit {args.limit}" if args.limit else "") + "`  ",
+        f"Corpus: {n:,} articles, {megabytes:.2f} MB of UTF-8 text (title, lead, paragraphs).  ",
+        f"Machine: {os.cpu_count()} cores; run at {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+        f"load average then {os.getloadavg()[0]:.1f} (the machine is shared; ratios are measured "
+        "side by side in rounds, in CPU time of this process).",
+        "",
+        "## Single core",
+        "",
+        "| pipeline | CPU s | throughput | speed-up |",
+        "|---|---:|---|---:|",
+        f"| hazm `WordTokenizer().tokenize(Normalizer().normalize(x))` | {cpu['hazm']:.2f} | "
+        f"{rate(cpu['hazm'])} | 1.0x |",
+        f"| `analysis.text`: `tokenize(normalize(x), punctuation=True)` | {cpu['ours']:.2f} | "
+        f"{rate(cpu['ours'])} | **{cpu['hazm'] / cpu['ours']:.1f}x** |",
+        "",
+        f"One-time loading of the lexicons: hazm {single['load']['hazm']:.1f} s (Normalizer + "
+        f"WordTokenizer), ours {single['load']['ours']:.1f} s (the same hazm data, once per process).",
+        "",
+        f"hazm's `word_tokenize()` function builds a new `WordTokenizer` (re-reading its 190,000-word "
+        f"dictionary) on every call: {word_tok['function'] * 1000:,.0f} ms per article against "
+        f"{word_tok['instance'] * 1000:.2f} ms with one instance, "
+        f"**{word_tok['function'] / word_tok['instance']:,.0f} times slower** "
+        f"(measured on {word_tok['n']} normalised articles). Never call it in a loop.",
+        "",
+        "## Parallel (our pipeline, whole corpus, wall clock)",
+        "",
+        "| workers | seconds | throughput | speed-up vs 1 | pool start-up s |",
+        "|---:|---:|---|---:|---:|",
+    ]
+    base = scaling[0]["seconds"]
+    for row in scaling:
+        lines.append(f"| {row['workers']} | {row['seconds']:.2f} | {rate(row['seconds'])} | "
+                     f"{base / row['seconds']:.2f}x | {row['startup']:.1f} |")
+    lines += [
+        "",
+        "Workers are forkserver processes that load hazm's lexicons once "
+        "(`add_tokens(..., n_jobs=...)` uses the same pool setup).",
+        "",
+        "## Agreement with hazm",
+        "",
+        f"- tokens with punctuation: **{agree_p:.4%}** of {total_p:,} tokens agree "
+        f"({docs_identical:,} of {n:,} articles identical);",
+        f"- word tokens only (punctuation dropped on both sides): **{agree_w:.4%}** of {total_w:,}.",
+        "",
+        "Most frequent differences (hazm → ours):",
+        "",
+        "| count | hazm | ours | why |",
+        "|---:|---|---|---|",
+    ]
+    for (h, o), count in diffs_p.most_common(15):
+        lines.append(f"| {count} | `{_show(h)}` | `{_show(o)}` | {_explain(h, o)} |")
+    report = "\n".join(lines) + "\n"
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(report, encoding="utf-8")
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
