@@ -10,8 +10,9 @@ ground truth:
 
 - recall: planted copies whose recorded word-shingle Jaccard with their original is >= 0.8 (both
   files loaded) that were put in a cluster whose first publisher is that original;
-- precision: detected copies whose (copy, first publisher) pair is a planted (copy, original) pair
-  (or two copies of one original that the sample left out: the earlier copy is then rightly first).
+- precision: detected copies whose (copy, first publisher) pair is a planted (copy, original) pair,
+  or two copies of one original (when the original is below the threshold or outside the sample, the
+  earlier copy is rightly the first publisher of their cluster).
 
 Side by side on the same 5,000 articles it also times the baseline, datasketch's per-document
 ``MinHash.update_batch``, against the vectorised numpy signatures (the ratio is reported).
@@ -38,7 +39,7 @@ def load_demo(work: Path, n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame
     from analysis.corpus import load_corpus
     from analysis.demo import read_ground_truth, write_demo_corpus
 
-    corpus = work / f"demo-{n}-{seed}"
+    corpus = (work / f"demo-{n}-{seed}").resolve()
     cached = work / f"demo-{n}-{seed}.parquet"
     if not (corpus / ".ground_truth.jsonl").exists():
         write_demo_corpus(corpus, n=n, seed=seed)
@@ -55,19 +56,25 @@ def load_demo(work: Path, n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame
 
 def score(copies: pd.DataFrame, articles: pd.DataFrame, truth: pd.DataFrame, threshold: float) -> dict:
     """Precision and recall of detected (copy, first publisher) pairs against the planted ones."""
+    from analysis.republication import shingle_jaccard
+
     loaded = set(articles["file"])
     file_of = dict(zip(articles["doc_id"], articles["file"]))
+    body_of = dict(zip(articles["file"], articles["body"]))
     planted = truth[(truth["duplicate_of"] != "") & truth["file"].isin(loaded) & truth["duplicate_of"].isin(loaded)]
     planted_pairs = set(zip(planted["file"], planted["duplicate_of"]))
     strong = planted[planted["duplicate_jaccard"] >= threshold]
     detected = copies[~copies["is_first"]]
     found = {(file_of[c], file_of[f]) for c, f in zip(detected["doc_id"], detected["first_doc_id"])}
-    original_of = dict(zip(truth["file"], truth["duplicate_of"]))
-    # two copies of an original that is not in the sample: the earlier copy is rightly the first here
-    siblings = sum(c in original_of and original_of[c] != "" and original_of[c] == original_of.get(f)
-                   and original_of[c] not in loaded for c, f in found)
+    original_of = {f: o for f, o in zip(truth["file"], truth["duplicate_of"]) if o}
+    # two copies of one original are copies of each other too: when the original is below the threshold
+    # (or not in the sample), the earlier copy is rightly the first publisher of their cluster
+    siblings = sum(c in original_of and original_of[c] == original_of.get(f) for c, f in found)
     hits = sum(pair in planted_pairs for pair in found) + siblings
-    strong_hits = sum((c, o) in found for c, o in zip(strong["file"], strong["duplicate_of"]))
+    missed = [(c, o) for c, o in zip(strong["file"], strong["duplicate_of"]) if (c, o) not in found]
+    # the ground truth measures Jaccard over whitespace tokens; the detector's words are runs of letters
+    # and digits (punctuation is not part of a word), so a copy can sit on different sides of 0.8
+    ours_below = sum(shingle_jaccard(body_of[c], body_of[o]) < threshold for c, o in missed)
     by_kind = {
         kind: f"{sum((c, o) in found for c, o in zip(g['file'], g['duplicate_of']))}/{len(g)}"
         for kind, g in strong.groupby("duplicate_kind")
@@ -78,7 +85,9 @@ def score(copies: pd.DataFrame, articles: pd.DataFrame, truth: pd.DataFrame, thr
         "detected": len(found),
         "siblings": siblings,
         "precision": hits / len(found) if found else float("nan"),
-        "recall_j80": strong_hits / len(strong) if len(strong) else float("nan"),
+        "recall_j80": (len(strong) - len(missed)) / len(strong) if len(strong) else float("nan"),
+        "missed": len(missed),
+        "missed_below_ours": ours_below,
         "recall_all": sum(p in found for p in planted_pairs) / len(planted_pairs) if planted_pairs else float("nan"),
         "recall_j80_by_kind": by_kind,
     }
@@ -186,7 +195,13 @@ def main(argv: list[str] | None = None) -> int:
     lines += [
         "",
         f"Recall (J>=0.8) by copy kind at {rows[-1]['n']:,} articles: "
-        + ", ".join(f"{k} {v}" for k, v in rows[-1]["recall_j80_by_kind"].items()) + ".",
+        + ", ".join(f"{k} {v}" for k, v in rows[-1]["recall_j80_by_kind"].items()) + ". "
+        f"Of the {rows[-1]['missed']} missed copies, {rows[-1]['missed_below_ours']} have a Jaccard below "
+        f"{args.threshold} under the detector's own word definition (runs of letters and digits; the ground "
+        "truth splits on whitespace, so punctuation counts there): they sit on the threshold, not "
+        "missed by LSH. Detected copies whose first publisher is another copy of the same original "
+        f"(the original itself below the threshold or outside the sample) count as correct: "
+        f"{rows[-1]['siblings']} at the largest size.",
         "",
         f"Baseline, same 5,000 articles side by side (CPU seconds): datasketch per-document MinHash {ds_seconds:.1f} s vs. "
         f"numpy signatures (shingling included) {np_seconds:.1f} s: **{ds_seconds / np_seconds:.1f}x faster**.",

@@ -60,7 +60,8 @@ charts.timeline(patterns.volume(articles, by=None, freq="month"), title="تعد�
 charts.volume_heatmap(patterns.volume(articles, by="site", freq="month"), group="site")
 
 # %%
-charts.timeline(patterns.volume(articles, by="site", freq="week"), group="site", title="خبرهای هفتگی پایگاه‌های پرکار")
+charts.timeline(patterns.volume(articles, by="site", freq="month"), group="site", top=5,
+                title="خبرهای ماهانهٔ پنج پایگاه پرکار (بقیه: سایر)")
 
 # %% [markdown]
 # ## هر پایگاه بیشتر در چه دسته‌هایی می‌نویسد؟
