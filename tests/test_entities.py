@@ -84,6 +84,8 @@ def test_input_not_mutated_and_empty_input(article):
     assert empty.empty and list(empty.columns) == list(ENTITY_COLUMNS)
     blank = article.assign(body="")
     assert entities(blank).empty
+    with pytest.raises(KeyError, match="no column"):
+        entities(article.drop(columns=["body"]))
 
 
 def test_canonical_form_folds_spellings():

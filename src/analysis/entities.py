@@ -119,6 +119,14 @@ def article_entities(doc_id: str, text: str, model=None) -> list[tuple]:
     return rows
 
 
+def require_columns(table: pd.DataFrame, columns, caller: str) -> None:
+    """Raise a KeyError naming the missing columns of an articles table."""
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise KeyError(f"{caller}(): the articles table has no column(s) {', '.join(missing)} "
+                       f"(load it with analysis.corpus.load_corpus)")  # fmt: skip
+
+
 def entities(articles: pd.DataFrame, column: str = "body", model=None) -> pd.DataFrame:
     """The entities table of an articles table (see :data:`ENTITY_COLUMNS`), one row a mention.
 
@@ -128,6 +136,7 @@ def entities(articles: pd.DataFrame, column: str = "body", model=None) -> pd.Dat
     """
     from tqdm.auto import tqdm
 
+    require_columns(articles, ["doc_id", column], "entities")
     rows = []
     texts = articles[column].fillna("").astype(str)
     for doc_id, text in tqdm(zip(articles["doc_id"], texts), total=len(articles), desc="entities", unit="doc"):

@@ -75,6 +75,12 @@ def role_phrases() -> frozenset[tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Given names (folded, single tokens) from ``gazetteers/first_names.txt``."""
+    return frozenset(p[0] for p in _phrases("gazetteers/first_names.txt") if len(p) == 1)
+
+
+@lru_cache(maxsize=1)
 def org_heads() -> frozenset[str]:
     """Organisation head words (folded, single tokens) from ``gazetteers/org_heads.txt``."""
     return frozenset(p[0] for p in _phrases("gazetteers/org_heads.txt") if len(p) == 1)
@@ -200,6 +206,18 @@ def apply_rules(sentence: Sentence) -> list[tuple[str, int, int]]:
                 i += 1 + length
                 continue
         i += 1
+    # a title before a first name (gazetteer) and one more word: a person («دکتر منصوره آزادی»)
+    titles, names, stops = title_phrases(), first_names(), title_stops()
+    for i in range(n):
+        length = match_at(keys, i, titles)
+        j = i + length
+        if not length or j + 1 >= n or keys[j] not in names or taken[j]:
+            continue
+        k = j + 1
+        if _is_punct(sentence.tokens[k].text) or keys[k] in stops or match_at(keys, k, reporting_verbs()):
+            continue
+        if not any(kind == "PER" and a <= j < b for kind, a, b in spans):
+            claim("PER", j, k + 1)
     # an organisation head word right before a recognised organisation belongs to it
     heads = org_heads()
     fixed = []
@@ -327,6 +345,30 @@ def _subject_start(keys: list[str], tokens: list[Token], verb_at: int) -> int:
     return start
 
 
+def _add_surname_subjects(text, sentences, mentions, by_sentence) -> None:
+    """A statement opening with the surname of a person named in full elsewhere in the article
+    («احمدی افزود: ...») names that person: add the mention the CRF may have missed (in place)."""
+    surnames = {fold_letters(m.text.split()[-1]) for m in mentions if m.type == "PER" and len(m.text.split()) > 1}
+    if not surnames:
+        return
+    for sentence in sentences:
+        tokens = sentence.tokens
+        keys = [fold_letters(t.text) for t in tokens]
+        s = _subject_start(keys, tokens, len(tokens))
+        if s >= len(keys) or keys[s] not in surnames:
+            continue
+        own = by_sentence.get(sentence.index, [])
+        if any(mentions[k].token_start <= s < mentions[k].token_end for k in own):
+            continue
+        if s + 1 < len(keys) and keys[s + 1] in surnames | first_names():
+            continue
+        if not any(match_at(keys, v, reporting_verbs()) for v in range(s + 1, len(keys))):
+            continue  # only as the speaker of a statement: a surname may be a common word («آزادی»)
+        mentions.append(Mention(sentence.index, tokens[s].start, tokens[s].end, text[tokens[s].start : tokens[s].end],
+                                "PER", "", s, s + 1))  # fmt: skip
+        by_sentence.setdefault(sentence.index, []).append(len(mentions) - 1)
+
+
 def analyse_text(text: str, model) -> Analysis:
     """Mentions, title phrases, statements and title→person links of one text."""
     sentences, mentions = find_mentions(text, model)
@@ -334,6 +376,7 @@ def analyse_text(text: str, model) -> Analysis:
     for k, m in enumerate(mentions):
         by_sentence.setdefault(m.sentence, []).append(k)
     verbs = reporting_verbs()
+    _add_surname_subjects(text, sentences, mentions, by_sentence)
     title_mentions: list[tuple[int, int, int, str]] = []
     statements: list[Statement] = []
     links: dict[str, int] = {}

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.entities import analyse, canonical_form, person_canonicals
+from analysis.entities import analyse, canonical_form, person_canonicals, require_columns
 
 #: columns of the quotes table
 QUOTE_COLUMNS: dict[str, str] = {
@@ -78,6 +78,7 @@ def quotes(articles: pd.DataFrame, column: str = "body", model=None) -> pd.DataF
     """The quotes table of an articles table (see :data:`QUOTE_COLUMNS`), one row a statement."""
     from tqdm.auto import tqdm
 
+    require_columns(articles, ["doc_id", column], "quotes")
     rows = []
     texts = articles[column].fillna("").astype(str)
     for doc_id, text in tqdm(zip(articles["doc_id"], texts), total=len(articles), desc="quotes", unit="doc"):
