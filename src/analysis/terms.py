@@ -315,23 +315,36 @@ def _drop_subsumed(table: pd.DataFrame, share: float = 0.8) -> pd.DataFrame:
 
 
 def merge_phrases(tokens: Sequence[str], phrases: Iterable[str]) -> list[str]:
-    """Replace runs of tokens that form one of ``phrases`` by the phrase itself (longest match first)."""
+    """Replace runs of tokens that form one of ``phrases`` by the phrase itself.
+
+    ``phrases`` are in order of preference (e.g. by log-likelihood, as :func:`collocations` sorts
+    them): where two phrases overlap («مسئول قرارگاه اقتصاد» / «اقتصاد مقاومتی»), the preferred one is
+    kept; at one position a longer phrase wins over a shorter one.
+    """
     return merge_with_index(tokens, phrase_index(phrases))
 
 
-def phrase_index(phrases: Iterable[str]) -> dict[tuple[str, str], list[tuple[str, ...]]]:
-    """Lookup table for :func:`merge_with_index`: first two words -> phrases (word tuples), longest first."""
-    index: dict[tuple[str, str], list[tuple[str, ...]]] = {}
-    for phrase in phrases:
+def phrase_index(phrases: Iterable[str]) -> dict[tuple[str, str], list[tuple[int, tuple[str, ...]]]]:
+    """Lookup table for :func:`merge_with_index`: first two words -> (preference rank, word tuple)
+    of the phrases starting with them, longest first."""
+    index: dict[tuple[str, str], list[tuple[int, tuple[str, ...]]]] = {}
+    for rank, phrase in enumerate(phrases):
         words = tuple(phrase.split(" "))
         if len(words) > 1:
-            index.setdefault(words[:2], []).append(words)
+            index.setdefault(words[:2], []).append((rank, words))
     for start in index:
-        index[start].sort(key=len, reverse=True)
+        index[start].sort(key=lambda item: (-len(item[1]), item[0]))
     return index
 
 
-def merge_with_index(tokens: Sequence[str], index: dict[tuple[str, str], list[tuple[str, ...]]]) -> list[str]:
+def _match_at(tokens: list[str], i: int, index) -> tuple[int, tuple[str, ...]] | None:
+    for rank, words in index.get((tokens[i], tokens[i + 1]), ()) if i + 1 < len(tokens) else ():
+        if len(words) == 2 or tuple(tokens[i : i + len(words)]) == words:
+            return rank, words
+    return None
+
+
+def merge_with_index(tokens: Sequence[str], index) -> list[str]:
     """:func:`merge_phrases` with a prepared :func:`phrase_index`."""
     tokens = list(tokens)
     if not index:
@@ -344,13 +357,18 @@ def merge_with_index(tokens: Sequence[str], index: dict[tuple[str, str], list[tu
     for i in starts:
         if i < position:  # inside a phrase already merged
             continue
-        for words in index[(tokens[i], tokens[i + 1])]:
-            size = len(words)
-            if size == 2 or tuple(tokens[i : i + size]) == words:
-                out.extend(tokens[position:i])
-                out.append(" ".join(words))
-                position = i + size
-                break
+        match = _match_at(tokens, i, index)
+        if match is None:
+            continue
+        rank, words = match
+        # a preferred phrase starting inside this one and running past it takes the words instead
+        rivals = (_match_at(tokens, j, index) for j in range(i + 1, i + len(words)))
+        if any(r is not None and r[0] < rank and j + len(r[1]) > i + len(words)
+               for j, r in zip(range(i + 1, i + len(words)), rivals)):
+            continue
+        out.extend(tokens[position:i])
+        out.append(" ".join(words))
+        position = i + len(words)
     out.extend(tokens[position:])
     return out
 
