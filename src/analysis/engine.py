@@ -146,7 +146,10 @@ def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress):
 
     key = hashlib.blake2b(f"{reduction.key}|{_code_version()}".encode(), digest_size=10).hexdigest()
     store = folder / "cache" / "engine" / key
-    store.mkdir(parents=True, exist_ok=True)
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only dataset: run without the cache
+        return _run_chunks(reduction, _dataset_chunks(folder, reduction.columns)[0], None, split_every, progress)
     parts = _part_files(folder)
     wanted = set()
     pending: list = []
@@ -163,14 +166,17 @@ def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress):
                 continue
             partial_result = reduction.map(chunk)
             temporary = entry.with_suffix(".partial")
-            temporary.write_bytes(pickle.dumps(partial_result, protocol=pickle.HIGHEST_PROTOCOL))
-            temporary.replace(entry)
+            try:
+                temporary.write_bytes(pickle.dumps(partial_result, protocol=pickle.HIGHEST_PROTOCOL))
+                temporary.replace(entry)
+            except OSError:  # a full disk or a read-only folder only costs the cache
+                temporary.unlink(missing_ok=True)
         pending.append(partial_result)
         if len(pending) >= split_every:
             pending = [reduction.combine(pending)]
     for stale in store.glob("*.pkl"):  # partials of parts rewritten or gone
         if stale.name not in wanted:
-            stale.unlink()
+            stale.unlink(missing_ok=True)
     if not pending:
         raise ValueError(f"{folder}: the dataset holds no articles to analyse")
     return reduction.finish(reduction.combine(pending))
