@@ -167,10 +167,15 @@ def test_prepare_for_reader_sanitizes_markup_outputs_and_drops_noise():
                 nbformat.v4.new_output("display_data", data={"text/html": IMG_TITLE, "text/plain": "x"}),
                 nbformat.v4.new_output("stream", name="stderr", text="UserWarning: noise"),
                 nbformat.v4.new_output("display_data", data={"application/javascript": "alert(1)"}),
+                nbformat.v4.new_output("display_data", data={"application/vnd.jupyter.widget-view+json": {"model_id": "m"},
+                                                             "text/plain": "progress"}),
             ],
         ),
     ]
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
     cleaned = report.prepare_for_reader(nb)
+    assert "widgets" not in cleaned.metadata
+    assert not any("widget" in json.dumps(o) for o in cleaned.cells[1].outputs)
     outputs = cleaned.cells[1].outputs
     texts = [json.dumps(o.get("data", {}), ensure_ascii=False) for o in outputs]
     assert not any("<script" in t or "<img" in t for t in texts)

@@ -171,9 +171,13 @@ def _sanitizer():
 
 
 def _reader_outputs(outputs: list) -> list:
-    """Outputs worth a reader's eye: no stderr (warnings, progress bars), and no bare text result
+    """Outputs worth a reader's eye: no stderr (warnings, progress bars), no widgets, and no bare text result
     (``Text(0.5, 1.0, ...)``, ``<Axes: ...>``) beside a chart the same cell draws."""
-    kept = [o for o in outputs if not (o.output_type == "stream" and o.get("name") == "stderr")]
+    kept = [
+        o for o in outputs
+        if not (o.output_type == "stream" and o.get("name") == "stderr")
+        and "application/vnd.jupyter.widget-view+json" not in o.get("data", {})
+    ]
     has_chart = any({"image/png", PLOTLY_MIMETYPE} & set(o.get("data", {})) for o in kept)
     if has_chart:
         kept = [o for o in kept if not (o.output_type == "execute_result" and set(o.get("data", {})) <= {"text/plain"})]
@@ -195,6 +199,7 @@ def prepare_for_reader(nb):
     import nbformat
 
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    nb.metadata.pop("widgets", None)  # progress-bar widgets: state a static page cannot use
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = _reader_outputs(cell.outputs)
@@ -271,6 +276,9 @@ def notebook_title(nb, fallback: str) -> str:
     return fallback
 
 
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
+
+
 def _key_outputs(nb) -> tuple[dict, str]:
     """Key numbers (merged over the notebook) and the markup of its key chart (tagged, else first)."""
     numbers: dict = {}
@@ -281,8 +289,9 @@ def _key_outputs(nb) -> tuple[dict, str]:
             if KEY_NUMBERS_MIMETYPE in data:
                 numbers.update(data[KEY_NUMBERS_MIMETYPE])
             figure = ""
-            if "image/png" in data:
-                figure = f'<img alt="" src="data:image/png;base64,{"".join(data["image/png"].split())}">'
+            png = "".join(str(data.get("image/png", "")).split())
+            if png and _BASE64.fullmatch(png):
+                figure = f'<img alt="" src="data:image/png;base64,{png}">'
             elif PLOTLY_MIMETYPE in data:
                 figure = chart_markup(data[PLOTLY_MIMETYPE])
             if figure and not first:
