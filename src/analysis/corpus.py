@@ -365,10 +365,11 @@ def _member_filename(member: str) -> str:
 def _arrow_schema():
     import pyarrow as pa
 
-    types = {"string": pa.string(), "object": pa.list_(pa.string()),
+    # large_string: what pandas' string columns hold, so the table converts without copying text
+    types = {"string": pa.large_string(), "object": pa.list_(pa.string()),
              "datetime64[ns]": pa.timestamp("ns"), "int64": pa.int64()}
     fields = [pa.field(name, types[dtype]) for name, dtype in ARTICLE_COLUMNS.items() if name != "duplicate_of"]
-    return pa.schema([*fields, pa.field("_hash", pa.string())])
+    return pa.schema([*fields, pa.field("_hash", pa.large_string())])
 
 
 def _parse_chunk(files: Sequence[InputFile], errors: str):
@@ -460,7 +461,7 @@ def _to_frame(tables: list) -> pd.DataFrame:
             columns[name] = column.to_numpy().astype("int64")
         else:
             columns[name] = pd.Series(column.to_numpy(), dtype=dtype)
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, copy=False)
 
 
 def duplicate_of(articles: pd.DataFrame, hashes: Iterable[str]) -> pd.Series:
@@ -498,8 +499,11 @@ def read_corpus(source, *, errors: str = "collect", workers: int | None = None,
     files = collect_inputs(source)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     results = _run(files, errors, max(1, int(workers)), progress)
-    articles = _to_frame([table for table, _ in results if table is not None])
     rejects = pd.DataFrame([r for _, rows in results for r in rows], columns=list(REJECT_COLUMNS))
+    tables = [table for table, _ in results if table is not None]
+    del results
+    articles = _to_frame(tables)
+    del tables
     rejects = rejects.astype(REJECT_COLUMNS) if len(rejects) else empty_rejects()
     articles["doc_id"] = _unique_doc_ids(articles["doc_id"])
     articles["duplicate_of"] = duplicate_of(articles, articles.pop("_hash"))
