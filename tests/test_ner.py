@@ -167,3 +167,19 @@ def test_shipped_model_loads_and_finds_obvious_entities():
     assert tags[0] == "B-PER" and tags[1] == "I-PER"
     assert tags[tokens.index("تهران")] == "B-LOC"
     assert tags[tokens.index("ایران")] == "B-LOC"
+
+
+def test_word_clusters_learn_write_and_read(tmp_path):
+    from analysis.ner import read_clusters
+    from analysis.word_clusters import WordClusters
+
+    docs = [tokens for tokens, _ in make_sentences(200, seed=3)]
+    model = WordClusters(min_count=2, n_contexts=50, n_components=8, n_clusters=(2, 4)).fit(docs)
+    assert model.labels_.shape == (len(model.words_), 2)
+    path = model.write(tmp_path / "clusters.tsv", header="test clusters")
+    clusters = read_clusters(str(path))
+    assert set(clusters) == {fold(w) for w in model.words_}
+    assert all(len(ids) == 2 for ids in clusters.values())
+    assert path.read_text(encoding="utf-8").startswith("# test clusters")
+    with pytest.raises(ValueError, match="need more text"):
+        WordClusters(n_clusters=(1000,)).fit(docs)
