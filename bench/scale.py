@@ -44,10 +44,12 @@ class PeakMemory:
 
     Summed PSS (proportional set size: a page shared by k processes counts 1/k in each), so forked
     workers sharing the parent's lexicons are not counted several times; RSS where PSS is unknown.
+    ``cpu_seconds``: user + system time of every process seen in the tree.
     """
 
     def __init__(self, pid: int, interval: float = 0.2):
         self.pid, self.interval, self.peak = pid, interval, 0
+        self.cpu: dict = {}  # (pid, start time) -> last CPU seconds seen: the tree's CPU is their sum
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -64,12 +66,18 @@ class PeakMemory:
                 for proc in [root, *root.children(recursive=True)]:
                     try:
                         total += _pss(proc)
+                        times = proc.cpu_times()
+                        self.cpu[(proc.pid, proc.create_time())] = times.user + times.system
                     except psutil.Error:
                         pass
             except psutil.Error:
                 break
             self.peak = max(self.peak, total)
             self._stop.wait(self.interval)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return float(sum(self.cpu.values()))
 
     def __enter__(self):
         self._thread.start()
@@ -88,14 +96,16 @@ def _pss(proc) -> int:
 
 
 def measure(command: list[str], env: dict | None = None) -> dict:
-    """Run ``command``; wall seconds, peak tree memory (bytes), exit code and its last output lines."""
+    """Run ``command``; wall and CPU seconds (of the process tree), peak tree memory (bytes), exit code
+    and its last output lines."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **(env or {})},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     with PeakMemory(process.pid) as memory:
         output, _ = process.communicate()
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "peak_bytes": memory.peak, "returncode": process.returncode,
+    cpu = memory.cpu_seconds
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_bytes": memory.peak, "returncode": process.returncode,
             "output": output.strip().splitlines()[-6:]}
 
 
@@ -180,10 +190,12 @@ def write_report(rows: list[dict], out: Path, note: str = "") -> None:
              f"`python bench/scale.py --sizes {' '.join(str(n) for n in sorted({r['n'] for r in rows}))}` "
              f"on {os.cpu_count()} cores, {platform.python_version()}; the machine is shared (other jobs "
              "running), so times are upper bounds. Peak memory: summed PSS of the stage's process tree (shared pages counted once).", "",
-             "| articles | stage | seconds | articles/s | peak memory (GiB) | ok |",
-             "|---:|---|---:|---:|---:|:-:|"]
+             "| articles | stage | seconds | articles/s | CPU seconds | CPU ms an article | peak memory (GiB) | ok |",
+             "|---:|---|---:|---:|---:|---:|---:|:-:|"]
     for r in sorted(rows, key=lambda r: (STAGES.index(r["stage"]), r["n"])):
-        lines.append(f"| {r['n']:,} | {r['stage']} | {r['seconds']:.1f} | {r['per_second']:,.0f} | "
+        cpu = r.get("cpu_seconds")
+        cpu_text = f"{cpu:.0f} | {1000 * cpu / r['n']:.2f}" if cpu is not None else "– | –"
+        lines.append(f"| {r['n']:,} | {r['stage']} | {r['seconds']:.1f} | {r['per_second']:,.0f} | {cpu_text} | "
                      f"{r['peak_bytes'] / GIB:.2f} | {'yes' if r['returncode'] == 0 else 'FAILED'} |")
     lines += ["", "## Growth (time ∝ n^b between consecutive sizes)", ""]
     for stage in STAGES:
