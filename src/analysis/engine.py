@@ -97,10 +97,10 @@ def run(reduction: Reduction, data, *, engine: str | None = None, scheduler=None
         engine = "dask" if (_is_dask(data) or scheduler is not None) else "pandas"
     if engine not in ("pandas", "dask"):
         raise ValueError(f"engine must be 'pandas' or 'dask', not {engine!r}")
-    if isinstance(data, pd.DataFrame):
-        return reduction.finish(reduction.combine([reduction.map(data)]))
     if engine == "dask":
         return _run_dask(reduction, _as_dask(data, reduction.columns), scheduler, split_every)
+    if isinstance(data, pd.DataFrame):
+        return reduction.finish(reduction.combine([reduction.map(data)]))
     if _is_dask(data):
         chunks: Iterable[pd.DataFrame] = (part.compute() for part in data.to_delayed())
         total = data.npartitions
