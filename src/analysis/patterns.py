@@ -87,9 +87,8 @@ def _gregorian_calendar(days: pd.DatetimeIndex, freq: str) -> pd.DataFrame:
         start = days.to_period("Y").start_time
         end, fmt = days.to_period("Y").end_time.normalize(), "%Y"
     period = pd.Index(start).strftime(fmt)
-    label = period if freq != "week" else pd.Index(["week of " + p for p in period])
     return pd.DataFrame(
-        {"day": days, "period": period, "label": label, "start": pd.Index(start), "end": pd.Index(end)}
+        {"day": days, "period": period, "label": period, "start": pd.Index(start), "end": pd.Index(end)}
     ).astype({"period": "string", "label": "string"})
 
 
@@ -111,19 +110,19 @@ def _jalali_calendar(days: pd.DatetimeIndex, freq: str) -> pd.DataFrame:
         period = [f"{y:04d}-{m:02d}" for y, m in zip(years, months)]
         label = [persian_digits(f"{JALALI_MONTHS[m - 1]} {y}") for y, m in zip(years, months)]
         start = days - pd.to_timedelta(mdays - 1, unit="D")
-        end = _period_ends(pd.Series(days), pd.Series(period))
+        end = _month_ends(pd.Series(period))
     else:
         period = [f"{y:04d}" for y in years]
         label = [persian_digits(y) for y in years]
-        first = {y: _gregorian_of_jalali(int(y), 1, 1) for y in np.unique(years)}
+        first = {y: _gregorian_of_jalali(int(y), 1, 1) for y in range(years.min(), years.max() + 2)} if len(years) else {}
         start = pd.DatetimeIndex([first[y] for y in years])
-        end = pd.DatetimeIndex([_gregorian_of_jalali(int(y) + 1, 1, 1) - pd.Timedelta(days=1) for y in years])
+        end = pd.DatetimeIndex([first[y + 1] - pd.Timedelta(days=1) for y in years])
     return pd.DataFrame(
         {"day": days, "period": period, "label": label, "start": pd.Index(start), "end": pd.Index(end)}
     ).astype({"period": "string", "label": "string"})
 
 
-def _period_ends(days: pd.Series, period: pd.Series) -> pd.DatetimeIndex:
+def _month_ends(period: pd.Series) -> pd.DatetimeIndex:
     """Last Gregorian day of each Jalali month (the range may stop mid-month: compute, not observe)."""
     ends = {}
     for key in period.unique():
