@@ -185,3 +185,18 @@ def test_demo_corpus_planted_entities_recovered(demo_articles, demo_truth):
         hits += len(planted & got)
         total += len(planted)
     assert total > 0 and hits / total > 0.6
+
+
+@given(st.lists(st.sampled_from(["علی", "کریمی", "در", "تهران", "گفت", ":", "،", ".", "۱۴۰۲", "می‌شود", "«", "»", "\n", "  "]),
+                max_size=30))
+def test_token_offsets_index_the_text(words):
+    from analysis.mentions import split_sentences
+
+    text = " ".join(words)
+    previous_end = 0
+    for start, end, tokens in split_sentences(text):
+        assert 0 <= start <= end <= len(text)
+        for token in tokens:
+            assert text[token.start : token.end] == token.text
+            assert token.start >= previous_end
+            previous_end = token.end
