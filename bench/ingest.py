@@ -11,7 +11,8 @@ each in a fresh Python process, alternately:
 - loader without normalisation (diagnostic only): the same with ``analysis.text.normalize`` replaced
   by the identity, to show what the text normalisation costs.
 
-Time is wall-clock. Memory is the peak, over the run, of the summed proportional set size (PSS) of
+Time is wall-clock, and CPU seconds of all the processes involved (which other load on the machine
+does not inflate). Memory is the peak, over the run, of the summed proportional set size (PSS) of
 the process and all its children (workers, fork server), sampled every 50 ms; "extra" is that peak
 minus the process's own size just before loading. Figures go to ``bench/results/ingest.md``.
 """
@@ -36,19 +37,9 @@ TARGET_MEMORY_RATIO = 2.0
 # --------------------------------------------------------------------------- measured in a child
 
 
-def _tree_memory(process) -> int:
-    total = 0
-    for proc in [process, *process.children(recursive=True)]:
-        try:
-            info = proc.memory_full_info()
-            total += getattr(info, "pss", info.rss)
-        except Exception:  # a worker that just ended
-            continue
-    return total
-
-
-class PeakMemory:
-    """Samples the summed PSS of this process and its children in a thread; ``peak`` in bytes."""
+class TreeMonitor:
+    """Samples this process and its children (workers, fork server) in a thread: ``peak`` is the
+    highest summed PSS in bytes, ``cpu`` the CPU seconds (user + system) they used meanwhile."""
 
     def __init__(self, interval: float = 0.05):
         import psutil
@@ -56,16 +47,31 @@ class PeakMemory:
         self.process = psutil.Process()
         self.interval = interval
         self.peak = 0
+        self._cpu_seen: dict[int, float] = {}
+        self._cpu_start: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    def _sample(self) -> int:
+        total = 0
+        for proc in [self.process, *self.process.children(recursive=True)]:
+            try:
+                info = proc.memory_full_info()
+                times = proc.cpu_times()
+            except Exception:  # a worker that just ended
+                continue
+            total += getattr(info, "pss", info.rss)
+            self._cpu_seen[proc.pid] = times.user + times.system
+        return total
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, _tree_memory(self.process))
+            self.peak = max(self.peak, self._sample())
             self._stop.wait(self.interval)
 
     def __enter__(self):
-        self.before = _tree_memory(self.process)
+        self.before = self._sample()
+        self._cpu_start = dict(self._cpu_seen)
         self.peak = self.before
         self._thread.start()
         return self
@@ -73,7 +79,8 @@ class PeakMemory:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, _tree_memory(self.process))
+        self.peak = max(self.peak, self._sample())
+        self.cpu = sum(t - self._cpu_start.get(pid, 0.0) for pid, t in self._cpu_seen.items())
 
 
 def baseline(corpus: Path):
@@ -105,9 +112,13 @@ def child(method: str, corpus: Path, workers: int | None) -> dict:
         from analysis import corpus as loader
 
         if method == "loader-no-normalize":
+            # diagnostic: an identity "normaliser", and plain fork so that workers inherit the patch
+            import multiprocessing
+
             loader._normalizer.cache_clear()
-            loader._normalizer = lambda: (lambda text: text)  # diagnostic: identity "normaliser"
-    with PeakMemory() as memory:
+            loader._normalizer = lambda: (lambda text: text)
+            loader._worker_context = lambda: multiprocessing.get_context("fork")
+    with TreeMonitor() as memory:
         started = time.perf_counter()
         if method == "baseline":
             table = baseline(corpus)
@@ -116,7 +127,7 @@ def child(method: str, corpus: Path, workers: int | None) -> dict:
             table = loader.load_corpus(corpus, workers=workers)
             rejects = len(table.attrs["rejects"])
         seconds = time.perf_counter() - started
-    return {"method": method, "seconds": seconds, "rows": len(table), "rejects": rejects,
+    return {"method": method, "seconds": seconds, "cpu_seconds": memory.cpu, "rows": len(table), "rejects": rejects,
             "memory_before": memory.before, "memory_peak": memory.peak,
             "table_bytes": int(table.memory_usage(deep=True).sum())}
 
@@ -138,16 +149,16 @@ def text_bytes(corpus: Path) -> tuple[int, int]:
 
 
 def normalize_share(corpus: Path, sample: int = 400) -> float:
-    """Seconds ``analysis.text.normalize`` takes per MB of article text (UTF-8), on a sample."""
+    """CPU seconds ``analysis.text.normalize`` takes per MB of article text (UTF-8), on a sample."""
     from analysis.text import load_lexicons, normalize
 
     load_lexicons()
     files = sorted(p for p in corpus.rglob("*.txt") if not p.name.startswith("."))[:sample]
     texts = [p.read_bytes().decode("utf-8", errors="replace") for p in files]
-    started = time.perf_counter()
+    started = time.process_time()
     for text in texts:
         normalize(text)
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
     return seconds / (sum(len(t.encode("utf-8")) for t in texts) / 1e6)
 
 
@@ -192,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def row(r: dict) -> str:
         return (f"| {r['method']} | {r['seconds']:.1f} | {r['rows'] / r['seconds']:,.0f} | "
-                f"{r['seconds'] / base['seconds']:.2f}x | {r['memory_peak'] / 1e6:,.0f} | "
+                f"{r['seconds'] / base['seconds']:.2f}x | {r['cpu_seconds']:.1f} | "
+                f"{r['cpu_seconds'] / base['cpu_seconds']:.2f}x | {r['memory_peak'] / 1e6:,.0f} | "
                 f"{(r['memory_peak'] - r['memory_before']) / 1e6:,.0f} | "
                 f"{(r['memory_peak'] - r['memory_before']) / n_bytes:.2f}x | {r['table_bytes'] / 1e6:,.0f} |")
 
@@ -209,8 +221,9 @@ def main(argv: list[str] | None = None) -> int:
         f"- loaded {load['rows']:,} articles + {load['rejects']} rejects = {load['rows'] + load['rejects']:,} "
         f"inputs (files: {n_files:,})",
         "",
-        "| method | seconds | articles/s | time vs baseline | peak MB (process tree) | extra MB | extra / text | table MB |",
-        "|---|---|---|---|---|---|---|---|",
+        "| method | seconds | articles/s | time vs baseline | CPU seconds (all processes) | CPU vs baseline "
+        "| peak MB (process tree) | extra MB | extra / text | table MB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
         row(base),
         row(load),
         row(bare),
@@ -221,8 +234,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{'met' if memory_ratio < TARGET_MEMORY_RATIO else 'NOT met'} ({memory_ratio:.2f}x extra over the "
         f"idle interpreter); parallel across {workers} cores.",
         "",
-        f"`analysis.text.normalize` alone: {seconds_per_mb:.2f} s per MB of text on one core "
-        f"(≈ {seconds_per_mb * n_bytes / 1e6 / workers:.0f} s for this corpus over {workers} cores). "
+        f"`analysis.text.normalize` alone: {seconds_per_mb:.2f} CPU seconds per MB of text "
+        f"(≈ {seconds_per_mb * n_bytes / 1e6:.0f} CPU seconds for this corpus, "
+        f"{seconds_per_mb * n_bytes / 1e6 / workers:.0f} s over {workers} cores). "
         f"Without it the loader takes {bare['seconds']:.1f} s "
         f"({bare['seconds'] / base['seconds']:.2f}x the baseline).",
         "",
