@@ -339,3 +339,19 @@ def test_timeline_shows_the_largest_groups_and_reads_jalali():
     assert {t.name: t.visible for t in fig.data} == {"a": True, "b": "legendonly", "c": True}
     assert list(fig.layout.xaxis.ticktext) == ["فروردین ۱۴۰۲", "اردیبهشت ۱۴۰۲"]
     assert all(ch in "۰۱۲۳۴۵۶۷۸۹٬٫" for text in fig.layout.yaxis.ticktext for ch in text)
+
+
+def test_a_failing_notebook_still_gets_its_page(tmp_path):
+    """A notebook (no corpus needed) with tables, charts and hostile text that fails in its last
+    cells: the page shows what ran and the error; the result says it failed."""
+    source = Path(__file__).parent / "fixtures" / "report_notebooks" / "01_fixture.py"
+    result = report.render_notebook(source, tmp_path, {"corpus": "x"}, [("index.html", "فهرست")])
+    assert not result.ok and "planned failure" in result.error
+    assert result.key_numbers == {"مقاله\u200cها": "۱٬۲۳۴", "پارامتر": "x"}
+    assert result.key_figure.startswith('<img alt="" src="data:image/png;base64,')  # the tagged cell
+    page = (tmp_path / result.page).read_text(encoding="utf-8")
+    assert 'class="run-error"' in page and "planned failure" in page
+    assert 'class="analysis-chart"' in page and page.count("<script>") == 2
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<img src=x" not in page
+    assert "never reached" not in page
+    assert "Text(0.5" not in page  # the repr beside a chart is left out
