@@ -474,7 +474,7 @@ def render_report(
             bar.update()
     bar.close()
     ordered = [results[p.stem] for p in notebooks]
-    label = corpus if isinstance(corpus, str) else ", ".join(map(str, corpus)) if isinstance(corpus, list) else str(corpus)
+    label = ", ".join(params["corpus"]) if isinstance(params["corpus"], list) else params["corpus"]
     (out / "index.html").write_text(index_html(ordered, corpus_label=label, nav=nav), encoding="utf-8")
     return ordered
 
