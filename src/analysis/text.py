@@ -421,28 +421,30 @@ def _token_spacing(tokens: list[str], lexicon: _Lexicon) -> str:
     n = len(tokens)
     if n < 2:
         return " ".join(tokens)
-    is_tail = list(map(lexicon.join_tails.__contains__, tokens[1:]))
-    if not any(is_tail):
+    rest = tokens[1:]
+    is_tail = list(map(lexicon.join_tails.__contains__, rest))
+    if True not in is_tail:
         return " ".join(tokens)
     joinable, verbs, words, suffixes = (
         lexicon.joinable_words, lexicon.verbs, lexicon.words, lexicon.suffixes,
     )
-    candidates = list(compress(range(1, n), is_tail))
-    tails = list(compress(tokens[1:], is_tail))
+    tails = list(compress(rest, is_tail))
     heads = list(compress(tokens, is_tail))
+    positions = list(compress(range(1, n), is_tail))
     # previous + ZWNJ + token is a joinable word iff previous is one of the token's join heads
-    known_pair = map(frozenset.__contains__, map(lexicon.join_heads.__getitem__, tails), heads)
-    hits = set(compress(candidates, known_pair))
+    known_pair = list(map(frozenset.__contains__, map(lexicon.join_heads.__getitem__, tails), heads))
     is_suffix = list(map(suffixes.__contains__, tails))
-    if any(is_suffix):
+    if True in is_suffix:
         after_word = map(words.__contains__, compress(heads, is_suffix))
-        hits.update(compress(compress(candidates, is_suffix), after_word))
-    if not hits:
+        hits = sorted(set(compress(positions, known_pair)).union(
+            compress(compress(positions, is_suffix), after_word)))
+    elif True in known_pair:
+        hits = list(compress(positions, known_pair))
+    else:
         return " ".join(tokens)
-    hits = sorted(hits)
-    candidate_set = set(candidates)
     hit_set = set(hits)
     last = n - 1
+    join_tails = lexicon.join_tails
     merged: dict[int, str] = {}  # index of a joined token -> the whole joined word ending there
     for t in hits:
         while True:
@@ -458,7 +460,7 @@ def _token_spacing(tokens: list[str], lexicon: _Lexicon) -> str:
             merged[t] = pair
             # the next token now follows a longer word: hazm tries it again even if its plain
             # pair failed
-            if t + 1 in candidate_set and t + 1 not in hit_set:
+            if t < last and t + 1 not in hit_set and tokens[t + 1] in join_tails:
                 t += 1
                 continue
             break
