@@ -161,8 +161,8 @@ def _explain(hazm_side: str, ours_side: str) -> str:
 
 
 def _show(tokens: str) -> str:
-    """Tokens for a markdown cell: ZWNJ shown as <ZWNJ> where it matters, pipes escaped."""
-    return tokens.replace("|", "\\|") or "∅"
+    """Tokens for a markdown cell: ZWNJ shown as «·» (it is invisible), pipes escaped."""
+    return tokens.replace("\u200c", "·").replace("|", "\\|") or "∅"
 
 
 def main(argv=None) -> int:
@@ -242,7 +242,19 @@ def main(argv=None) -> int:
         f"({docs_identical:,} of {n:,} articles identical);",
         f"- word tokens only (punctuation dropped on both sides): **{agree_w:.4%}** of {total_w:,}.",
         "",
-        "Most frequent differences (hazm → ours):",
+        "Differences by cause (each a deliberate change with a test in `tests/test_text.py`):",
+        "",
+        "| cause | places |",
+        "|---|---:|",
+    ]
+    causes: Counter = Counter()
+    for (h, o), count in diffs_p.items():
+        causes[_explain(h, o)] += count
+    for cause, count in causes.most_common():
+        lines.append(f"| {cause} | {count} |")
+    lines += [
+        "",
+        "Most frequent differences (hazm → ours; «·» marks a ZWNJ, ∅ no token):",
         "",
         "| count | hazm | ours | why |",
         "|---:|---|---|---|",
