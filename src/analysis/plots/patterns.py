@@ -42,6 +42,7 @@ def _empty(ax, title: str):
     ax.text(0.5, 0.5, "داده‌ای برای نمایش نیست", ha="center", va="center", transform=ax.transAxes, color="0.4")
     ax.set_xticks([])
     ax.set_yticks([])
+    ax.spines[:].set_visible(False)
     return ax
 
 
@@ -126,7 +127,7 @@ def category_mix(share_table: pd.DataFrame, group: str = "site", ax=None, top_ca
     :func:`analysis.patterns.category_share`), the ``top_categories`` overall plus «سایر»."""
     with persian_style():
         n_groups = min(top_groups, share_table[group].nunique()) if group in share_table else 1
-        ax = _axes(ax, (10, 1.2 + 0.38 * n_groups))
+        ax = _axes(ax, (10, max(2.6, 1.2 + 0.38 * n_groups)))
         if share_table.empty or group not in share_table.columns:
             return _empty(ax, title)
         overall = share_table.groupby("category")["n_articles"].sum().sort_values(ascending=False)
@@ -146,8 +147,7 @@ def category_mix(share_table: pd.DataFrame, group: str = "site", ax=None, top_ca
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: persian_digits(f"{v * 100:.0f}") + "٪"))
         ax.set_xlabel("سهم از خبرهای پایگاه")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.4 / max(n_groups, 1)), ncols=min(5, len(columns)),
-                  fontsize=8, frameon=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
         ax.set_title(title)
     return ax
 
@@ -242,7 +242,7 @@ def republication_network(graph: nx.DiGraph, ax=None, top: int = 30, seed: int =
     """The republication graph: nodes are sites (size = articles they published first), arrows go
     from the source to the site republishing it (width = copies, label = median lag in hours)."""
     with persian_style():
-        ax = _axes(ax, (8.5, 7))
+        ax = _axes(ax, (8.5, 7) if graph.number_of_edges() else (8.5, 1.5))
         if graph.number_of_edges() == 0:
             return _empty(ax, title)
         weight = {n: graph.nodes[n].get("n_first", 0) + graph.nodes[n].get("n_copies", 0) for n in graph}
