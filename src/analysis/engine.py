@@ -418,7 +418,7 @@ def _terms_map(chunk: pd.DataFrame, by, column, ngram, stopwords) -> pd.DataFram
     if column == "tokens" and column not in chunk.columns:  # tokenise once, for both steps
         from .text import add_tokens
 
-        chunk = add_tokens(chunk)
+        chunk = add_tokens(chunk, cache=False, progress=False)  # the engine caches whole parts
     table = term_frequencies(chunk, by, column=column, ngram=ngram, stopwords=stopwords, min_count=1)
     table = table.assign(group="all") if by is None else table.rename(columns={by: "group"})
     table["group"] = table["group"].astype(str)
