@@ -26,6 +26,7 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 from sklearn.base import BaseEstimator
 from sklearn.decomposition import NMF, LatentDirichletAllocation
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
@@ -114,7 +115,9 @@ class TopicModel(BaseEstimator):
         """Learn vocabulary, phrases, the number of topics (if "auto") and the topics."""
         self._check_params()
         # one BLAS thread: the matrices are small and skinny, and threads only fight on a busy machine
-        with threadpool_limits(limits=1, user_api="blas"):
+        with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
+            # scikit-learn's NMF reports a rounding error as "invalid value in sqrt" on 1–2 documents
+            warnings.filterwarnings("ignore", "invalid value encountered in sqrt", RuntimeWarning)
             return self._fit(articles)
 
     def _fit(self, articles: pd.DataFrame) -> TopicModel:
@@ -141,7 +144,9 @@ class TopicModel(BaseEstimator):
             candidates = sorted({min(k, limit) for k in self.k_range if k >= 1}) or [1]
             rows = []
             for k in tqdm(candidates, desc="choosing k", leave=False):
-                estimator = self._estimator(k).fit(matrix[sample])
+                with warnings.catch_warnings():  # candidates only rank k; the final fit still warns
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    estimator = self._estimator(k).fit(matrix[sample])
                 top = _top_ids(estimator.components_, self.top_n)
                 rows.append((k, float(np.mean(npmi_coherence(top, binary))), topic_diversity(top)))
             curve = pd.DataFrame(rows, columns=["k", "npmi", "diversity"])
