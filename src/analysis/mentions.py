@@ -23,7 +23,7 @@ from analysis.ner_features import fold_letters
 from analysis.resources import read_table, read_wordlist
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     text: str
     start: int  # offsets into the analysed text
@@ -49,27 +49,40 @@ class Sentence:
     end: int
     tokens: list[Token]
     tags: list[str]
+    keys: list[str]  # folded tokens (gazetteer / word-list keys)
 
 
 # ---------------------------------------------------------------- word lists
 
 
-def _phrases(name: str) -> frozenset[tuple[str, ...]]:
+class PhraseSet(frozenset):
+    """Folded token tuples, with ``lengths``: first token -> phrase lengths, longest first."""
+
+    def __new__(cls, phrases=()):
+        self = super().__new__(cls, phrases)
+        lengths: dict[str, set[int]] = {}
+        for phrase in self:
+            lengths.setdefault(phrase[0], set()).add(len(phrase))
+        self.lengths = {k: sorted(v, reverse=True) for k, v in lengths.items()}
+        return self
+
+
+def _phrases(name: str) -> PhraseSet:
     out = set()
     for line in read_wordlist(name):
         for variant in (line.split(), line.replace("\u200c", " ").split()):
             out.add(tuple(fold_letters(t) for t in variant))
-    return frozenset(out)
+    return PhraseSet(p for p in out if p)
 
 
 @lru_cache(maxsize=1)
-def title_phrases() -> frozenset[tuple[str, ...]]:
+def title_phrases() -> PhraseSet:
     """Honorifics (folded token tuples) from ``gazetteers/titles.txt``."""
     return _phrases("gazetteers/titles.txt")
 
 
 @lru_cache(maxsize=1)
-def role_phrases() -> frozenset[tuple[str, ...]]:
+def role_phrases() -> PhraseSet:
     """Office words (folded token tuples) from ``gazetteers/roles.txt``."""
     return _phrases("gazetteers/roles.txt")
 
@@ -87,7 +100,7 @@ def org_heads() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def provinces() -> frozenset[tuple[str, ...]]:
+def provinces() -> PhraseSet:
     return _phrases("gazetteers/provinces.txt")
 
 
@@ -102,26 +115,18 @@ def aliases() -> dict[tuple[str, ...], tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def alias_keys() -> frozenset[tuple[str, ...]]:
-    return frozenset(aliases())
+def alias_keys() -> PhraseSet:
+    return PhraseSet(aliases())
 
 
-def match_at(keys: list[str], i: int, phrases) -> int:
+def match_at(keys: list[str], i: int, phrases: "PhraseSet") -> int:
     """Length of the longest phrase of ``phrases`` starting at token ``i`` (0 if none)."""
-    lengths = _first_token_index(phrases).get(keys[i])
+    lengths = phrases.lengths.get(keys[i])
     if lengths:
         for length in lengths:
             if i + length <= len(keys) and tuple(keys[i : i + length]) in phrases:
                 return length
     return 0
-
-
-@lru_cache(maxsize=16)
-def _first_token_index(phrases: frozenset) -> dict[str, list[int]]:
-    index: dict[str, set[int]] = {}
-    for phrase in phrases:
-        index.setdefault(phrase[0], set()).add(len(phrase))
-    return {k: sorted(v, reverse=True) for k, v in index.items()}
 
 
 # ---------------------------------------------------------------- sentences and tokens with offsets
@@ -158,8 +163,9 @@ def tag_text(text: str, model) -> list[Sentence]:
     """Sentences of ``text`` with tokens, offsets and the model's tags."""
     out = []
     for index, (start, end, tokens) in enumerate(split_sentences(text)):
-        tags = model.predict_one([t.text for t in tokens])
-        out.append(Sentence(index, start, end, tokens, tags))
+        words = [t.text for t in tokens]
+        tags = model.predict_one(words)
+        out.append(Sentence(index, start, end, tokens, tags, [fold_letters(w) for w in words]))
     return out
 
 
@@ -174,7 +180,7 @@ def _spans(tags: list[str]) -> list[tuple[str, int, int]]:
 
 def apply_rules(sentence: Sentence) -> list[tuple[str, int, int]]:
     """Entity token spans ``(type, start, end)`` of a tagged sentence after the rules."""
-    keys = [fold_letters(t.text) for t in sentence.tokens]
+    keys = sentence.keys
     spans = _spans(sentence.tags)
     n = len(keys)
     taken = [False] * n
@@ -260,7 +266,7 @@ def find_mentions(text: str, model) -> tuple[list[Sentence], list[Mention]]:
     mentions: list[Mention] = []
     for sentence in tagged:
         tokens = sentence.tokens
-        keys = [fold_letters(t.text) for t in tokens]
+        keys = sentence.keys
         for kind, a, b in apply_rules(sentence):
             title = ""
             if kind == "PER":
@@ -284,7 +290,7 @@ _PUNCT_RE = re.compile(r"^[^\w]+$")
 
 
 @lru_cache(maxsize=1)
-def reporting_verbs() -> frozenset[tuple[str, ...]]:
+def reporting_verbs() -> PhraseSet:
     """Reporting verbs (folded token tuples) from ``quotes/reporting_verbs.txt``."""
     return _phrases("quotes/reporting_verbs.txt")
 
@@ -353,7 +359,7 @@ def _add_surname_subjects(text, sentences, mentions, by_sentence) -> None:
         return
     for sentence in sentences:
         tokens = sentence.tokens
-        keys = [fold_letters(t.text) for t in tokens]
+        keys = sentence.keys
         s = _subject_start(keys, tokens, len(tokens))
         if s >= len(keys) or keys[s] not in surnames:
             continue
@@ -382,7 +388,7 @@ def analyse_text(text: str, model) -> Analysis:
     links: dict[str, int] = {}
     for sentence in sentences:
         tokens = sentence.tokens
-        keys = [fold_letters(t.text) for t in tokens]
+        keys = sentence.keys
         own = by_sentence.get(sentence.index, [])
         persons = {mentions[k].token_start: k for k in own if mentions[k].type == "PER"}
         person_title_starts = {mentions[k].token_start - leading_title(keys, mentions[k].token_start) for k in persons.values()}
@@ -473,7 +479,7 @@ def analyse_text(text: str, model) -> Analysis:
 
 
 @lru_cache(maxsize=1)
-def organisation_phrases() -> frozenset[tuple[str, ...]]:
+def organisation_phrases() -> PhraseSet:
     """Known organisations (folded token tuples) from ``gazetteers/organisations.txt``."""
     return _phrases("gazetteers/organisations.txt")
 
@@ -485,7 +491,7 @@ def _known_organisations(text, sentences, mentions, title_mentions) -> list[Ment
     heads = org_heads()
     known = set(organisation_phrases())
     for sentence_index, a, b, _ in title_mentions:
-        keys = [fold_letters(t.text) for t in sentences[sentence_index].tokens[a:b]]
+        keys = sentences[sentence_index].keys[a:b]
         start = next((k for k in range(1, len(keys)) if keys[k] in heads), None)
         if start is None:
             continue
@@ -494,14 +500,14 @@ def _known_organisations(text, sentences, mentions, title_mentions) -> list[Ment
             known.add(tuple(keys[start:end]))
     if not known:
         return mentions
-    phrases = frozenset(known)
+    phrases = PhraseSet(known)
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
     out = []
     for sentence in sentences:
         own = by_sentence.get(sentence.index, [])
-        keys = [fold_letters(t.text) for t in sentence.tokens]
+        keys = sentence.keys
         found = []
         i = 0
         while i < len(keys):

@@ -342,10 +342,15 @@ class NerFeaturizer:
 def _mark_columns(marks: list[list[str]], name: str, offsets) -> list[list[tuple[str, ...]]]:
     """Feature columns ``{offset}:{name}={mark}`` for the marks of the tokens at each offset."""
     n = len(marks)
-    if not any(marks):
+    marked = [(i, ms) for i, ms in enumerate(marks) if ms]
+    if not marked:
         return []
     columns = []
     for offset in offsets:
-        formatted = [tuple(f"{offset}:{name}={m}" for m in ms) for ms in marks]
-        columns.append([formatted[i + offset] if 0 <= i + offset < n else () for i in range(n)])
+        column: list[tuple[str, ...]] = [()] * n
+        for i, ms in marked:
+            j = i - offset  # token j sees the marks of token j + offset
+            if 0 <= j < n:
+                column[j] = tuple(f"{offset}:{name}={m}" for m in ms)
+        columns.append(column)
     return columns
