@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import random
 import re
+import shutil
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -88,6 +89,8 @@ class Site(NamedTuple):
     sources: tuple[str, ...]
     source_weights: tuple[float, ...]
     first_node: int
+    category_label: str  # the label of the site's category line
+    persian_digits: float  # share of date lines in Persian digits
 
 
 class Person(NamedTuple):
@@ -165,6 +168,8 @@ def load_lexicon() -> Lexicon:
                 sources=sources,
                 source_weights=source_weights,
                 first_node=int(row.first_node),
+                category_label=row.category_label,
+                persian_digits=float(row.persian_digits),
             )
         )
     topics, related = {}, {}
@@ -438,7 +443,7 @@ def _cumsum(values):
 class Paragraph(NamedTuple):
     text: str
     entities: tuple  # (text, type, canonical, title, form)
-    quotes: tuple  # (speaker, speaker_title, text)
+    quotes: tuple  # (speaker, speaker_title, text, kind: direct | indirect)
     kind: str  # lead | quote | fact
 
 
@@ -519,7 +524,7 @@ def _organisations_in(text: str, organisations: tuple[str, ...]) -> tuple[str, .
     return tuple(found)
 
 
-def _office_entities(person: Person, site: Site, lex: Lexicon, topic: str) -> list:
+def _office_entities(person: Person, site: Site, lex: Lexicon) -> list:
     """A title-and-office mention of ``person``, with the organisation and province it names."""
     office = _office(person, site)
     found = [(office, "PER", person.name, person.honorific, "office")]
@@ -581,13 +586,13 @@ def render_article(row: PlanRow, seed: int, lex: Lexicon, occasion_names: dict) 
         office = _office(person, site)
         if form == "office":
             subject = office
-            entities[:0] = _office_entities(person, site, lex, topic)
+            entities[:0] = _office_entities(person, site, lex)
         elif form in ("full", "full_office"):
             subject = f"{person.honorific} {person.name}".strip()
             entities.insert(0, (person.name, "PER", person.name, person.honorific, "name"))
             if form == "full_office":  # «دکتر X، رئیس ...، در ...»: name with the office beside it
                 subject = f"{subject}، {office}،"
-                entities[1:1] = _office_entities(person, site, lex, topic)[1:]
+                entities[1:1] = _office_entities(person, site, lex)[1:]
             context = fill(rng.choice(lex.vocabulary[("*", "context")]), entities)
             subject = f"{subject} {context}"
         elif form == "surname":
@@ -700,7 +705,7 @@ def _edit_copy(article: Article, rng: random.Random, lex: Lexicon) -> Article:
 
 
 def copy_article(original: Article, kind: str, rng: random.Random, lex: Lexicon, row: PlanRow,
-                 seed: int, occasion_names: dict) -> Article:
+                 occasion_names: dict) -> Article:
     """The article another site publishes when it republishes ``original`` (see ``COPY_KINDS``)."""
     if kind == "edited":
         return _edit_copy(original, rng, lex)
@@ -728,9 +733,9 @@ def _label(lex: Lexicon, kind: str, rng: random.Random) -> str:
 
 
 def compose_file_text(article: Article, *, url: str, when: jdatetime.datetime, rng: random.Random,
-                      lex: Lexicon, title: bool = True, with_url: bool = True) -> str:
-    """The article as the text of one file in the seed's layout."""
-    digits = rng.random() < 0.85
+                      lex: Lexicon, site: Site, title: bool = True, with_url: bool = True) -> str:
+    """The article as the text of one file in the seed's layout, with the site's page habits."""
+    digits = rng.random() < site.persian_digits
     date = f"{when.year:04d}/{when.month:02d}/{when.day:02d} - {when.hour:02d}:{when.minute:02d}"
     if digits:
         date = date.translate(_PERSIAN_DIGITS)
@@ -743,7 +748,8 @@ def compose_file_text(article: Article, *, url: str, when: jdatetime.datetime, r
         links = ", ".join(f"[{t}](#)" for t in article.tags)
         parts += [f"**{_label(lex, 'tags', rng)}: {links}**", ""]
     links = ", ".join(f"[{c}](#)" for c in article.categories)
-    parts.append(f"**{_label(lex, 'category', rng)}: {links}**")
+    label = site.category_label if rng.random() < 0.9 else _label(lex, "category", rng)
+    parts.append(f"**{label}: {links}**")
     if with_url:
         parts += ["", f"<{url}>" if rng.random() < 0.95 else url]
     text = "\n".join(parts)
@@ -811,14 +817,14 @@ class _Writer:
         if row.source >= 0:
             source = self.by_plan_id[row.source]
             original = render_article(source, self.seed, lex, self.occasion_names)
-            article = copy_article(original, row.copy_kind, rng, lex, row, self.seed, self.occasion_names)
+            article = copy_article(original, row.copy_kind, rng, lex, row, self.occasion_names)
             duplicate_of = self._paths.get(row.source) or self.render(self.plan.position[row.source])[0]
             lag_hours = round((row.minute - source.minute) / 60, 2)
             jaccard = round(shingle_jaccard(_body(original), _body(article)), 4)
         else:
             article = render_article(row, self.seed, lex, self.occasion_names)
         url = self.url(index)
-        text = compose_file_text(article, url=url, when=jwhen, rng=rng, lex=lex,
+        text = compose_file_text(article, url=url, when=jwhen, rng=rng, lex=lex, site=site,
                                  title=row.damage != "no_title", with_url=row.damage != "no_url")
         data = _damaged_bytes(row.damage, text, rng) if row.damage else text.encode("utf-8")
         digest = hashlib.blake2b(data, digest_size=8).hexdigest()
@@ -855,9 +861,9 @@ class _Writer:
         }
         return path, data, record
 
-    def write(self, out_dir: Path, start: int, stop: int) -> tuple[list[str], Counter]:
-        """Write files ``start:stop``; return their ground-truth JSON lines and counts by kind."""
-        lines, counts = [], Counter()
+    def write(self, out_dir: Path, start: int, stop: int, sink) -> Counter:
+        """Write files ``start:stop`` and their ground-truth lines to ``sink``; return counts by kind."""
+        counts = Counter()
         made = set()
         for index in range(start, stop):
             path, data, record = self.render(index)
@@ -866,12 +872,12 @@ class _Writer:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             target.write_bytes(data)
-            lines.append(json.dumps(record, ensure_ascii=False))
+            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
             counts["files"] += 1
             counts["copies"] += bool(record["duplicate_of"])
             counts["damaged"] += bool(record["damaged"])
             counts["unreadable"] += not record["readable"]
-        return lines, counts
+        return counts
 
 
 def _body(article: Article) -> str:
@@ -914,8 +920,12 @@ def _init_worker(n, seed, start_year, years):
 
 
 def _write_chunk(args):
+    """Write one chunk in a worker; its truth lines go to a part file the parent appends in order."""
     out_dir, start, stop = args
-    return _WORKER["writer"].write(Path(out_dir), start, stop)
+    part = Path(out_dir) / f"{GROUND_TRUTH_FILE}.part-{start:010d}"
+    with part.open("w", encoding="utf-8") as sink:
+        counts = _WORKER["writer"].write(Path(out_dir), start, stop, sink)
+    return str(part), counts
 
 
 def _clear_previous(out_dir: Path) -> None:
@@ -970,23 +980,28 @@ def _write_corpus(out_dir, n, seed, start_year, years, processes, progress) -> C
         with partial.open("w", encoding="utf-8") as truth:
             if processes <= 1:
                 writer = _Writer(n, seed, start_year, years)
-                results = (writer.write(out_dir, a, b) for _, a, b in chunks)
-                pool = None
-            else:
-                pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
-                                           initializer=_init_worker,
-                                           initargs=(n, seed, start_year, years))
-                results = pool.map(_write_chunk, chunks)
-            try:
-                for lines, counts in results:
-                    truth.write("\n".join(lines) + "\n")
+                for _, a, b in chunks:
+                    counts = writer.write(out_dir, a, b, truth)
                     totals.update(counts)
-                    bar.update(len(lines))
-            finally:
-                if pool is not None:
-                    pool.shutdown(cancel_futures=True)
+                    bar.update(counts["files"])
+            else:
+                with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_init_worker,
+                                         initargs=(n, seed, start_year, years)) as pool:
+                    try:
+                        for part, counts in pool.map(_write_chunk, chunks):
+                            with open(part, encoding="utf-8") as fh:
+                                shutil.copyfileobj(fh, truth)
+                            os.unlink(part)
+                            totals.update(counts)
+                            bar.update(counts["files"])
+                    except BaseException:
+                        pool.shutdown(cancel_futures=True)
+                        raise
     except BaseException:
         partial.unlink(missing_ok=True)
+        for part in out_dir.glob(f"{GROUND_TRUTH_FILE}.part-*"):
+            part.unlink(missing_ok=True)
         raise
     finally:
         bar.close()
