@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Target: cold total under {TARGET_SECONDS:.0f} s — **{'met' if cold_total < TARGET_SECONDS else 'NOT met'}** "
         f"({cold_total:.0f} s, {cold_total / TARGET_SECONDS:.2f} of the budget).",
-        f"CPU time depends little on what else runs: the cold run needs {cold_cpu:.0f} CPU-seconds, so on "
+        f"CPU time (of the processes each run waited for: report, workers, kernels — the loader's fork-server workers may be left out) depends little on what else runs: the cold run needs {cold_cpu:.0f} CPU-seconds, so on "
         f"this 2-core machine with nothing else running its wall time lies between {cold_cpu / 2:.0f} s "
         f"(both cores busy throughout) and {cold_cpu:.0f} s (one core).",
     ]
