@@ -124,8 +124,8 @@ def prevalence_heatmap(prevalence: pd.DataFrame, by: str, top_groups: int = 20, 
 
 
 def topic_map_chart(topic_map: pd.DataFrame, ax=None, title: str = "نقشهٔ موضوع‌ها"):
-    """Bubbles at each topic's 2-D position (:func:`analysis.topics.topic_map`), sized by prevalence;
-    close bubbles are topics with similar vocabularies."""
+    """Bubbles at each topic's 2-D position (:func:`analysis.topics.topic_map`), sized by prevalence,
+    named by number and first label term; close bubbles are topics with similar vocabularies."""
     with persian_style():
         ax = _axes(ax, (8, 6.5))
         if topic_map.empty:
@@ -134,8 +134,9 @@ def topic_map_chart(topic_map: pd.DataFrame, ax=None, title: str = "نقشهٔ �
         sizes = 3000 * topic_map["prevalence"] / max(float(topic_map["prevalence"].max()), 1e-12)
         ax.scatter(topic_map["x"], topic_map["y"], s=sizes.clip(lower=40), alpha=0.45,
                    color=[colours(int(t) % 20) for t in topic_map["topic"]], edgecolors="0.3")
-        for row in topic_map.itertuples():
-            ax.annotate(_topic_name(row.topic, row.label), (row.x, row.y), ha="center", va="center", fontsize=8)
+        for row in topic_map.itertuples():  # number and first label term only: bubbles may sit close
+            ax.annotate(_topic_name(row.topic, str(row.label).split("، ")[0]), (row.x, row.y), ha="center",
+                        va="center", fontsize=8)
         span = max(float(np.ptp(topic_map[["x", "y"]].to_numpy())), 0.2)
         ax.margins(0.25)
         if span <= 0.2:
