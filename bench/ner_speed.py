@@ -67,7 +67,9 @@ def main(argv=None) -> int:
         "",
         f"Command: `python bench/ner_speed.py --n {args.n} --seed {args.seed}`",
         "",
-        f"{n} demo articles ({n_tokens:,} tokens, {n_tokens / n:.0f} a article) after 20 warm-up articles.",
+        f"{n} demo articles ({n_tokens:,} tokens, {n_tokens / n:.0f} a article) after 20 warm-up articles. "
+        f"Machine load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+        "(wall time suffers from other jobs; the per-core figure uses this process's CPU time).",
         "",
         "| step | CPU s | wall s | articles/s (CPU) |",
         "|---|---:|---:|---:|",
