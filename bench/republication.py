@@ -129,6 +129,12 @@ def plot_curve(rows: list[dict], path: Path) -> None:
         ax.plot(sizes, [r["seconds"] for r in rows], "s:", color="0.3", label="زمان دیواری (ماشین مشترک)")
         ax.plot(sizes, seconds[0] * sizes / sizes[0], "--", color="0.5", label="رشد خطی از نقطهٔ نخست")
         ax.axhline(120, color="#c0392b", linestyle=":", label="سقف ۲ دقیقه")
+        from matplotlib.ticker import FuncFormatter
+
+        from analysis.notebook import persian_digits
+
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_formatter(FuncFormatter(lambda value, _: persian_digits(float(value))))
         ax.set_xlabel("تعداد خبر")
         ax.set_ylabel("ثانیه")
         ax.set_title("زمان یافتن بازنشرها (MinHash + LSH)")
