@@ -126,6 +126,15 @@ def test_zwnj_not_between_letters_is_removed(hazm_pipeline):
     assert T.tokenize(T.normalize(text)) == ["تلافی\u200cجویی", "۱۲"]
 
 
+def test_spaced_dots_settle_into_an_ellipsis(hazm_objects):
+    normalizer = hazm_objects[0]
+    # hazm's spacing turns «. . .» into «...», which only its next run would make «…»
+    assert normalizer.normalize("پیوست . . . عکاس") == "پیوست... عکاس"
+    assert normalizer.normalize("پیوست... عکاس") == "پیوست … عکاس"
+    assert T.normalize("پیوست . . . عکاس") == T.normalize("پیوست … عکاس")
+    assert T.normalize(T.normalize("پیوست . . . عکاس")) == T.normalize("پیوست . . . عکاس")
+
+
 def test_trailing_auxiliary_is_kept(hazm_objects):
     assert hazm_objects[1].tokenize("او خواهد") == ["او"]  # hazm drops the last word
     assert T.tokenize("او خواهد") == ["او", "خواهد"]
