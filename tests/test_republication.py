@@ -179,3 +179,20 @@ def test_demo_copies_found_with_their_originals(demo_articles, demo_truth):
     found = {(file_of[c], file_of[f]) for c, f in zip(later["doc_id"], later["first_doc_id"])}
     assert expected, "the demo corpus should hold planted copies"
     assert len(expected & found) / len(expected) >= 0.95
+
+
+def test_many_identical_short_articles_form_one_cluster_quickly():
+    rng = random.Random(5)
+    boilerplate = "تصاویر این خبر را در ادامه ببینید و به اشتراک بگذارید"
+    other = [random_text(rng, 60) for _ in range(50)]
+    bodies = [boilerplate] * 3000 + other
+    articles = pd.DataFrame({
+        "doc_id": [f"d{i}" for i in range(len(bodies))],
+        "published": pd.Timestamp("2022-01-01") + pd.to_timedelta(np.arange(len(bodies)), unit="min"),
+        "body": bodies, "site": [SITES[i % len(SITES)] for i in range(len(bodies))],
+    })
+    detector = RepublicationDetector(progress=False).fit(articles)
+    assert detector.n_candidates_ < 10 * len(bodies)  # no all-pairs blow-up in the shared bucket
+    copies = detector.copies_
+    big = copies[copies["cluster_size"] == 3000]
+    assert len(big) == 3000 and big.loc[big["is_first"], "doc_id"].item() == "d0"

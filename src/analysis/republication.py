@@ -35,6 +35,8 @@ _SEPARATOR = "DOCSEPARATORQX7"
 #: words a shingle: five-word shingles, as in Broder's near-duplicate detection (short enough for
 #: news paragraphs, long enough that unrelated articles on one topic share few of them)
 SHINGLE_SIZE = 5
+#: LSH buckets up to this size give all their pairs as candidates; larger ones are linked in stars
+_ALL_PAIRS_BUCKET = 50
 
 COPY_COLUMNS = [
     "cluster_id", "doc_id", "site", "domain", "published", "title", "is_first", "first_doc_id",
@@ -199,17 +201,46 @@ class RepublicationDetector:
                 # scheme label just has to be the same for all of them
                 sketch = LeanMinHash(seed=self.random_state, hashvalues=signatures[doc], scheme="affine32")
                 session.insert(int(doc), sketch, check_duplication=False)
-        pairs = []
+        pairs, seen_large = [], set()
         for table in lsh.hashtables:
             for key in table.keys():
                 members = table.get(key)
-                if len(members) > 1:
-                    ordered = np.sort(np.fromiter(members, dtype=np.int64))
+                if len(members) < 2:
+                    continue
+                ordered = np.sort(np.fromiter(members, dtype=np.int64))
+                if len(ordered) <= _ALL_PAIRS_BUCKET:
                     i, j = np.triu_indices(len(ordered), k=1)
                     pairs.append(np.stack([ordered[i], ordered[j]], axis=1))
+                elif (digest := hash(ordered.tobytes())) not in seen_large:  # same bucket in other bands
+                    seen_large.add(digest)
+                    pairs.extend(self._star_pairs(ordered, signatures))
         if not pairs:
             return np.zeros((0, 2), dtype=np.int64)
         return np.unique(np.concatenate(pairs), axis=0)
+
+    def _star_pairs(self, members: np.ndarray, signatures: np.ndarray) -> list[np.ndarray]:
+        """Candidate pairs of a large bucket (many copies of one text, boilerplate) without all pairs.
+
+        Each round pairs a representative with the members whose signatures agree with it enough to
+        pass the verification filter; the others form the next round, until few enough are left for
+        all pairs. Copies of one text are thus linked through one member in O(n) instead of O(n^2).
+        """
+        out = []
+        rest = members
+        while len(rest) > _ALL_PAIRS_BUCKET:
+            estimate = (signatures[rest[1:]] == signatures[rest[0]]).mean(axis=1)
+            near = estimate >= self._estimate_cutoff()
+            out.append(np.stack([np.full(int(near.sum()), rest[0]), rest[1:][near]], axis=1))
+            rest = rest[1:][~near]
+        if len(rest) > 1:
+            i, j = np.triu_indices(len(rest), k=1)
+            out.append(np.stack([rest[i], rest[j]], axis=1))
+        return out
+
+    def _estimate_cutoff(self) -> float:
+        """Signature agreement below which a pair is not checked exactly: four standard errors under
+        the threshold (a pair at the threshold falls below it with probability < 0.01 %)."""
+        return self.threshold - 4 * np.sqrt(self.threshold * (1 - self.threshold) / self.num_perm) - 1e-9
 
     def _verify(self, candidates: np.ndarray, sets: "_ShingleSets") -> pd.DataFrame:
         """Exact shingle Jaccard of candidate pairs likely to pass (signature estimate first)."""
@@ -221,9 +252,7 @@ class RepublicationDetector:
         for begin in range(0, len(candidates), 100_000):
             part = candidates[begin : begin + 100_000]
             estimate[begin : begin + len(part)] = (sig[part[:, 0]] == sig[part[:, 1]]).mean(axis=1)
-        # keep pairs whose estimate is within 4 standard errors of the threshold (or above it)
-        se = np.sqrt(self.threshold * (1 - self.threshold) / self.num_perm)
-        likely = candidates[estimate >= self.threshold - 4 * se - 1e-9]
+        likely = candidates[estimate >= self._estimate_cutoff()]
         similarity = np.array([_jaccard(sets[i], sets[j]) for i, j in tqdm(likely, desc="verifying", disable=not self.progress,
                                                 unit="pair", miniters=10000)], dtype=float)
         keep = similarity >= self.threshold - 1e-12
