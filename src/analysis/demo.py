@@ -376,7 +376,10 @@ def make_plan(n: int, seed: int, lex: Lexicon, cal: Calendar) -> Plan:
             spans = [sp for sp in cal.windows[occ.key] if cal.jalali[sp[1]] >= site.since]
             if spans:
                 a, b = rng.choice(spans)
-                day = max(a, rng.randint(a, b))
+                for _ in range(4):  # the site's weekly habit holds on occasions too
+                    day = rng.randint(a, b)
+                    if rng.random() * max(site.weekday_weights) < site.weekday_weights[cal.jalali[day].weekday()]:
+                        break
                 if cal.jalali[day] < site.since or day in silent[s]:
                     day = -1
                 else:
@@ -407,9 +410,14 @@ def make_plan(n: int, seed: int, lex: Lexicon, cal: Calendar) -> Plan:
             if not by_site[source_site]:
                 continue
             original = rows[rng.choice(by_site[source_site])]
-            lag = min(240 * 60, int(20 + rng.expovariate(1 / (18 * 60))))
+            lag = min(216 * 60, int(20 + rng.expovariate(1 / (18 * 60))))
             minute = original.minute + lag
             day = minute // 1440
+            if day < cal.days:
+                weekday = site.weekday_weights[cal.jalali[day].weekday()]
+                if rng.random() * max(site.weekday_weights) > weekday:  # wait for the next working day
+                    day += 1
+                    minute = day * 1440 + rng.randint(8 * 60, 10 * 60)
             if day < cal.days and cal.jalali[day] >= site.since and day not in silent[s]:
                 break
         else:  # no site could take the copy: publish one more original instead
