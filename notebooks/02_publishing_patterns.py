@@ -111,6 +111,9 @@ occasions = patterns.occasion_summary(articles)
 charts.occasion_timeline(patterns.volume(articles, by=None, freq="day"), occasions)
 
 # %%
+charts.occasion_profile(patterns.occasion_volume(articles, days_before=7, days_after=7))
+
+# %%
 table(occasions.sort_values("lift", ascending=False)[
     ["occasion", "jalali_year", "start", "n_articles", "per_day", "baseline_per_day", "lift", "top_terms"]].rename(columns={
     "occasion": "مناسبت", "jalali_year": "سال", "start": "آغاز", "n_articles": "خبر", "per_day": "در روز",

@@ -237,6 +237,7 @@ def test_charts_draw_persian_labels_and_survive_empty_tables(small, tmp_path):
                                  patterns.occasion_calendar("2013-02-01", "2013-05-01")),
         charts.profile_bars(patterns.weekday_profile(small, by=None)),
         charts.length_boxplot(patterns.lengths(small), group="site"),
+        charts.occasion_profile(patterns.occasion_volume(small, days_before=3, days_after=3)),
     ]
     for i, ax in enumerate(axes):
         assert isinstance(ax, plt.Axes)

@@ -287,3 +287,26 @@ def length_boxplot(lengths_table: pd.DataFrame, group: str = "site", column: str
         _persian_numbers(ax.xaxis)
         ax.set_title(title)
     return ax
+
+
+def occasion_profile(around: pd.DataFrame, ax=None, top: int = 6,
+                     title: str = "حجم خبر پیش و پس از مناسبت‌ها (میانگین سال‌ها)"):
+    """Mean articles per day by offset from the occasion's first day (from
+    :func:`analysis.patterns.occasion_volume`), one line per occasion, the ``top`` busiest."""
+    with persian_style():
+        ax = _axes(ax, (9, 4))
+        if around.empty:
+            return _empty(ax, title)
+        mean = around.groupby(["occasion", "offset"])["n_articles"].mean().rename("mean").reset_index()
+        busiest = around[around["during"]].groupby("occasion")["n_articles"].mean().sort_values(ascending=False)
+        for name in busiest.index[:top]:
+            part = mean[mean["occasion"] == name].sort_values("offset")
+            ax.plot(part["offset"], part["mean"], marker=".", linewidth=1.3, label=name)
+        ax.axvline(0, color="0.4", linestyle=":", linewidth=1)
+        _persian_numbers(ax.xaxis)
+        _persian_numbers(ax.yaxis)
+        ax.set_xlabel("روز نسبت به آغاز مناسبت")
+        ax.set_ylabel("میانگین خبر در روز")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+        ax.set_title(title)
+    return ax
