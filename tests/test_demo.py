@@ -397,3 +397,12 @@ def test_sites_keep_their_page_habits(large):
     for site, seen in labels.items():
         share = sum(label == sites[site].category_label for label in seen) / len(seen)
         assert share > 0.8, site
+
+
+def test_cli_refuses_a_folder_that_is_not_a_demo_corpus(tmp_path, capsys):
+    from analysis.cli import main
+
+    (tmp_path / "notes.txt").write_text("mine")
+    assert main(["demo-corpus", str(tmp_path), "--n", "5"]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert main(["demo-corpus", str(tmp_path / "new"), "--n", "0"]) == 2

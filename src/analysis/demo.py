@@ -22,6 +22,7 @@ import os
 import random
 import re
 import shutil
+import sys
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -1079,10 +1080,14 @@ def _run_demo_corpus(args) -> int:
     import time
 
     started = time.perf_counter()
-    counts = _write_corpus(args.out_dir, args.n, args.seed, 1400, 3, args.processes, True)
+    try:
+        counts = _write_corpus(args.out_dir, args.n, args.seed, 1400, 3, args.processes, True)
+    except (ValueError, FileExistsError) as error:
+        print(f"demo-corpus: {error}", file=sys.stderr)
+        return 2
     seconds = time.perf_counter() - started
     print(
-        f"wrote {counts['files']:,} files to {args.out_dir} in {seconds:.1f} s "
+        f"wrote {counts['files']:,} file{'s' if counts['files'] != 1 else ''} to {args.out_dir} in {seconds:.1f} s "
         f"({counts['files'] / seconds:,.0f} files/s): {counts['copies']:,} republished copies, "
         f"{counts['damaged']:,} damaged files ({counts['unreadable']:,} unreadable); "
         f"ground truth in {Path(args.out_dir) / GROUND_TRUTH_FILE}"
