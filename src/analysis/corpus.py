@@ -211,7 +211,7 @@ def _normalizer():
 
 @lru_cache(maxsize=4096)
 def _normalize_short(text: str) -> str:
-    return " ".join(_normalizer()(text).split())
+    return strip_line(" ".join(_normalizer()(text).split()))
 
 
 def count_words(text: str) -> int:
@@ -227,7 +227,8 @@ def article_row(raw: RawArticle, *, path: str, key: str, member: str, encoding: 
     """A row of the articles table (without ``duplicate_of``) from raw fields; InputError if no text."""
     title = _normalize_short(raw.title) if raw.title else ""
     body_text = "\n".join(raw.paragraphs)
-    paragraphs = [p.strip() for p in _normalizer()(body_text).split("\n") if p.strip()] if body_text else []
+    # paragraphs lose edge whitespace and invisible marks (ZWNJ, LRM/RLM) whatever the input format
+    paragraphs = [p for p in map(strip_line, _normalizer()(body_text).split("\n")) if p] if body_text else []
     if not _HAS_TEXT.search(title) and not any(_HAS_TEXT.search(p) for p in paragraphs):
         raise InputError("no text: no letter or digit in a title or paragraph (only blank lines, "
                          "invisible characters, punctuation, links or a date)")
