@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy.optimize import linear_sum_assignment
 from sklearn.base import clone
-from sklearn.metrics import normalized_mutual_info_score
+from sklearn.metrics import homogeneity_score, normalized_mutual_info_score
 
 from analysis import topics
 from analysis.text import tokenize
@@ -203,8 +203,10 @@ def test_planted_demo_topics_are_recovered(demo_articles, demo_dir, demo_truth):
     truth = files.map(demo_truth.set_index("file")["topic"])
     known = truth.fillna("").ne("").to_numpy()
     planted = truth[known].nunique()
-    assert abs(model.k_ - planted) <= 3
-    assert normalized_mutual_info_score(truth[known], dominant["topic"][known]) > 0.6
+    # on 240 articles the model may split a planted topic (by the sites' own officials), never merge two
+    assert planted <= model.k_ <= 2 * planted
+    assert homogeneity_score(truth[known], dominant["topic"][known]) > 0.9
+    assert normalized_mutual_info_score(truth[known], dominant["topic"][known]) > 0.8
 
 
 # ------------------------------------------------------------------------------------ charts
