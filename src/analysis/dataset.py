@@ -80,6 +80,11 @@ class IngestSummary:
     seconds: float
 
 
+def _quiet(show: bool) -> dict:
+    """tqdm keyword arguments: off when not wanted, else left to tqdm (so TQDM_DISABLE=1 still works)."""
+    return {} if show else {"disable": True}
+
+
 # --------------------------------------------------------------------------- the arrow schema
 
 
@@ -284,7 +289,7 @@ def _run_chunks(jobs: list[tuple[list[tuple[str, str]], str]], out: Path, *, err
     n_files = sum(len(files) for files, _ in jobs)
     show = progress if progress is not None else n_files >= 2000
     results: list[dict] = []
-    with tqdm(total=n_files, unit="file", desc="ingesting", disable=not show, file=sys.stderr) as bar:
+    with tqdm(total=n_files, unit="file", desc="ingesting", file=sys.stderr, **_quiet(show)) as bar:
         if engine == "dask":
             from distributed import Client, as_completed
 

@@ -63,6 +63,11 @@ class Reduction:
     key: str | None = None
 
 
+def _quiet(show: bool) -> dict:
+    """tqdm keyword arguments: off when not wanted, else left to tqdm (so TQDM_DISABLE=1 still works)."""
+    return {} if show else {"disable": True}
+
+
 # --------------------------------------------------------------------------------------------- run
 
 
@@ -154,7 +159,7 @@ def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress):
     wanted = set()
     pending: list = []
     show = progress if progress is not None else len(parts) >= 20
-    for path in tqdm(parts, desc=reduction.name, unit="part", disable=not show):
+    for path in tqdm(parts, desc=reduction.name, unit="part", **_quiet(show)):
         stat = path.stat()
         entry = store / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.pkl"
         wanted.add(entry.name)
@@ -187,7 +192,7 @@ def _run_chunks(reduction: Reduction, chunks: Iterable[pd.DataFrame], total, spl
 
     pending: list = []
     show = progress if progress is not None else (total or 0) >= 20
-    for chunk in tqdm(chunks, total=total, desc=reduction.name, unit="chunk", disable=not show):
+    for chunk in tqdm(chunks, total=total, desc=reduction.name, unit="chunk", **_quiet(show)):
         if not isinstance(chunk, pd.DataFrame):
             raise TypeError(f"chunks must be pandas DataFrames, got {type(chunk).__name__}")
         pending.append(reduction.map(chunk))
