@@ -209,6 +209,19 @@ def test_planted_demo_topics_are_recovered(demo_articles, demo_dir, demo_truth):
     assert normalized_mutual_info_score(truth[known], dominant["topic"][known]) > 0.8
 
 
+def test_topics_command(demo_dir, tmp_path, capsys):
+    from analysis.cli import main
+
+    out = tmp_path / "topics"
+    assert main(["topics", str(demo_dir), "--k", "5", "--out", str(out)]) == 0
+    assert "5 topics" in capsys.readouterr().out
+    terms = pd.read_csv(out / "topic_terms.csv")
+    assert terms["topic"].nunique() == 5
+    assert {"doc_id", "topic", "label", "weight"} <= set(pd.read_csv(out / "dominant_topics.csv").columns)
+    assert main(["topics", str(tmp_path / "missing"), "--out", str(out)]) == 2
+    assert "not found" in capsys.readouterr().err
+
+
 # ------------------------------------------------------------------------------------ charts
 
 

@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "analysis.ner",
     "analysis.word_clusters",
     "analysis.patterns",
+    "analysis.topics",
 ]
 
 

@@ -17,6 +17,7 @@ and stability across seeds.
 from __future__ import annotations
 
 import math
+import sys
 import warnings
 from collections.abc import Iterable, Sequence
 
@@ -550,3 +551,51 @@ def _cosine_between(model: TopicModel, other: TopicModel) -> np.ndarray:
         return out / np.maximum(norms, 1e-12)
 
     return spread(model) @ spread(other).T
+
+
+# ----------------------------------------------------------------------------------------------
+# command line
+
+
+def _run_topics(args) -> int:
+    from pathlib import Path
+
+    from analysis.corpus import load_corpus
+    from analysis.text import add_tokens
+
+    try:
+        articles = load_corpus(args.corpus)
+    except FileNotFoundError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if articles.empty:
+        print(f"{args.corpus}: no articles to model", file=sys.stderr)
+        return 1
+    articles = add_tokens(articles, punctuation=True)
+    k = args.k if args.k == "auto" else int(args.k)
+    model = TopicModel(method=args.method, k=k, random_state=args.seed).fit(articles)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    model.topic_terms_.to_csv(out / "topic_terms.csv", index=False)
+    model.coherence_.to_csv(out / "coherence.csv", index=False)
+    dominant_topics(model, articles).to_csv(out / "dominant_topics.csv", index=False)
+    document_topics(model, articles, min_weight=0.05).to_csv(out / "document_topics.csv", index=False)
+    print(f"{len(articles)} articles, {model.k_} topics -> {out}")
+    for topic, label in enumerate(model.labels_):
+        print(f"  {topic + 1:>2}. {label}")
+    return 0
+
+
+def add_commands(subparsers) -> None:
+    """Add ``topics`` to the CLI."""
+    parser = subparsers.add_parser(
+        "topics", help="fit a topic model to a corpus and write its tables as CSV",
+        description="Load CORPUS, fit a topic model (k chosen by NPMI coherence unless given) and write "
+                    "topic_terms.csv, coherence.csv, dominant_topics.csv and document_topics.csv into OUT.",
+    )
+    parser.add_argument("corpus", metavar="CORPUS", help="file, folder, glob or archive the loader reads")
+    parser.add_argument("--k", default="auto", help='number of topics or "auto" (default)')
+    parser.add_argument("--method", choices=["nmf", "lda"], default="nmf")
+    parser.add_argument("--seed", type=int, default=0, help="random state (default 0)")
+    parser.add_argument("--out", default="topics", help="output folder (default ./topics)")
+    parser.set_defaults(func=_run_topics)
