@@ -827,7 +827,8 @@ def _compute_tokens(texts: list[str], options: _TokenOptions, *, n_jobs: int | N
     workers = max(1, min(workers, len(texts)))
     batch = 200
     batches = [texts[i:i + batch] for i in range(0, len(texts), batch)]
-    bar = tqdm(total=len(texts), desc="tokens", unit="doc", disable=not progress or None)
+    # without progress=False, tqdm's own default applies (TQDM_DISABLE=1 in the environment hides it)
+    bar = tqdm(total=len(texts), desc="tokens", unit="doc", **({} if progress else {"disable": True}))
     out: list[list[str]] = []
     try:
         if workers == 1:
