@@ -151,10 +151,11 @@ def test_dask_on_a_local_cluster_gives_the_pandas_tables(cluster, dataset, demo_
     # a dataset folder with engine="dask" and the scheduler's address
     got = engine.run(engine.volume(by="site"), dataset, engine="dask", scheduler=cluster.scheduler.address)
     pd.testing.assert_frame_equal(got, patterns.volume(demo_articles, by="site"))
-    # tokens computed on the workers from the same tokeniser
+    # term frequencies of a tokenised table, partitions counted on the workers
+    import dask
     import dask.dataframe as dd
 
-    with __import__("dask").config.set({"dataframe.convert-string": False}):
+    with dask.config.set({"dataframe.convert-string": False}):  # keep token lists as lists
         tokens = dd.from_pandas(tokenized, npartitions=4)
     got = engine.run(engine.term_frequencies("site", min_count=2), tokens, scheduler=cluster)
     pd.testing.assert_frame_equal(got, terms.term_frequencies(tokenized, "site", min_count=2))
