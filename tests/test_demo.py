@@ -60,11 +60,15 @@ def test_same_seed_same_bytes_different_seed_different_bytes(tmp_path):
     assert a[GROUND_TRUTH_FILE] != c[GROUND_TRUTH_FILE]
 
 
-def test_parallel_chunks_write_the_same_bytes(tmp_path, monkeypatch):
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_parallel_chunks_write_the_same_bytes(tmp_path, monkeypatch, start):
     serial = _files(write_demo_corpus(tmp_path / "serial", n=150, seed=9, progress=False))
     monkeypatch.setattr(demo, "CHUNK_SIZE", 40)
+    if start == "spawn":  # as when another thread runs: the workers build the plan themselves
+        monkeypatch.setattr(demo.threading, "active_count", lambda: 2)
     parallel = _files(write_demo_corpus(tmp_path / "par", n=150, seed=9, processes=2, progress=False))
     assert serial == parallel
+    assert not demo._WORKER  # nothing left behind in this process
 
 
 def test_rewriting_replaces_a_previous_demo_corpus_and_refuses_other_folders(tmp_path):

@@ -23,6 +23,7 @@ import random
 import re
 import shutil
 import sys
+import threading
 from collections import Counter, defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -928,6 +929,16 @@ def _init_worker(n, seed, start_year, years):
     _WORKER["writer"] = _Writer(n, seed, start_year, years)
 
 
+def _worker_pool(processes: int, n: int, seed: int, start_year: int, years: int) -> ProcessPoolExecutor:
+    """Workers that hold the corpus plan: forked from this process where that is safe (Linux, no
+    other thread running: they share the plan built here), else spawned (each builds its own)."""
+    if sys.platform == "linux" and threading.active_count() == 1:
+        _WORKER["writer"] = _Writer(n, seed, start_year, years)
+        return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_init_worker, initargs=(n, seed, start_year, years))
+
+
 def _write_chunk(args):
     """Write one chunk in a worker; its truth lines go to a part file the parent appends in order."""
     out_dir, start, stop = args
@@ -983,22 +994,23 @@ def _write_corpus(out_dir, n, seed, start_year, years, processes, progress) -> C
     from tqdm.auto import tqdm
 
     totals = Counter()
-    bar = tqdm(total=n, desc="demo corpus", unit="file", disable=not progress)
     partial = out_dir / (GROUND_TRUTH_FILE + ".partial")
+    bar = None
     try:
         with partial.open("w", encoding="utf-8") as truth:
             if processes <= 1:
                 writer = _Writer(n, seed, start_year, years)
+                bar = tqdm(total=n, desc="demo corpus", unit="file", disable=not progress)
                 for _, a, b in chunks:
                     counts = writer.write(out_dir, a, b, truth)
                     totals.update(counts)
                     bar.update(counts["files"])
             else:
-                with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=_init_worker,
-                                         initargs=(n, seed, start_year, years)) as pool:
+                with _worker_pool(processes, n, seed, start_year, years) as pool:
                     try:
-                        for part, counts in pool.map(_write_chunk, chunks):
+                        results = pool.map(_write_chunk, chunks)  # starts the workers
+                        bar = tqdm(total=n, desc="demo corpus", unit="file", disable=not progress)
+                        for part, counts in results:
                             with open(part, encoding="utf-8") as fh:
                                 shutil.copyfileobj(fh, truth)
                             os.unlink(part)
@@ -1007,13 +1019,16 @@ def _write_corpus(out_dir, n, seed, start_year, years, processes, progress) -> C
                     except BaseException:
                         pool.shutdown(cancel_futures=True)
                         raise
+                    finally:
+                        _WORKER.clear()
     except BaseException:
         partial.unlink(missing_ok=True)
         for part in out_dir.glob(f"{GROUND_TRUTH_FILE}.part-*"):
             part.unlink(missing_ok=True)
         raise
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
     _write_events(out_dir / EVENTS_FILE, seed, start_year, years)
     partial.replace(out_dir / GROUND_TRUTH_FILE)
     return totals
