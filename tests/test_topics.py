@@ -96,6 +96,8 @@ def test_fitting_is_repeatable_and_does_not_touch_the_input(planted):
     pd.testing.assert_frame_equal(planted, before)
     np.testing.assert_allclose(a.components_, b.components_)
     assert a.labels_ == b.labels_
+    shuffled = topics.TopicModel(k=3, stopwords=STOP, random_state=7).fit(planted.sample(frac=1, random_state=5))
+    np.testing.assert_allclose(a.components_, shuffled.components_)  # row order does not matter
 
 
 def test_lda_on_counts(planted):

@@ -124,6 +124,9 @@ class TopicModel(BaseEstimator):
     def _fit(self, articles: pd.DataFrame) -> TopicModel:
         stop = stopword_set(self.stopwords)
         tokens = [mark_stopword_phrases(t, stop) for t in token_lists(articles, self.column)]
+        if "doc_id" in articles:  # the same articles in another row order give the same model
+            order = np.argsort(articles["doc_id"].astype(str).to_numpy(), kind="stable")
+            tokens = [tokens[i] for i in order]
         rng = np.random.default_rng(self.random_state)
         sample = np.sort(rng.permutation(len(tokens))[: self.selection_sample])
 
