@@ -49,6 +49,7 @@ from .dates import date_from_url, parse_date_value
 from .encodings import UndecodableError, decode_text
 from .formats import (
     MAX_ARCHIVE_DEPTH,
+    INVISIBLE_CHARS,
     InputError,
     RawArticle,
     format_of,
@@ -72,6 +73,8 @@ PROGRESS_MIN_FILES = 2000
 _HAS_TEXT = re.compile(r"\w")
 _WORD = re.compile(r"\w[\w\u064b-\u065f\u0670\u200c]*")
 _MEMBER_SEP = ":"
+#: a character ``strip_line`` keeps: a text without one strips to ''
+_VISIBLE = re.compile(f"[^{re.escape(INVISIBLE_CHARS)}]")
 
 
 class CorpusError(ValueError):
@@ -312,7 +315,7 @@ def _parse_bytes(data: bytes, filename: str, *, path: str, key: str, member: str
         suffix = "".join(Path(filename).suffixes[-2:]) or "(no extension)"
         reject(member, f"unknown file type {suffix!r}: the loader reads {supported_suffixes()} files")
         return
-    if not data.strip():
+    if not data or data.isspace():  # what ``not data.strip()`` says, without copying the bytes
         reject(member, f"empty {what} ({len(data)} bytes{', only whitespace' if data else ''})")
         return
     try:
@@ -330,7 +333,7 @@ def _parse_bytes(data: bytes, filename: str, *, path: str, key: str, member: str
             return
         if kind == "article":
             text, encoding = decode_text(data)
-            if not strip_line(text):
+            if not _VISIBLE.search(text):  # blank once stripped (``strip_line``), without a copy
                 reject(member, f"empty {what} (only whitespace or invisible characters such as ZWNJ, "
                                f"decoded as {encoding})")
                 return

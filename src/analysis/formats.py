@@ -104,6 +104,7 @@ _MAX_TITLE_CHARS = 150
 #: format characters (ZWSP, ZWNJ, ZWJ, direction marks, word joiner, BOM)
 _INVISIBLE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + \
     "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+INVISIBLE_CHARS = _INVISIBLE
 
 
 def strip_line(line: str) -> str:
@@ -111,9 +112,13 @@ def strip_line(line: str) -> str:
     return line.strip(_INVISIBLE)
 
 
+_LABEL_NOISE = re.compile(r"[\s\u200c\u200f_\-:：*]+")
+
+
+@lru_cache(maxsize=8192)
 def label_key(label: str) -> str:
     """A label for matching: case-folded, without spaces/ZWNJ/punctuation, Arabic ي ك as Persian."""
-    return re.sub(r"[\s\u200c\u200f_\-:：*]+", "", label.casefold().replace("ي", "ی").replace("ك", "ک"))
+    return _LABEL_NOISE.sub("", label.casefold().replace("ي", "ی").replace("ك", "ک"))
 
 
 @lru_cache(maxsize=1)
@@ -203,10 +208,11 @@ def parse_article(text: str) -> RawArticle:
                 target = article.tags if label_key(label) in _tag_labels() else article.categories
                 target.extend(name for name in names if name not in target)
                 continue
-        url = url_line(line)
-        if url is not None:
-            article.url = article.url or url
-            continue
+        if line[0] == "<" or line[:4].lower() == "http":  # url_line's own pre-check, inlined
+            url = url_line(line)
+            if url is not None:
+                article.url = article.url or url
+                continue
         if article.date is None and len(line) <= 80:
             found = date_line(line)
             if found is not None:

@@ -103,7 +103,14 @@ def article_id(url: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=4096)
+def _domain_and_site(host: str) -> tuple[str, str]:
+    """(registered domain, site) of a host; memoised, as a corpus has few hosts."""
+    domain, subdomain = split_host(host)
+    return domain, site_of(subdomain)
+
+
 def url_parts(url: str) -> UrlParts:
     """Domain, site and article id of a URL (empty strings where the URL says nothing)."""
-    domain, subdomain = split_host(host_of(url))
-    return UrlParts(domain, site_of(subdomain), article_id(url))
+    domain, site = _domain_and_site(host_of(url))
+    return UrlParts(domain, site, article_id(url))
