@@ -5,7 +5,8 @@ value a list of strings). Every call that computes something new adds one shard;
 many shards they are merged into one. Shards are written to a temporary name and renamed, so a
 crash never leaves a half-written shard, and the whole directory can be deleted at any time.
 
-The default place is ``data/processed/cache/<kind>`` under the working directory, or
+The default place is ``data/processed/cache/<kind>`` of the project (the nearest folder at or above
+the working directory holding ``pyproject.toml``, else the working directory), or
 ``$ANALYSIS_CACHE_DIR/<kind>`` when that environment variable is set.
 """
 
@@ -18,15 +19,33 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 CACHE_ENV = "ANALYSIS_CACHE_DIR"
+#: the cache root, relative to the project root
 DEFAULT_CACHE_ROOT = Path("data") / "processed" / "cache"
 #: merge the shards of a cache directory into one when there are more than this many
 MAX_SHARDS = 16
 
 
+def project_root(start: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` (default: the working folder) holding ``pyproject.toml``.
+
+    Falls back to ``start`` itself, so a script run outside any project keeps its caches beside it.
+    """
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "pyproject.toml").is_file():
+            return folder
+    return here
+
+
+def cache_root() -> Path:
+    """``$ANALYSIS_CACHE_DIR`` if set, else ``data/processed/cache`` of the project."""
+    configured = os.environ.get(CACHE_ENV)
+    return Path(configured) if configured else project_root() / DEFAULT_CACHE_ROOT
+
+
 def default_cache_dir(kind: str) -> Path:
-    """``$ANALYSIS_CACHE_DIR/<kind>`` if set, else ``data/processed/cache/<kind>`` (relative to CWD)."""
-    root = os.environ.get(CACHE_ENV)
-    return (Path(root) if root else DEFAULT_CACHE_ROOT) / kind
+    """The cache folder for one kind of result: ``cache_root() / kind``."""
+    return cache_root() / kind
 
 
 def text_key(text: str, salt: str = "") -> str:

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cache import CACHE_ENV, cache_root, project_root
 from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS
 
 #: environment variable naming the cache folder (the report renderer sets it for its kernels)
-CACHE_ENV = "ANALYSIS_CACHE_DIR"
 #: the corpus used when a notebook is given none, relative to the project root
 DEFAULT_CORPUS = Path("data") / "demo"
 #: size and seed of the demo corpus written when the default corpus is missing (as `make report`)
@@ -80,21 +80,6 @@ def setup_notebook() -> None:
     # JupyterLab, VS Code and the report renderer all draw this mimetype; no CDN, no require.js
     pio.renderers.default = "plotly_mimetype"
     pd.set_option("display.max_colwidth", 80)
-
-
-def project_root(start: Path | None = None) -> Path:
-    """The nearest folder at or above ``start`` (default: the working folder) holding ``pyproject.toml``."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "pyproject.toml").is_file():
-            return folder
-    return here
-
-
-def cache_dir() -> Path:
-    """Where corpus caches go: ``$ANALYSIS_CACHE_DIR``, else ``data/processed/cache`` of the project."""
-    configured = os.environ.get(CACHE_ENV)
-    return Path(configured) if configured else project_root() / "data" / "processed" / "cache"
 
 
 def default_corpus() -> Path:
@@ -178,7 +163,7 @@ def cached_corpus(source, *, folder: Path | None = None) -> tuple[pd.DataFrame, 
     The cache lives in ``folder`` (default :func:`cache_dir`) as ``corpus-<key>.parquet`` and
     ``corpus-<key>.rejects.parquet``; any file there may be deleted at any time.
     """
-    folder = Path(folder) if folder is not None else cache_dir()
+    folder = Path(folder) if folder is not None else cache_root()
     key = corpus_key(source)
     articles_file = folder / f"corpus-{key}.parquet"
     rejects_file = folder / f"corpus-{key}.rejects.parquet"

@@ -27,15 +27,14 @@ from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 
+from .cache import CACHE_ENV, cache_root, project_root
 from .notebook import (  # noqa: F401  (re-exported: notebooks may import these from here)
-    CACHE_ENV,
     KEY_NUMBERS_MIMETYPE,
     cached_corpus,
     default_corpus,
     key_numbers,
     load_for_notebook,
     persian_digits,
-    project_root,
     setup_notebook,
     skip_slow_iri_check,
     table,
@@ -451,7 +450,7 @@ def render_report(
     if not notebooks:
         raise FileNotFoundError(f"no notebooks matching {NOTEBOOK_GLOB} in {notebooks_dir or root / 'notebooks'}")
     corpus = corpus or default_corpus()
-    cache_folder = Path(cache) if cache else root / "data" / "processed" / "cache"
+    cache_folder = Path(cache) if cache else cache_root()
     cached_corpus(corpus, folder=cache_folder)  # load once; the notebooks read the cache
     params = notebook_parameters(corpus, **dict(parameters or {}))
     out = Path(out_dir)
