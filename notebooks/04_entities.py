@@ -25,7 +25,7 @@ date_from = ""  # first day kept: Jalali 1402-01-01 or ISO 2023-03-21; empty: no
 date_to = ""  # last day kept, same forms; empty: no limit
 sites = []  # sites to keep, such as semnan; empty: all
 categories = []  # categories to keep (any of them); empty: all
-n_topics = 8  # not used here; every notebook takes the same parameters
+n_topics = "auto"  # not used here; every notebook takes the same parameters
 n_top = 15  # entities shown in the rankings
 
 # %%

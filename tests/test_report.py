@@ -322,6 +322,18 @@ def test_notebook_parameters_make_paths_absolute(tmp_path, monkeypatch):
     assert report.notebook_parameters("")["corpus"] == ""
 
 
+@pytest.mark.parametrize("value, expected", [("auto", "auto"), (" AUTO ", "auto"), (6, 6), ("12", 12)])
+def test_topic_count_takes_a_number_or_auto(value, expected):
+    assert report.topic_count(value) == expected
+    assert report.notebook_parameters("x", n_topics=value)["n_topics"] == expected
+
+
+@pytest.mark.parametrize("value", ["many", "0", -3, None])
+def test_topic_count_refuses_anything_else_with_a_clear_message(value):
+    with pytest.raises(ValueError, match="number of topics"):
+        report.topic_count(value)
+
+
 def test_network_takes_groups_from_cooccurrence_columns():
     edges = pd.DataFrame({"source": ["علی", "علی"], "target": ["سپاه", "تهران"], "source_type": ["PER", "PER"],
                           "target_type": ["ORG", "LOC"], "weight": [3, 1]})

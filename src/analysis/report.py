@@ -61,7 +61,7 @@ def notebook_parameters(
     date_to: str = "",
     sites: Sequence[str] = (),
     categories: Sequence[str] = (),
-    n_topics: int = 8,
+    n_topics: int | str = "auto",
 ) -> dict:
     """The papermill parameters every notebook takes (see docs/readme/report.md)."""
     return {
@@ -70,8 +70,21 @@ def notebook_parameters(
         "date_to": date_to or "",
         "sites": list(sites),
         "categories": list(categories),
-        "n_topics": int(n_topics),
+        "n_topics": topic_count(n_topics),
     }
+
+
+def topic_count(value) -> int | str:
+    """A number of topics: a positive whole number, or "auto" (chosen by coherence on the corpus)."""
+    if isinstance(value, str) and value.strip().lower() == "auto":
+        return "auto"
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"number of topics must be a whole number or 'auto', not {value!r}") from None
+    if count < 1:
+        raise ValueError(f"number of topics must be at least 1, not {count}")
+    return count
 
 
 def _absolute(corpus):
@@ -550,7 +563,9 @@ def add_commands(subparsers) -> None:
     parser.add_argument("--date-to", default="", help="last day kept, same forms")
     parser.add_argument("--site", action="append", help="keep this site (repeatable)")
     parser.add_argument("--category", action="append", help="keep this category (repeatable)")
-    parser.add_argument("--n-topics", type=int, default=8, help="number of topics (default 8)")
+    parser.add_argument(
+        "--n-topics", type=topic_count, default="auto", help="number of topics, or 'auto' to choose it by coherence (default)"
+    )
     parser.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: up to 2)")
     parser.add_argument("--notebooks", default=None, help="folder of the notebooks (default: notebooks/)")
     parser.add_argument("--cache", default=None, help="corpus cache folder (default: data/processed/cache)")
