@@ -1,6 +1,6 @@
 """What every notebook starts with: chart style, the (cached) corpus, filters, and safe display.
 
-A notebook's first code cell holds its parameters (see ``docs/readme/report.md``); the next one is::
+A notebook's first code cell holds its parameters (see ``docs/report.md``); the next one is::
 
     from analysis.notebook import load_for_notebook, setup_notebook
     setup_notebook()

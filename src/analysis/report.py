@@ -63,7 +63,7 @@ def notebook_parameters(
     categories: Sequence[str] = (),
     n_topics: int | str = "auto",
 ) -> dict:
-    """The papermill parameters every notebook takes (see docs/readme/report.md)."""
+    """The papermill parameters every notebook takes (see docs/report.md)."""
     return {
         "corpus": _absolute(corpus),
         "date_from": date_from or "",
