@@ -1066,7 +1066,7 @@ def read_ground_truth_events(out_dir) -> pd.DataFrame:
 
 
 def read_ground_truth(out_dir, columns=None) -> pd.DataFrame:
-    """The ground truth of a demo corpus: one row a file (see docs/readme/demo.md for the columns).
+    """The ground truth of a demo corpus: one row a file (see docs/demo.md for the columns).
 
     ``columns``: keep only these (saves memory on large corpora; ``file`` is always kept).
     """
