@@ -12,13 +12,18 @@ DEMO_N    ?= 600
 DEMO_SEED ?= 7
 REPORT_DIR ?= reports
 PYTEST_ARGS ?=
+# evaluations on the real corpora beside the repository (../shared) and quick benchmarks
+BENCH_EVAL  := check_real_corpora eval_patterns text_speed eval_topics eval_ner entities_check
+# throughput and scaling on 100,000+ demo articles (long: run on a quiet machine)
+BENCH_SCALE := demo_corpus ingest republication topics_speed ner_speed report_time scale
 
-.PHONY: help setup demo report test bench browser clean
+.PHONY: help setup demo report test bench bench-scale browser clean
 
 help:
 	@echo "make report   set up .venv, write the demo corpus, render reports/index.html"
 	@echo "make test     set up .venv and run the test suite"
-	@echo "make bench    run the benchmarks in bench/ (slow)"
+	@echo "make bench    evaluations on the real corpora in ../shared (results in bench/results/)"
+	@echo "make bench-scale  throughput and scaling benchmarks on 100,000+ demo articles (long)"
 
 setup: $(STAMP)
 
@@ -50,7 +55,10 @@ test: $(STAMP) browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(PY) -m bench.run_all
+	@set -e; for name in $(BENCH_EVAL); do echo "== bench/$$name.py"; $(PY) bench/$$name.py; done
+
+bench-scale: $(STAMP)
+	@set -e; for name in $(BENCH_SCALE); do echo "== bench/$$name.py"; $(PY) bench/$$name.py; done
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) data/processed/cache
