@@ -413,3 +413,18 @@ def test_parse_file_on_arbitrary_text(text, name):
     for row in result.records:
         assert row["title"] or row["body"]
         assert "\r" not in row["body"]
+
+
+def test_read_articles_takes_an_ingested_table_or_a_corpus(tmp_path):
+    from analysis.corpus import read_articles
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("## عنوان خبر\n\nمتن خبر درباره بسیج.\n\n<http://semnan.basij.ir/node/1>\n", encoding="utf-8")
+    loaded = read_articles([str(corpus)], workers=1, progress=False)
+    assert loaded["title"].tolist() == ["عنوان خبر"]
+    table = tmp_path / "articles.parquet"
+    loaded.to_parquet(table)
+    assert read_articles(str(table))["doc_id"].tolist() == loaded["doc_id"].tolist()
+    with pytest.raises(FileNotFoundError, match="missing.parquet"):
+        read_articles(str(tmp_path / "missing.parquet"))

@@ -200,3 +200,23 @@ def test_token_offsets_index_the_text(words):
             assert text[token.start : token.end] == token.text
             assert token.start >= previous_end
             previous_end = token.end
+
+
+def test_command_writes_mentions_and_quotes(tmp_path, capsys):
+    from analysis.cli import main
+
+    out = tmp_path / "tables"
+    assert main(["entities", str(FIXTURE), "--out", str(out)]) == 0
+    mentions = pd.read_csv(out / "mentions.csv", keep_default_na=False)
+    assert {"محمد رضایی", "خبرگزاری بسیج", "یزد"} <= set(mentions["canonical"])
+    speakers = pd.read_csv(out / "speakers.csv", keep_default_na=False)
+    assert not speakers.empty and (speakers["quotes"] > 0).all()
+    assert "mentions" in capsys.readouterr().out
+
+
+def test_command_names_a_missing_source(tmp_path, capsys):
+    from analysis.cli import main
+
+    missing = tmp_path / "nowhere"
+    assert main(["entities", str(missing), "--out", str(tmp_path / "out")]) == 2
+    assert str(missing) in capsys.readouterr().err

@@ -14,18 +14,22 @@ import sys
 COMMAND_MODULES = [
     "analysis.corpus",
     "analysis.demo",
-    "analysis.report",
     "analysis.dataset",
-    "analysis.engine",
-    "analysis.ner",
-    "analysis.word_clusters",
     "analysis.patterns",
     "analysis.topics",
+    "analysis.entities",
+    "analysis.ner",
+    "analysis.word_clusters",
+    "analysis.engine",
+    "analysis.report",
 ]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="Load corpora of Persian news, analyse their patterns, topics and entities, and render reports.",
+    )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).add_commands(subparsers)

@@ -534,6 +534,18 @@ def rejects_table(articles: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(REJECT_COLUMNS)).astype(REJECT_COLUMNS) if rows else empty_rejects()
 
 
+def read_articles(sources: Sequence[str] | str, **options) -> pd.DataFrame:
+    """The articles table of the commands: one ``.parquet`` file written by ``ingest``, or any corpus source.
+
+    ``sources``: a path or a list of them (as typed on a command line); ``options`` go to
+    :func:`load_corpus` when the sources are a corpus rather than an ingested table.
+    """
+    sources = [sources] if isinstance(sources, str | os.PathLike) else list(sources)
+    if len(sources) == 1 and os.fspath(sources[0]).endswith(".parquet") and Path(sources[0]).is_file():
+        return pd.read_parquet(sources[0])
+    return load_corpus(sources if len(sources) > 1 else sources[0], **options)
+
+
 # --------------------------------------------------------------------------- command line
 
 

@@ -281,3 +281,60 @@ def _month_range(first: str, last: str, calendar: str) -> list[str]:
         if month > 12:
             year, month = year + 1, 1
     return out
+
+
+# ---------------------------------------------------------------- command line
+
+
+def _entities_command(args) -> int:
+    import sys
+    from pathlib import Path
+
+    from analysis.corpus import read_articles
+    from analysis.quotes import quotes, speakers
+
+    try:
+        articles = read_articles(args.source)
+    except (FileNotFoundError, ValueError, OSError) as error:
+        print(f"entities: cannot read {' '.join(args.source)}: {error}", file=sys.stderr)
+        return 2
+    if articles.empty:
+        print(f"entities: no article could be read from {' '.join(args.source)}", file=sys.stderr)
+        return 1
+    model = None
+    if args.model:
+        from analysis.ner import load_model
+
+        model = load_model(args.model)
+    mentions = entities(articles, model=model)
+    statements = quotes(articles, model=model)
+    tables = {
+        "mentions.csv": mentions,
+        "top_entities.csv": top_entities(mentions, n=args.top),
+        "top_entities_by_site.csv": top_entities(mentions, articles, by="site", n=args.top),
+        "cooccurrence.csv": cooccurrence(mentions, level="sentence"),
+        "quotes.csv": statements,
+        "speakers.csv": speakers(statements, n=args.top),
+    }
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, table in tables.items():
+        table.to_csv(out / name, index=False)
+    print(f"{len(articles)} articles: {len(mentions)} mentions of {mentions['canonical'].nunique()} entities, "
+          f"{len(statements)} statements by {statements['speaker'].nunique()} speakers")  # fmt: skip
+    print(f"tables -> {out}/ ({', '.join(tables)})")
+    return 0
+
+
+def add_commands(subparsers) -> None:
+    """``python -m analysis entities SOURCE... --out DIR``: mentions, top entities and quotes as CSV."""
+    parser = subparsers.add_parser(
+        "entities", help="entity mentions, top entities and quotes as CSV",
+        description="Recognise people, organisations and places in a corpus (or in a Parquet table written "
+                    "by 'ingest'), attribute statements to their speakers, and write the tables as CSV "
+                    "files into DIR.")  # fmt: skip
+    parser.add_argument("source", nargs="+", help="corpus file, folder, glob or archive, or an ingest .parquet")
+    parser.add_argument("--out", required=True, help="folder for the CSV tables")
+    parser.add_argument("--model", default=None, help="a model written by 'train-ner' (default: the shipped one)")
+    parser.add_argument("--top", type=int, default=20, help="entities and speakers kept per table (default 20)")
+    parser.set_defaults(func=_entities_command)

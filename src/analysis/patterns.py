@@ -687,23 +687,15 @@ def _check_choice(name: str, value, choices) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _read_articles(sources: list[str]) -> pd.DataFrame:
-    """An articles table from a Parquet file written by ``ingest`` or from corpus sources."""
-    if len(sources) == 1 and sources[0].endswith(".parquet"):
-        return pd.read_parquet(sources[0])
-    from analysis.corpus import load_corpus
-
-    return load_corpus(sources if len(sources) > 1 else sources[0])
-
-
 def _patterns_command(args) -> int:
     import sys
     from pathlib import Path
 
+    from analysis.corpus import read_articles
     from analysis.republication import find_republications, site_republication
 
     try:
-        articles = _read_articles(args.source)
+        articles = read_articles(args.source)
     except (FileNotFoundError, ValueError, OSError) as error:
         print(f"patterns: cannot read {' '.join(args.source)}: {error}", file=sys.stderr)
         return 2

@@ -563,16 +563,16 @@ def _cosine_between(model: TopicModel, other: TopicModel) -> np.ndarray:
 def _run_topics(args) -> int:
     from pathlib import Path
 
-    from analysis.corpus import load_corpus
+    from analysis.corpus import read_articles
     from analysis.text import add_tokens
 
     try:
-        articles = load_corpus(args.corpus)
-    except FileNotFoundError as error:
+        articles = read_articles(args.corpus)
+    except (FileNotFoundError, ValueError, OSError) as error:
         print(error, file=sys.stderr)
         return 2
     if articles.empty:
-        print(f"{args.corpus}: no articles to model", file=sys.stderr)
+        print(f"{' '.join(args.corpus)}: no articles to model", file=sys.stderr)
         return 1
     articles = add_tokens(articles, punctuation=True)
     k = args.k if args.k == "auto" else int(args.k)
@@ -596,7 +596,8 @@ def add_commands(subparsers) -> None:
         description="Load CORPUS, fit a topic model (k chosen by NPMI coherence unless given) and write "
                     "topic_terms.csv, coherence.csv, dominant_topics.csv and document_topics.csv into OUT.",
     )
-    parser.add_argument("corpus", metavar="CORPUS", help="file, folder, glob or archive the loader reads")
+    parser.add_argument("corpus", metavar="CORPUS", nargs="+",
+                        help="file, folder, glob or archive the loader reads, or an ingest .parquet")
     parser.add_argument("--k", default="auto", help='number of topics or "auto" (default)')
     parser.add_argument("--method", choices=["nmf", "lda"], default="nmf")
     parser.add_argument("--seed", type=int, default=0, help="random state (default 0)")
