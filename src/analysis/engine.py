@@ -298,7 +298,7 @@ def counts(func: Callable[[pd.DataFrame], pd.DataFrame], keys: Sequence[str], va
 
 
 def _volume_finish(table: pd.DataFrame, by: str | None, freq: str, calendar: str) -> pd.DataFrame:
-    from .patterns import calendar_table
+    from .patterns import calendar_table, spread_over_periods
 
     group_cols = [] if by is None else [by]
     columns = ["period", "label", "start", "end", *group_cols, "n_articles"]
@@ -308,20 +308,8 @@ def _volume_finish(table: pd.DataFrame, by: str | None, freq: str, calendar: str
         out.attrs["n_undated"] = undated
         return out
     cal = calendar_table(table["start"].min(), table["end"].max(), freq, calendar)
-    periods = cal.drop_duplicates("period")[["period", "label", "start", "end"]].reset_index(drop=True)
     totals = table.groupby(["period", *group_cols], observed=True)["n_articles"].sum()
-    if group_cols:
-        groups = sorted(table[by].unique())
-        grid = pd.MultiIndex.from_product([periods["period"], groups], names=["period", by])
-        totals = totals.reindex(grid, fill_value=0).reset_index()
-    else:
-        totals = totals.reindex(periods["period"], fill_value=0).reset_index()
-    out = periods.merge(totals, on="period", how="right")[columns]
-    out["n_articles"] = out["n_articles"].astype("int64")
-    if group_cols:
-        out[by] = out[by].astype("string")
-    out.attrs["n_undated"] = undated
-    return out.reset_index(drop=True)
+    return spread_over_periods(totals, cal, by=by, n_undated=undated)
 
 
 def _volume_combine(parts: list[pd.DataFrame], by: str | None) -> pd.DataFrame:
@@ -455,20 +443,6 @@ def _terms_combine(parts: list[pd.DataFrame], max_terms: int | None) -> pd.DataF
     return summed.join(sizes, on="group")
 
 
-def _terms_finish(table: pd.DataFrame, by, min_count, top) -> pd.DataFrame:
-    columns = ["group", "term", "count", "per_1000", "doc_freq", "doc_share"]
-    table = table[table["term"] != ""].copy()
-    table["per_1000"] = 1000 * table["count"] / table["n_words"].clip(lower=1)
-    table["doc_share"] = table["doc_freq"] / table["n_docs"]
-    table = table[table["count"] >= min_count]
-    table = table.sort_values(["group", "count", "term"], ascending=[True, False, True])
-    if top is not None:
-        table = table.groupby("group", sort=False).head(top)
-    table = table[columns].reset_index(drop=True)
-    table = table.astype({"count": "int64", "doc_freq": "int64", "per_1000": "float64", "doc_share": "float64"})
-    return table.drop(columns="group") if by is None else table.rename(columns={"group": by})
-
-
 def term_frequencies(by: str | None = None, *, column: str = "tokens", ngram: int | Sequence[int] = 1,
                      stopwords: Iterable[str] | None = None, min_count: int = 1, top: int | None = None,
                      max_terms: int | None = None) -> Reduction:
@@ -477,11 +451,13 @@ def term_frequencies(by: str | None = None, *, column: str = "tokens", ngram: in
     ``max_terms`` bounds the vocabulary kept between merges (the most frequent terms of each group;
     counts of rarer terms seen in only some chunks are then lower bounds): exact when ``None``.
     """
+    from .terms import frequency_table
+
     stop = None if stopwords is None else frozenset(stopwords)
     needed = ["doc_id", "body"] + ([] if column == "tokens" else [column]) + ([by] if by else [])
     return Reduction(map=partial(_terms_map, by=by, column=column, ngram=ngram, stopwords=stop),
                      combine=partial(_terms_combine, max_terms=max_terms),
-                     finish=partial(_terms_finish, by=by, min_count=min_count, top=top),
+                     finish=partial(frequency_table, by=by, min_count=min_count, top=top),
                      columns=tuple(dict.fromkeys(needed)),
                      name="term frequencies",
                      key=f"term_frequencies|{by}|{column}|{ngram}|{sorted(stop) if stop is not None else None}")

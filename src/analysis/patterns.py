@@ -164,13 +164,21 @@ def volume(
         return result
     days = dated["published"].dt.normalize()
     cal = calendar_table(days.min(), days.max(), freq, calendar)
-    periods = cal.drop_duplicates("period")[["period", "label", "start", "end"]].reset_index(drop=True)
     keyed = pd.DataFrame({"period": days.map(cal.set_index("day")["period"]).to_numpy()})
     for col in group_cols:
         keyed[col] = dated[col].to_numpy()
     counts = keyed.groupby(["period", *group_cols], observed=True).size().rename("n_articles")
+    return spread_over_periods(counts, cal, by=by, n_undated=undated)
+
+
+def spread_over_periods(counts: pd.Series, cal: pd.DataFrame, by: str | None, n_undated: int = 0) -> pd.DataFrame:
+    """:func:`volume`'s table from article counts indexed by ``period`` (and ``by``): every period of
+    ``cal`` (a :func:`calendar_table`) for every group, zeros included, with its label and dates."""
+    group_cols = [] if by is None else [by]
+    columns = ["period", "label", "start", "end", *group_cols, "n_articles"]
+    periods = cal.drop_duplicates("period")[["period", "label", "start", "end"]].reset_index(drop=True)
     if group_cols:
-        groups = sorted(dated[by].unique())
+        groups = sorted(counts.index.get_level_values(by).unique())
         grid = pd.MultiIndex.from_product([periods["period"], groups], names=["period", by])
         counts = counts.reindex(grid, fill_value=0).reset_index()
     else:
@@ -179,7 +187,7 @@ def volume(
     result["n_articles"] = result["n_articles"].astype("int64")
     if group_cols:
         result[by] = result[by].astype("string")
-    result.attrs["n_undated"] = undated
+    result.attrs["n_undated"] = n_undated
     return result.reset_index(drop=True)
 
 

@@ -177,23 +177,32 @@ def term_frequencies(
     sizes = frame.groupby("group").agg(n_words=("n_tokens", "sum"), n_docs=("doc", "nunique"))
     occurrences = frame[["doc", "group", "terms"]].explode("terms").dropna(subset=["terms"])
     occurrences = occurrences.rename(columns={"terms": "term"})
-    columns = ["group", "term", "count", "per_1000", "doc_freq", "doc_share"]
     if occurrences.empty:
-        table = pd.DataFrame(columns=columns)
+        counts = pd.DataFrame(columns=["group", "term", "count", "doc_freq", "n_words", "n_docs"])
     else:
         counts = occurrences.groupby(["group", "term"]).agg(count=("doc", "size"), doc_freq=("doc", "nunique"))
-        table = counts.reset_index().join(sizes, on="group")
-        table["per_1000"] = 1000 * table["count"] / table["n_words"].clip(lower=1)
-        table["doc_share"] = table["doc_freq"] / table["n_docs"]
-        table = table[table["count"] >= min_count]
-        table = table.sort_values(["group", "count", "term"], ascending=[True, False, True])
-        if top is not None:
-            table = table.groupby("group", sort=False).head(top)
-        table = table[columns].reset_index(drop=True)
+        counts = counts.reset_index().join(sizes, on="group")
+    return frequency_table(counts, by, min_count=min_count, top=top)
+
+
+def frequency_table(counts: pd.DataFrame, by: str | None, *, min_count: int = 1, top: int | None = None) -> pd.DataFrame:
+    """:func:`term_frequencies`' table from raw counts.
+
+    ``counts`` has one row per (group, term) with ``count``, ``doc_freq`` and the group's ``n_words``
+    and ``n_docs`` (rows with an empty term only carry a group's sizes and are dropped). Adds the
+    rates, keeps terms seen ``min_count`` times, the ``top`` of each group, and names the group ``by``.
+    """
+    columns = ["group", "term", "count", "per_1000", "doc_freq", "doc_share"]
+    table = counts[counts["term"] != ""].copy()
+    table["per_1000"] = 1000 * table["count"] / table["n_words"].clip(lower=1)
+    table["doc_share"] = table["doc_freq"] / table["n_docs"]
+    table = table[table["count"] >= min_count]
+    table = table.sort_values(["group", "count", "term"], ascending=[True, False, True])
+    if top is not None:
+        table = table.groupby("group", sort=False).head(top)
+    table = table[columns].reset_index(drop=True)
     table = table.astype({"count": "int64", "doc_freq": "int64", "per_1000": "float64", "doc_share": "float64"})
-    if by is None:
-        return table.drop(columns="group")
-    return table.rename(columns={"group": by})
+    return table.drop(columns="group") if by is None else table.rename(columns={"group": by})
 
 
 # ----------------------------------------------------------------------------------------------
