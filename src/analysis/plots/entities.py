@@ -26,7 +26,9 @@ def _empty(ax, message="داده‌ای نیست"):
 def _legend(ax, types):
     handles = [plt.Rectangle((0, 0), 1, 1, color=TYPE_COLORS.get(t, "grey")) for t in types]
     if handles:
-        ax.legend(handles, [TYPE_LABELS.get(t, t) for t in types], loc="lower right", frameon=False)
+        # outside the axes, so it never covers a bar; label before its swatch, as Persian reads
+        ax.legend(handles, [TYPE_LABELS.get(t, t) for t in types], loc="upper left", bbox_to_anchor=(1.01, 1),
+                  frameon=False, markerfirst=False)  # fmt: skip
 
 
 def _bars(ax, table: pd.DataFrame, value: str):
