@@ -466,40 +466,14 @@ def term_frequencies(by: str | None = None, *, column: str = "tokens", ngram: in
 # ---------------------------------------------------------------------------------------- entities
 
 
-def _entities_map(chunk: pd.DataFrame, column: str, model) -> pd.DataFrame:
-    from .entities import ENTITY_COLUMNS, article_entities, empty_entities
-
-    found = []
-    for doc_id, text in zip(chunk["doc_id"], chunk[column].fillna("").astype(str)):
-        if text.strip():
-            found.extend(article_entities(str(doc_id), text, model))
-    if not found:
-        return empty_entities()
-    return pd.DataFrame(found, columns=list(ENTITY_COLUMNS)).astype(ENTITY_COLUMNS)
-
-
-def _entities_finish(table: pd.DataFrame) -> pd.DataFrame:
-    """The corpus-wide step of ``entities.entities``: every spelling of an entity takes its most
-    frequent spelling (mirrors its last lines; see the hook requested in the module docs)."""
-    from collections import Counter
-
-    from .entities import ENTITY_COLUMNS, empty_entities, entity_key
-
-    if table.empty:
-        return empty_entities()
-    keys = table["type"] + "|" + table["canonical"].map(entity_key)
-    display: dict = {}
-    for key, _count in sorted(Counter(zip(keys, table["canonical"])).items(), key=lambda kv: (-kv[1], kv[0][1])):
-        display.setdefault(key[0], key[1])
-    table = table.assign(canonical=keys.map(display))
-    return table.astype(ENTITY_COLUMNS).sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
-
-
 def entities(column: str = "body", model=None) -> Reduction:
     """``entities.entities(articles, column, model)`` by chunks: each article's mentions found in its
-    chunk (``entities.article_entities``), canonical spellings made consistent over the corpus."""
-    return Reduction(map=partial(_entities_map, column=column, model=model), combine=_concat,
-                     finish=_entities_finish, columns=("doc_id", column), name="entities",
+    chunk (``entities.article_mentions``), spellings made consistent over the corpus at the end
+    (``entities.consistent_spellings``)."""
+    from .entities import article_mentions, consistent_spellings
+
+    return Reduction(map=partial(article_mentions, column=column, model=model), combine=_concat,
+                     finish=consistent_spellings, columns=("doc_id", column), name="entities",
                      key=f"entities|{column}" if model is None else None)
 
 

@@ -134,23 +134,37 @@ def entities(articles: pd.DataFrame, column: str = "body", model=None) -> pd.Dat
     :class:`~analysis.ner.CrfRecognizer` (default: the shipped model). Canonical forms are made
     consistent across the corpus: all spellings of one entity take its most frequent spelling.
     """
+    return consistent_spellings(article_mentions(articles, column, model, progress=True))
+
+
+def article_mentions(articles: pd.DataFrame, column: str = "body", model=None, progress: bool = False) -> pd.DataFrame:
+    """Each article's mentions, found article by article (the part of :func:`entities` that works on
+    any subset of a corpus); their spellings are not yet made consistent across articles."""
     from tqdm.auto import tqdm
 
     require_columns(articles, ["doc_id", column], "entities")
     rows = []
     texts = articles[column].fillna("").astype(str)
-    for doc_id, text in tqdm(zip(articles["doc_id"], texts), total=len(articles), desc="entities", unit="doc"):
+    pairs = zip(articles["doc_id"], texts)
+    for doc_id, text in tqdm(pairs, total=len(articles), desc="entities", unit="doc", disable=not progress):
         if text.strip():
             rows.extend(article_entities(str(doc_id), text, model))
     if not rows:
         return empty_entities()
-    table = pd.DataFrame(rows, columns=list(ENTITY_COLUMNS))
-    keys = table["type"] + "|" + table["canonical"].map(entity_key)
+    return pd.DataFrame(rows, columns=list(ENTITY_COLUMNS)).astype(ENTITY_COLUMNS)
+
+
+def consistent_spellings(mentions: pd.DataFrame) -> pd.DataFrame:
+    """The mentions with every spelling of one entity (same type and :func:`entity_key`) replaced by
+    its most frequent spelling in the table, sorted by article and offset."""
+    if mentions.empty:
+        return empty_entities()
+    keys = mentions["type"] + "|" + mentions["canonical"].map(entity_key)
     display = {}
-    for key, form in sorted(Counter(zip(keys, table["canonical"])).items(), key=lambda kv: (-kv[1], kv[0][1])):
+    for key, form in sorted(Counter(zip(keys, mentions["canonical"])).items(), key=lambda kv: (-kv[1], kv[0][1])):
         display.setdefault(key[0], key[1])
-    table["canonical"] = keys.map(display)
-    return table.astype(ENTITY_COLUMNS).sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
+    table = mentions.assign(canonical=keys.map(display)).astype(ENTITY_COLUMNS)
+    return table.sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- co-occurrence
