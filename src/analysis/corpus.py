@@ -436,7 +436,7 @@ def _run(files: list[InputFile], errors: str, workers: int, progress: bool | Non
                 results.append(_parse_chunk(chunk, errors))
                 bar.update(len(chunk))
             return results
-        size = max(50, min(2000, len(files) // (workers * 8) or 1))
+        size = max(50, min(500, len(files) // (workers * 8) or 1))
         chunks = _chunks(files, size)
         with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
             for chunk, result in zip(chunks, pool.map(_parse_chunk, chunks, [errors] * len(chunks))):

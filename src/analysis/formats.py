@@ -192,7 +192,7 @@ def parse_article(text: str) -> RawArticle:
     blocks: list[list[str]] = [[]]
     heading_seen = False
     for raw in text.split("\n"):
-        line = raw.strip(_INVISIBLE)
+        line = raw.strip(_INVISIBLE) if raw else raw  # most blank lines are empty: no strip call
         if not line:
             if blocks[-1]:
                 blocks.append([])
@@ -208,7 +208,8 @@ def parse_article(text: str) -> RawArticle:
                 target = article.tags if label_key(label) in _tag_labels() else article.categories
                 target.extend(name for name in names if name not in target)
                 continue
-        if line[0] == "<" or line[:4].lower() == "http":  # url_line's own pre-check, inlined
+        first = line[0]
+        if first == "<" or (first in "hH" and line[:4].lower() == "http"):  # url_line's pre-check
             url = url_line(line)
             if url is not None:
                 article.url = article.url or url
