@@ -123,7 +123,7 @@ def child(method: str, corpus: Path, workers: int | None) -> dict:
 
             loader._normalizer.cache_clear()
             loader._normalizer = lambda: (lambda text: text)
-            loader._worker_context = lambda: multiprocessing.get_context("fork")
+            loader.worker_context = lambda: multiprocessing.get_context("fork")
     with TreeMonitor() as memory:
         started = time.perf_counter()
         if method == "baseline":

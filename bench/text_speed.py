@@ -104,7 +104,7 @@ def word_tokenize_cost(texts: list[str], normalizer) -> dict:
 def parallel(texts: list[str], workers_list: list[int]) -> list[dict]:
     from concurrent.futures import ProcessPoolExecutor
 
-    from analysis.text import _worker_context
+    from analysis.workers import worker_context
 
     batches = [texts[i:i + 100] for i in range(0, len(texts), 100)]
     rows = []
@@ -116,7 +116,7 @@ def parallel(texts: list[str], workers_list: list[int]) -> list[dict]:
                          "tokens": n_tokens})
             continue
         start = time.perf_counter()
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
             list(pool.map(_ours_batch, [[t] for t in texts[:workers]]))  # start and warm workers
             startup = time.perf_counter() - start
             start = time.perf_counter()

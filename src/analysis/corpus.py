@@ -62,6 +62,7 @@ from .formats import (
 )
 from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS, empty_articles, empty_rejects
 from .urls import url_parts
+from .workers import worker_context
 
 #: inputs below this many files, or this many bytes, are parsed in the calling process: starting
 #: workers (each needs hazm's lexicons, a few seconds) only pays on larger inputs
@@ -403,19 +404,6 @@ def _total_bytes(files: Sequence[InputFile]) -> int:
     return total
 
 
-def _worker_context():
-    """A forkserver context (fork where there is none): workers fork from a clean, single-threaded
-    server that has imported the loader and loaded hazm's lexicons once (``_corpus_worker``)."""
-    import multiprocessing
-
-    try:
-        context = multiprocessing.get_context("forkserver")
-    except ValueError:  # pragma: no cover - platforms without forkserver (Windows)
-        return multiprocessing.get_context("spawn")
-    context.set_forkserver_preload(["analysis._corpus_worker"])
-    return context
-
-
 def _chunks(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
@@ -438,7 +426,7 @@ def _run(files: list[InputFile], errors: str, workers: int, progress: bool | Non
             return results
         size = max(50, min(500, len(files) // (workers * 8) or 1))
         chunks = _chunks(files, size)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
             for chunk, result in zip(chunks, pool.map(_parse_chunk, chunks, [errors] * len(chunks))):
                 results.append(result)
                 bar.update(len(chunk))
@@ -483,7 +471,7 @@ def duplicate_of(articles: pd.DataFrame, hashes: Iterable[str]) -> pd.Series:
     return out
 
 
-def _unique_doc_ids(ids: pd.Series) -> pd.Series:
+def unique_doc_ids(ids: pd.Series) -> pd.Series:
     """Make doc_ids unique (duplicate archive member names): later repeats get '-2', '-3'..."""
     repeat = ids.groupby(ids).cumcount()
     if not repeat.any():
@@ -509,7 +497,7 @@ def read_corpus(source, *, errors: str = "collect", workers: int | None = None,
     articles = _to_frame(tables)
     del tables
     rejects = rejects.astype(REJECT_COLUMNS) if len(rejects) else empty_rejects()
-    articles["doc_id"] = _unique_doc_ids(articles["doc_id"])
+    articles["doc_id"] = unique_doc_ids(articles["doc_id"])
     articles["duplicate_of"] = duplicate_of(articles, articles.pop("_hash"))
     articles = articles[list(ARTICLE_COLUMNS)].astype(ARTICLE_COLUMNS)
     return CorpusLoad(articles.reset_index(drop=True), rejects.reset_index(drop=True))

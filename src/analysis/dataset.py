@@ -45,6 +45,7 @@ import pandas as pd
 
 from .corpus import CorpusError, InputFile, collect_inputs, duplicate_of, parse_file
 from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS, empty_rejects
+from .workers import worker_context
 
 #: input files a part holds by default (about 10-20 MB of text, a few tens of MB of memory per worker)
 CHUNK_SIZE = 2000
@@ -270,18 +271,6 @@ def _plan(inputs: list[InputFile], manifest: pd.DataFrame, verify: bool) -> tupl
 # --------------------------------------------------------------------------- running the chunks
 
 
-def _worker_context():
-    """forkserver workers that import the loader and hazm's lexicons once (as load_corpus's do)."""
-    import multiprocessing
-
-    try:
-        context = multiprocessing.get_context("forkserver")
-    except ValueError:  # pragma: no cover - platforms without forkserver
-        return multiprocessing.get_context("spawn")
-    context.set_forkserver_preload(["analysis._corpus_worker"])
-    return context
-
-
 def _run_chunks(jobs: list[tuple[list[tuple[str, str]], str]], out: Path, *, errors: str, workers: int,
                 engine: str, scheduler, progress: bool | None) -> list[dict]:
     from tqdm.auto import tqdm
@@ -311,7 +300,7 @@ def _run_chunks(jobs: list[tuple[list[tuple[str, str]], str]], out: Path, *, err
         else:
             from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-            with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
                 pending = set()
                 queue = iter(jobs)
                 for files, part in queue:  # keep at most 2 chunks a worker in flight
@@ -430,7 +419,7 @@ def _update_duplicates(out: Path, inputs: list[InputFile]) -> set[str]:
     """Recompute doc_id uniqueness and duplicate_of over the dataset; rewrite the parts that change."""
     import pyarrow.parquet as pq
 
-    from .corpus import _unique_doc_ids
+    from .corpus import unique_doc_ids
 
     manifest = read_manifest(out)
     order = _load_order(manifest, inputs)
@@ -445,7 +434,7 @@ def _update_duplicates(out: Path, inputs: list[InputFile]) -> set[str]:
     index = pd.concat([index, order], axis=1)
     index["row"] = index.groupby("part").cumcount()
     ranked = index.sort_values(["rank", "within"], kind="stable")
-    unique_ids = _unique_doc_ids(ranked["doc_id"].astype("string").reset_index(drop=True))
+    unique_ids = unique_doc_ids(ranked["doc_id"].astype("string").reset_index(drop=True))
     frame = pd.DataFrame({"doc_id": unique_ids.to_numpy(), "published": ranked["published"].to_numpy()})
     dup = duplicate_of(frame, ranked[HASH_COLUMN].tolist()).to_numpy()
     ranked = ranked.assign(new_doc_id=unique_ids.to_numpy(), new_duplicate_of=dup)

@@ -839,7 +839,9 @@ def _compute_tokens(texts: list[str], options: _TokenOptions, *, n_jobs: int | N
         else:
             from concurrent.futures import ProcessPoolExecutor
 
-            with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
+            from .workers import worker_context
+
+            with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
                 for chunk, tokens in zip(
                     batches, pool.map(_tokens_batch, batches, [options] * len(batches)), strict=True,
                 ):
@@ -848,15 +850,3 @@ def _compute_tokens(texts: list[str], options: _TokenOptions, *, n_jobs: int | N
     finally:
         bar.close()
     return out
-
-
-def _worker_context():
-    """forkserver workers that load hazm's lexicons once, like the loader's (spawn without it)."""
-    import multiprocessing
-
-    try:
-        context = multiprocessing.get_context("forkserver")
-    except ValueError:  # pragma: no cover - platforms without forkserver
-        return multiprocessing.get_context("spawn")
-    context.set_forkserver_preload(["analysis._corpus_worker"])
-    return context
