@@ -301,20 +301,10 @@ def _month_range(first: str, last: str, calendar: str) -> list[str]:
 
 
 def _entities_command(args) -> int:
-    import sys
-    from pathlib import Path
-
-    from analysis.corpus import read_articles
+    from analysis.cli import command_articles, write_tables
     from analysis.quotes import quotes, speakers
 
-    try:
-        articles = read_articles(args.source)
-    except (FileNotFoundError, ValueError, OSError) as error:
-        print(f"entities: cannot read {' '.join(args.source)}: {error}", file=sys.stderr)
-        return 2
-    if articles.empty:
-        print(f"entities: no article could be read from {' '.join(args.source)}", file=sys.stderr)
-        return 1
+    articles = command_articles(args.source)
     model = None
     if args.model:
         from analysis.ner import load_model
@@ -330,13 +320,9 @@ def _entities_command(args) -> int:
         "quotes.csv": statements,
         "speakers.csv": speakers(statements, n=args.top),
     }
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, table in tables.items():
-        table.to_csv(out / name, index=False)
     print(f"{len(articles)} articles: {len(mentions)} mentions of {mentions['canonical'].nunique()} entities, "
           f"{len(statements)} statements by {statements['speaker'].nunique()} speakers")  # fmt: skip
-    print(f"tables -> {out}/ ({', '.join(tables)})")
+    print(write_tables(args.out, tables))
     return 0
 
 

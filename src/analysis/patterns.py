@@ -696,22 +696,10 @@ def _check_choice(name: str, value, choices) -> None:
 
 
 def _patterns_command(args) -> int:
-    import sys
-    from pathlib import Path
-
-    from analysis.corpus import read_articles
+    from analysis.cli import command_articles, write_tables
     from analysis.republication import find_republications, site_republication
 
-    try:
-        articles = read_articles(args.source)
-    except (FileNotFoundError, ValueError, OSError) as error:
-        print(f"patterns: cannot read {' '.join(args.source)}: {error}", file=sys.stderr)
-        return 2
-    if articles.empty:
-        print(f"patterns: no article could be read from {' '.join(args.source)}", file=sys.stderr)
-        return 1
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    articles = command_articles(args.source)
     copies = find_republications(articles, threshold=args.threshold, progress=not args.no_progress)
     tables = {
         f"volume_{args.by}_{args.freq}.csv": volume(articles, by=args.by, freq=args.freq, calendar=args.calendar),
@@ -724,13 +712,11 @@ def _patterns_command(args) -> int:
         "republication_copies.csv": copies,
         "republication_sites.csv": site_republication(copies),
     }
-    for name, table in tables.items():
-        table.to_csv(out / name, index=False)
     n_copies = int((~copies["is_first"]).sum()) if len(copies) else 0
     print(f"{len(articles)} articles ({int(articles['published'].notna().sum())} dated), "
           f"{articles['site'].nunique()} sites; {len(tables['bursts.csv'])} bursts/silences; "
           f"{n_copies} republished copies in {copies['cluster_id'].nunique() if len(copies) else 0} clusters")
-    print(f"tables -> {out}/ ({', '.join(tables)})")
+    print(write_tables(args.out, tables))
     return 0
 
 

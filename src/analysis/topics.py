@@ -563,17 +563,10 @@ def _cosine_between(model: TopicModel, other: TopicModel) -> np.ndarray:
 def _run_topics(args) -> int:
     from pathlib import Path
 
-    from analysis.corpus import read_articles
+    from analysis.cli import command_articles
     from analysis.text import add_tokens
 
-    try:
-        articles = read_articles(args.corpus)
-    except (FileNotFoundError, ValueError, OSError) as error:
-        print(error, file=sys.stderr)
-        return 2
-    if articles.empty:
-        print(f"{' '.join(args.corpus)}: no articles to model", file=sys.stderr)
-        return 1
+    articles = command_articles(args.corpus)
     articles = add_tokens(articles, punctuation=True)
     k = args.k if args.k == "auto" else int(args.k)
     model = TopicModel(method=args.method, k=k, random_state=args.seed).fit(articles)
