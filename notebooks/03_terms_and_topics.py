@@ -32,6 +32,7 @@ group_by = "site"  # column whose groups are compared: site or categories
 # %%
 from analysis import terms, topics
 from analysis.notebook import key_numbers, load_for_notebook, setup_notebook, table
+from analysis.plots import interactive
 from analysis.plots import terms as term_charts
 from analysis.plots import topics as topic_charts
 from analysis.text import add_tokens
@@ -146,9 +147,10 @@ topic_charts.prevalence_heatmap(topics.topic_prevalence(model, articles, by="cat
 # %% [markdown]
 # ## موضوع‌ها چقدر به هم نزدیک‌اند؟
 # فاصلهٔ جنسن–شانون توزیع واژه‌های موضوع‌ها، در دو بعد؛ اندازهٔ دایره سهم موضوع در پیکره است.
+# نشانگر را روی هر دایره ببرید تا برچسب موضوع را ببینید؛ با کشیدن، بزرگ‌نمایی کنید.
 
 # %%
-topic_charts.topic_map_chart(topics.topic_map(model))
+interactive.topic_map(topics.topic_map(model), x="x", y="y", label="label", size="prevalence", title="نقشهٔ موضوع‌ها")
 
 # %% [markdown]
 # ## آیا موضوع‌ها پایدارند؟

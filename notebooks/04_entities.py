@@ -33,6 +33,7 @@ from analysis import entities as ent
 from analysis import quotes as qt
 from analysis.notebook import key_numbers, load_for_notebook, setup_notebook, table
 from analysis.plots import entities as charts
+from analysis.plots import interactive
 
 setup_notebook()
 articles, rejects = load_for_notebook(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
@@ -82,9 +83,11 @@ charts.plot_entity_timeline(ent.entity_timeline(mentions, articles, n=6, types=[
 # %% [markdown]
 # ## چه کسانی و چه سازمان‌هایی با هم نام برده می‌شوند؟
 # دو موجودیت وقتی به هم وصل‌اند که در یک جمله آمده باشند؛ ضخامت خط، شمار این جمله‌هاست.
+# نشانگر را روی هر گره ببرید تا نامش را ببینید؛ با کشیدن، بزرگ‌نمایی کنید.
 
 # %%
-charts.plot_cooccurrence(ent.cooccurrence_graph(mentions, level="sentence", types=["PER", "ORG", "LOC"]))
+interactive.network(ent.cooccurrence(mentions, level="sentence", types=["PER", "ORG", "LOC"]), group="type",
+                    title="شبکهٔ هم‌آیی موجودیت‌ها")
 
 # %%
 table(ent.cooccurrence(mentions, level="article").head(n_top), caption="پرتکرارترین جفت‌ها در یک خبر")
