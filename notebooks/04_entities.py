@@ -83,11 +83,17 @@ charts.plot_entity_timeline(ent.entity_timeline(mentions, articles, n=6, types=[
 # %% [markdown]
 # ## چه کسانی و چه سازمان‌هایی با هم نام برده می‌شوند؟
 # دو موجودیت وقتی به هم وصل‌اند که در یک جمله آمده باشند؛ ضخامت خط، شمار این جمله‌هاست.
-# نشانگر را روی هر گره ببرید تا نامش را ببینید؛ با کشیدن، بزرگ‌نمایی کنید.
+
+# %%
+charts.plot_cooccurrence(ent.cooccurrence_graph(mentions, level="sentence", types=["PER", "ORG", "LOC"]))
+
+# %% [markdown]
+# ### همان شبکه، برای کاوش
+# چهل پیوند پرتکرار؛ نشانگر را روی هر گره ببرید تا نامش را ببینید و با کشیدن، بزرگ‌نمایی کنید.
 
 # %%
 interactive.network(ent.cooccurrence(mentions, level="sentence", types=["PER", "ORG", "LOC"]), group="type",
-                    title="شبکهٔ هم‌آیی موجودیت‌ها")
+                    max_edges=40, title="شبکهٔ هم‌آیی موجودیت‌ها")
 
 # %%
 table(ent.cooccurrence(mentions, level="article").head(n_top), caption="پرتکرارترین جفت‌ها در یک خبر")

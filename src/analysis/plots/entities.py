@@ -94,7 +94,7 @@ def plot_entity_timeline(timeline: pd.DataFrame, value: str = "articles"):
         ax.set_xlabel("ماه (شمسی)")
         ax.set_ylabel("تعداد خبرها" if value == "articles" else "تعداد اشاره‌ها")
         ax.set_title("روند اشاره به موجودیت‌ها")
-        ax.legend(frameon=False, fontsize=8)
+        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), markerfirst=False)
     return fig
 
 
