@@ -1,4 +1,4 @@
-"""Shared fixtures. Tests never read ../shared: they use fixtures written here or the demo corpus."""
+"""Shared fixtures. Tests read no data from outside the repository: only fixtures written here or the demo corpus."""
 
 from __future__ import annotations
 
