@@ -131,10 +131,10 @@ def plot_curve(rows: list[dict], path: Path) -> None:
         ax.axhline(120, color="#c0392b", linestyle=":", label="سقف ۲ دقیقه")
         from matplotlib.ticker import FuncFormatter
 
-        from analysis.notebook import persian_digits
+        from analysis.numerals import persian_number
 
         for axis in (ax.xaxis, ax.yaxis):
-            axis.set_major_formatter(FuncFormatter(lambda value, _: persian_digits(float(value))))
+            axis.set_major_formatter(FuncFormatter(lambda value, _: persian_number(float(value))))
         ax.set_xlabel("تعداد خبر")
         ax.set_ylabel("ثانیه")
         ax.set_title("زمان یافتن بازنشرها (MinHash + LSH)")

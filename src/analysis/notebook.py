@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from .cache import CACHE_ENV, cache_root, project_root
+from .numerals import is_iso_day, persian_number
 from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS
 
 #: environment variable naming the cache folder (the report renderer sets it for its kernels)
@@ -35,9 +36,6 @@ DEMO_N, DEMO_SEED = 600, 7
 KEY_NUMBERS_MIMETYPE = "application/vnd.analysis.key-numbers+json"
 
 _DIGITS_TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_NUMBER_TO_PERSIAN = str.maketrans("0123456789.,-", "۰۱۲۳۴۵۶۷۸۹٫٬−")
-_DIGITS_TO_PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DAY = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$")
 
 
@@ -254,25 +252,6 @@ def load_for_notebook(
 # --- safe display -------------------------------------------------------------------------------
 
 
-def persian_digits(value) -> str:
-    """A number (or text) with Persian digits, Persian thousands separator and decimal point."""
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()  # numpy scalar
-    if isinstance(value, bool):
-        value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}".translate(_NUMBER_TO_PERSIAN)
-    if isinstance(value, float):
-        if value != value:  # NaN
-            return ""
-        text = f"{value:,.0f}" if value.is_integer() or abs(value) >= 100 else f"{value:,.1f}"
-        return text.translate(_NUMBER_TO_PERSIAN)
-    text = str(value)
-    if _ISO_DAY.match(text):  # a day: 1402-01-05 -> ۱۴۰۲/۰۱/۰۵
-        text = text.replace("-", "/")
-    return text.translate(_DIGITS_TO_PERSIAN)  # text: digits only, punctuation as written
-
-
 class HTMLFragment:
     """Escaped HTML for notebooks (``_repr_html_``) with a plain-text fallback; extra mimetypes optional."""
 
@@ -295,13 +274,13 @@ def _cell(value) -> str:
     elif isinstance(value, pd.Timestamp):
         from .dates import to_jalali
 
-        value = persian_digits(to_jalali(value))
+        value = persian_number(to_jalali(value))
     elif isinstance(value, bool):
         value = "بله" if value else "خیر"
     elif isinstance(value, (int, float)) or (hasattr(value, "item") and not isinstance(value, str)):
-        value = persian_digits(value)
-    elif isinstance(value, str) and _ISO_DAY.match(value):
-        value = persian_digits(value)
+        value = persian_number(value)
+    elif isinstance(value, str) and is_iso_day(value):
+        value = persian_number(value)
     return html.escape(str(value))
 
 
@@ -325,7 +304,7 @@ def table(frame: pd.DataFrame, *, max_rows: int = 50, caption: str = "", index: 
         rows.append("<tr>" + "".join(_td(v) for v in cells) + "</tr>")
     more = ""
     if len(frame) > max_rows:
-        more = f'<p class="table-note" dir="rtl">{persian_digits(max_rows)} ردیف از {persian_digits(len(frame))} ردیف</p>'
+        more = f'<p class="table-note" dir="rtl">{persian_number(max_rows)} ردیف از {persian_number(len(frame))} ردیف</p>'
     if frame.empty:
         more = '<p class="table-note" dir="rtl">هیچ ردیفی نیست.</p>'
     title = f'<caption dir="auto">{html.escape(caption)}</caption>' if caption else ""
@@ -338,7 +317,7 @@ def table(frame: pd.DataFrame, *, max_rows: int = 50, caption: str = "", index: 
 
 def key_numbers(numbers: Mapping[str, object]) -> HTMLFragment:
     """The notebook's key numbers (label -> value) as tiles; the report's index page shows them too."""
-    shown = {str(label): persian_digits(value) for label, value in numbers.items()}
+    shown = {str(label): persian_number(value) for label, value in numbers.items()}
     tiles = "".join(
         f'<div class="key-number"><span class="value">{html.escape(value)}</span>'
         f'<span class="label">{html.escape(label)}</span></div>'
@@ -362,7 +341,7 @@ __all__: Iterable[str] = [
     "corpus_key",
     "select_articles",
     "parse_day",
-    "persian_digits",
+    "persian_number",
     "table",
     "key_numbers",
     "paragraph",

@@ -137,9 +137,9 @@ def _month_start(month: str) -> pd.Timestamp:
 
 def jalali_month_label(month: str) -> str:
     """``1402-01`` -> ``فروردین ۱۴۰۲`` (Persian month name and digits)."""
-    from .notebook import persian_digits
+    from .numerals import persian_number
 
-    return f"{JALALI_MONTHS[int(month[5:7]) - 1]} {persian_digits(str(int(month[:4])))}"
+    return f"{JALALI_MONTHS[int(month[5:7]) - 1]} {persian_number(str(int(month[:4])))}"
 
 
 def date_coverage(articles: pd.DataFrame) -> pd.DataFrame:

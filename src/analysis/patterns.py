@@ -20,6 +20,7 @@ import pandas as pd
 
 from analysis.dates import gregorian_from_jalali, jalali_dates, jalali_month_names, jalali_parts
 from analysis.notebook import parse_day
+from analysis.numerals import persian_digits
 from analysis.resources import read_table
 
 FREQS = ("day", "week", "month", "year")
@@ -29,13 +30,7 @@ CALENDARS = ("jalali", "gregorian")
 JALALI_MONTHS = tuple(jalali_month_names())
 JALALI_WEEKDAYS = tuple(jdatetime.date.j_weekdays_fa)
 
-_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _NO_CATEGORY = ""
-
-
-def persian_digits(text) -> str:
-    """``text`` with ASCII digits written as Persian digits (for labels)."""
-    return str(text).translate(_PERSIAN_DIGITS)
 
 
 # --------------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from .notebook import (  # noqa: F401  (re-exported: notebooks may import these 
     default_corpus,
     key_numbers,
     load_for_notebook,
-    persian_digits,
+    persian_number,
     setup_notebook,
     skip_slow_iri_check,
     table,
@@ -239,7 +239,7 @@ def jalali_now() -> str:
 
     now = jdatetime.datetime.now()
     month = jdatetime.date.j_months_fa[now.month - 1]
-    return persian_digits(f"{now.day} {month} {now.year}، {now.hour:02d}:{now.minute:02d}")
+    return persian_number(f"{now.day} {month} {now.year}، {now.hour:02d}:{now.minute:02d}")
 
 
 def page_html(*, title: str, body: str, nav: Sequence[tuple[str, str]], subtitle: str = "") -> str:

@@ -12,7 +12,7 @@ import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..notebook import persian_digits
+from ..numerals import persian_number
 
 #: colours for groups (sites, topics, entity types), readable on white
 PALETTE = ("#0b6e4f", "#c0392b", "#2c7fb8", "#e67e22", "#8e44ad", "#16a085", "#d35400", "#7f8c8d",
@@ -62,7 +62,7 @@ def timeline(
                 name=str(name) if name is not None else y_title,
                 line=dict(color=PALETTE[i % len(PALETTE)], width=2),
                 marker=dict(size=5),
-                customdata=list(zip(hover, [str(name or "")] * len(part), map(persian_digits, part[y]))),
+                customdata=list(zip(hover, [str(name or "")] * len(part), map(persian_number, part[y]))),
                 hovertemplate="%{customdata[0]}<br>%{customdata[1]}: %{customdata[2]}<extra></extra>",
                 visible=True if name is None or str(name) in visible else "legendonly",
             )
@@ -85,7 +85,7 @@ def persian_ticks(low: float, high: float, bins: int = 6) -> dict:
     from matplotlib.ticker import MaxNLocator
 
     values = [float(v) for v in MaxNLocator(nbins=bins, integer=True).tick_values(low, max(high, low + 1)) if low <= v <= high * 1.05 + 1]
-    return dict(tickmode="array", tickvals=values, ticktext=[persian_digits(float(v)) for v in values])
+    return dict(tickmode="array", tickvals=values, ticktext=[persian_number(float(v)) for v in values])
 
 
 def topic_map(
@@ -193,7 +193,7 @@ def network(
                 name=name,
                 marker=dict(size=[8 + 30 * sizes[n] / (largest or 1.0) for n in members],
                             color=PALETTE[i % len(PALETTE)], line=dict(width=1, color="white")),
-                customdata=[[n, persian_digits(float(sizes[n]))] for n in members],
+                customdata=[[n, persian_number(float(sizes[n]))] for n in members],
                 hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
                 showlegend=bool(group),
             )

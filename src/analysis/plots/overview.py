@@ -12,14 +12,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ..notebook import persian_digits
+from ..numerals import persian_number
 from .style import persian_style
 
 ACCENT = "#0b6e4f"
 MUTED = "#9aa5b1"
 
 #: formats axis numbers with Persian digits (and Persian thousands separators)
-PERSIAN_TICKS = FuncFormatter(lambda value, _pos: persian_digits(int(value) if float(value).is_integer() else value))
+PERSIAN_TICKS = FuncFormatter(lambda value, _pos: persian_number(int(value) if float(value).is_integer() else value))
 
 
 def counts_bar(
@@ -41,7 +41,7 @@ def counts_bar(
         labels = [str(v) for v in shown[label]]
         bars = ax.barh(range(len(shown)), shown[value], color=ACCENT)
         ax.set_yticks(range(len(shown)), labels)
-        ax.bar_label(bars, labels=[persian_digits(v) for v in shown[value]], padding=3, fontsize=8)
+        ax.bar_label(bars, labels=[persian_number(v) for v in shown[value]], padding=3, fontsize=8)
         ax.xaxis.set_major_formatter(PERSIAN_TICKS)
         ax.set_xlabel(xlabel)
         if title:
@@ -62,7 +62,7 @@ def length_histogram(articles: pd.DataFrame, *, column: str = "n_words", bins: i
             ax.hist(values, bins=min(bins, max(values.nunique(), 1)), color=ACCENT, alpha=0.85)
             median = values.median()
             ax.axvline(median, color="#c0392b", linestyle="--", linewidth=1)
-            ax.annotate(f"میانه: {persian_digits(median)}", xy=(median, 0.95), xycoords=("data", "axes fraction"),
+            ax.annotate(f"میانه: {persian_number(median)}", xy=(median, 0.95), xycoords=("data", "axes fraction"),
                         xytext=(4, 0), textcoords="offset points", fontsize=8, color="#c0392b")
         else:
             ax.text(0.5, 0.5, "داده‌ای نیست", ha="center", va="center", transform=ax.transAxes, color=MUTED)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from analysis.patterns import persian_digits
+from analysis.numerals import persian_digits, persian_number
 from analysis.plots.style import persian_style
 
 OTHERS = "سایر"
@@ -32,8 +32,6 @@ def _axes(ax, figsize):
 
 def _persian_numbers(axis) -> None:
     """Tick labels with Persian digits, thousands separator and decimal point (۲٫۵)."""
-    from analysis.notebook import persian_digits as persian_number
-
     axis.set_major_formatter(FuncFormatter(lambda value, _: persian_number(float(value))))
 
 

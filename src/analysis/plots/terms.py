@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from analysis.dates import jalali_month_name
-from analysis.patterns import persian_digits
+from analysis.numerals import persian_digits
 from analysis.plots.style import persian_style
 
 EMPTY = "داده‌ای برای نمایش نیست"

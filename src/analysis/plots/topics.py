@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.patterns import persian_digits
+from analysis.numerals import persian_digits
 from analysis.plots.style import persian_style
 from analysis.plots.terms import _axes, _empty, _persian_ticks, period_label
 
