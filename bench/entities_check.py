@@ -17,6 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _results import write_results
+
 os.environ.setdefault("TQDM_DISABLE", "1")
 
 REPO = Path(__file__).resolve().parent.parent
@@ -133,9 +135,7 @@ def main(argv=None) -> int:
     else:
         lines += [f"Seed folder {args.seeds} not found: seed checks skipped.", ""]
     lines += demo_report(args.n, args.seed)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    write_results(args.out, lines)
     return 0
 
 

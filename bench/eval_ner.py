@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+from _results import write_results
+
 os.environ.setdefault("TQDM_DISABLE", "1")
 
 REPO = Path(__file__).resolve().parent.parent
@@ -109,9 +111,7 @@ def main(argv=None) -> int:
         "(LREC 2018). Released for academic research use.",
         "",
     ]
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    write_results(args.out, lines)
     return 0
 
 

@@ -21,6 +21,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from _results import write_results
+
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results" / "eval_patterns.md"
 _NUMBER = re.compile(r"/news/(\d{10}|\d{14})(?:\D|$)")
@@ -113,9 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         lines += ["Differences:", "", *details, ""]
     busiest = ", ".join(f"{m} ({n})" for m, n in expected.most_common(5))
     lines += [f"Busiest months (URL): {busiest}.", ""]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    write_results(args.out, lines)
     return 1 if failed else 0
 
 

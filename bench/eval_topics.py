@@ -29,6 +29,8 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import normalized_mutual_info_score
 
+from _results import write_results
+
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results" / "eval_topics.md"
 MIN_CATEGORY_SHARE = 0.02
@@ -204,9 +206,7 @@ def main(argv=None) -> int:
     ]
     lines += evaluate_fars(args.fars, [name for name in args.dev.split(",") if name])
     lines += evaluate_demo(args.demo_n, args.demo_seed)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    write_results(args.out, lines)
     return 0
 
 

@@ -29,6 +29,8 @@ import threading
 import time
 from pathlib import Path
 
+from _results import write_results
+
 REPO = Path(__file__).resolve().parents[1]
 TARGET_TIME_RATIO = 1.5
 TARGET_MEMORY_RATIO = 2.0
@@ -247,9 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         f"({bare['seconds'] / base['seconds']:.2f}x the baseline).",
         "",
     ]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    write_results(args.out, lines)
     return 0
 
 

@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _results import write_results
+
 os.environ.setdefault("TQDM_DISABLE", "1")
 
 TARGET = 200.0
@@ -82,9 +84,7 @@ def main(argv=None) -> int:
         f"({rate / TARGET:.2f}× the target). {len(ents):,} entity mentions, {len(table):,} statements.",
         "",
     ]
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    write_results(args.out, lines)
     return 0
 
 

@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+from _results import write_results
+
 import numpy as np
 import pandas as pd
 
@@ -217,10 +219,8 @@ def main(argv: list[str] | None = None) -> int:
         "![scaling](republication_scaling.png)",
         "",
     ]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines), encoding="utf-8")
+    write_results(args.out, lines)
     plot_curve(rows, args.out.parent / "republication_scaling.png")
-    print("\n".join(lines))
     return 0
 
 

@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+from _results import write_results
+
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results" / "topics_speed.md"
 LIMIT_SECONDS = 300
@@ -168,9 +170,7 @@ def main(argv=None) -> int:
         + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in prep.items()),
         "",
     ]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines), encoding="utf-8")
-    print("\n".join(lines))
+    write_results(args.out, lines)
     return 0
 
 
