@@ -17,17 +17,10 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.numerals import persian_digits, persian_number
-from analysis.plots.style import persian_style
+from analysis.plots.style import axes_or_new, persian_style
 
 OTHERS = "سایر"
 NO_NAME = "(بی‌نام)"
-
-
-def _axes(ax, figsize):
-    if ax is not None:
-        return ax
-    _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
 
 
 def _persian_numbers(axis) -> None:
@@ -70,7 +63,7 @@ def timeline(volume_table: pd.DataFrame, group: str | None = None, ax=None, top:
     """Lines of ``n_articles`` per period (one line per ``group`` value, the ``top`` largest; the
     rest as «سایر»), x-axis labelled with the table's Persian period labels."""
     with persian_style():
-        ax = _axes(ax, (11, 4.2))
+        ax = axes_or_new(ax, (11, 4.2))
         if volume_table.empty:
             return _empty(ax, title)
         periods = volume_table.drop_duplicates("period").sort_values("start")
@@ -100,7 +93,7 @@ def volume_heatmap(volume_table: pd.DataFrame, group: str = "site", ax=None, top
     """Heatmap of ``n_articles``: one row per ``group`` value (the ``top`` largest), one column
     per period, Persian period labels."""
     with persian_style():
-        ax = _axes(ax, (12, 0.9 + 0.32 * min(top, max(1, volume_table[group].nunique() if group in volume_table else 1))))
+        ax = axes_or_new(ax, (12, 0.9 + 0.32 * min(top, max(1, volume_table[group].nunique() if group in volume_table else 1))))
         if volume_table.empty or group not in volume_table.columns:
             return _empty(ax, title)
         table = _top_groups(volume_table, group, top)
@@ -125,7 +118,7 @@ def category_mix(share_table: pd.DataFrame, group: str = "site", ax=None, top_ca
     :func:`analysis.patterns.category_share`), the ``top_categories`` overall plus «سایر»."""
     with persian_style():
         n_groups = min(top_groups, share_table[group].nunique()) if group in share_table else 1
-        ax = _axes(ax, (10, max(2.6, 1.2 + 0.38 * n_groups)))
+        ax = axes_or_new(ax, (10, max(2.6, 1.2 + 0.38 * n_groups)))
         if share_table.empty or group not in share_table.columns:
             return _empty(ax, title)
         overall = share_table.groupby("category")["n_articles"].sum().sort_values(ascending=False)
@@ -156,7 +149,7 @@ def occasion_timeline(daily_volume: pd.DataFrame, occasions: pd.DataFrame, ax=No
     spans labelled by name. With many occasions, the ``max_labels`` with the highest ``lift`` (or the
     longest) are labelled; all are shaded."""
     with persian_style():
-        ax = _axes(ax, (12, 4.5))
+        ax = axes_or_new(ax, (12, 4.5))
         if daily_volume.empty:
             return _empty(ax, title)
         series = daily_volume.groupby("start")["n_articles"].sum().sort_index()
@@ -214,7 +207,7 @@ def profile_bars(profile: pd.DataFrame, column: str = "weekday", group: str | No
     bar group per ``group`` value when given."""
     title = title or ("سهم روزهای هفته" if column == "weekday" else "سهم ساعت‌های روز")
     with persian_style():
-        ax = _axes(ax, (8, 3.5))
+        ax = axes_or_new(ax, (8, 3.5))
         if profile.empty:
             return _empty(ax, title)
         group_col = group if group in profile.columns else profile.columns[0]
@@ -240,7 +233,7 @@ def republication_network(graph: nx.DiGraph, ax=None, top: int = 30, seed: int =
     """The republication graph: nodes are sites (size = articles they published first), arrows go
     from the source to the site republishing it (width = copies, label = median lag in hours)."""
     with persian_style():
-        ax = _axes(ax, (8.5, 7) if graph.number_of_edges() else (8.5, 1.5))
+        ax = axes_or_new(ax, (8.5, 7) if graph.number_of_edges() else (8.5, 1.5))
         if graph.number_of_edges() == 0:
             return _empty(ax, title)
         weight = {n: graph.nodes[n].get("n_first", 0) + graph.nodes[n].get("n_copies", 0) for n in graph}
@@ -275,7 +268,7 @@ def length_boxplot(lengths_table: pd.DataFrame, group: str = "site", column: str
     """Box plots of article length per group (from :func:`analysis.patterns.lengths`), the ``top``
     largest groups."""
     with persian_style():
-        ax = _axes(ax, (9, 1 + 0.35 * min(top, max(1, lengths_table[group].nunique() if group in lengths_table else 1))))
+        ax = axes_or_new(ax, (9, 1 + 0.35 * min(top, max(1, lengths_table[group].nunique() if group in lengths_table else 1))))
         if lengths_table.empty or group not in lengths_table.columns:
             return _empty(ax, title)
         order = lengths_table[group].value_counts().index[:top][::-1]
@@ -292,7 +285,7 @@ def occasion_profile(around: pd.DataFrame, ax=None, top: int = 6,
     """Mean articles per day by offset from the occasion's first day (from
     :func:`analysis.patterns.occasion_volume`), one line per occasion, the ``top`` busiest."""
     with persian_style():
-        ax = _axes(ax, (9, 4))
+        ax = axes_or_new(ax, (9, 4))
         if around.empty:
             return _empty(ax, title)
         mean = around.groupby(["occasion", "offset"])["n_articles"].mean().rename("mean").reset_index()

@@ -44,6 +44,16 @@ def persian_style():
         yield
 
 
+def axes_or_new(ax, figsize):
+    """``ax`` itself, or the axes of a new figure of ``figsize`` (constrained layout) when it is None."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
 def use_persian_style() -> None:
     """Apply :func:`persian_rc` globally (for notebooks)."""
     mpl.rcParams.update(persian_rc())

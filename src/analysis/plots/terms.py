@@ -10,23 +10,15 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from analysis.dates import jalali_month_name
 from analysis.numerals import persian_digits
-from analysis.plots.style import persian_style
+from analysis.plots.style import axes_or_new, persian_style
 
 EMPTY = "داده‌ای برای نمایش نیست"
-
-
-def _axes(ax, figsize):
-    if ax is not None:
-        return ax
-    _, ax = plt.subplots(figsize=figsize, layout="constrained")
-    return ax
 
 
 def _empty(ax, title: str):
@@ -66,7 +58,7 @@ def frequency_bars(freq_table: pd.DataFrame, top: int = 20, value: str = "per_10
     labels = {"per_1000": "در هر هزار واژه", "count": "تعداد", "doc_freq": "تعداد خبرها",
               "doc_share": "سهم خبرها"}
     with persian_style():
-        ax = _axes(ax, (7, max(3, 0.28 * min(top, len(freq_table)) + 1)))
+        ax = axes_or_new(ax, (7, max(3, 0.28 * min(top, len(freq_table)) + 1)))
         if freq_table.empty:
             return _empty(ax, title)
         table = freq_table.nlargest(top, value)
@@ -78,7 +70,7 @@ def collocation_bars(collocation_table: pd.DataFrame, top: int = 20, score: str 
     """Horizontal bars of the ``top`` phrases of :func:`analysis.terms.collocations` by ``score``."""
     labels = {"llr": "نسبت درست‌نمایی (G²)", "pmi": "PMI", "npmi": "NPMI", "count": "تعداد"}
     with persian_style():
-        ax = _axes(ax, (7, max(3, 0.28 * min(top, len(collocation_table)) + 1)))
+        ax = axes_or_new(ax, (7, max(3, 0.28 * min(top, len(collocation_table)) + 1)))
         if collocation_table.empty:
             return _empty(ax, title)
         table = collocation_table.nlargest(top, score)
@@ -92,7 +84,7 @@ def keyness_chart(keyness_table: pd.DataFrame, group_name: str = "گروه", oth
     distinctive terms of each side are written out."""
     title = title or f"واژه‌های شاخص «{group_name}» در برابر «{other_name}»"
     with persian_style():
-        ax = _axes(ax, (8.5, 7))
+        ax = axes_or_new(ax, (8.5, 7))
         if keyness_table.empty:
             return _empty(ax, title)
         floor = min(keyness_table.loc[keyness_table["per_1000_group"] > 0, "per_1000_group"].min(),
@@ -126,7 +118,7 @@ def trend_lines(trends_table: pd.DataFrame, value: str = "per_1000", ax=None,
                 title: str = "روند کاربرد واژه‌ها در ماه‌های شمسی", max_ticks: int = 12):
     """One line a term over the periods of :func:`analysis.terms.term_trends` (Jalali month labels)."""
     with persian_style():
-        ax = _axes(ax, (11, 4.2))
+        ax = axes_or_new(ax, (11, 4.2))
         if trends_table.empty:
             return _empty(ax, title)
         periods = sorted(trends_table["period"].unique())

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.numerals import persian_digits
-from analysis.plots.style import persian_style
-from analysis.plots.terms import _axes, _empty, _persian_ticks, period_label
+from analysis.plots.style import axes_or_new, persian_style
+from analysis.plots.terms import _empty, _persian_ticks, period_label
 
 
 def _topic_name(topic: int, label: str) -> str:
@@ -54,7 +54,7 @@ def coherence_curve(coherence: pd.DataFrame, ax=None, title: str = "انتخاب
     """Mean NPMI coherence, topic diversity and their product (the score) against k
     (``model.coherence_``); the chosen k is marked."""
     with persian_style():
-        ax = _axes(ax, (7, 3.8))
+        ax = axes_or_new(ax, (7, 3.8))
         if coherence.empty:
             return _empty(ax, title)
         ax.plot(coherence["k"], coherence["npmi"], marker="o", label="انسجام NPMI")
@@ -78,7 +78,7 @@ def prevalence_timeline(prevalence: pd.DataFrame, period: str = "month", top: in
     """Lines of each topic's share per period (a :func:`analysis.topics.topic_prevalence` table made
     with ``by="month"`` or ``"year"``); the ``top`` topics overall."""
     with persian_style():
-        ax = _axes(ax, (11, 4.5))
+        ax = axes_or_new(ax, (11, 4.5))
         if prevalence.empty:
             return _empty(ax, title)
         periods = sorted(prevalence[period].unique())
@@ -105,12 +105,12 @@ def prevalence_heatmap(prevalence: pd.DataFrame, by: str, top_groups: int = 20, 
     title = title or "سهم موضوع‌ها در هر گروه"
     with persian_style():
         if prevalence.empty:
-            return _empty(_axes(ax, (8, 4)), title)
+            return _empty(axes_or_new(ax, (8, 4)), title)
         sizes = prevalence.drop_duplicates(by).set_index(by)["n_docs"].nlargest(top_groups)
         groups = sorted(sizes.index) if by in ("month", "year") else list(sizes.index)
         grid = prevalence.pivot_table(index="topic", columns=by, values="share").reindex(columns=groups)
         labels = prevalence.drop_duplicates("topic").set_index("topic")["label"]
-        ax = _axes(ax, (max(6, 0.55 * len(groups) + 4), max(3, 0.4 * len(grid) + 1.5)))
+        ax = axes_or_new(ax, (max(6, 0.55 * len(groups) + 4), max(3, 0.4 * len(grid) + 1.5)))
         image = ax.imshow(grid.to_numpy(), aspect="auto", cmap="YlOrRd", vmin=0)
         ax.set_yticks(range(len(grid)), [_topic_name(t, labels[t]) for t in grid.index], fontsize=8)
         column_labels = [period_label(str(g)) for g in groups] if by in ("month", "year") else [str(g) for g in groups]
@@ -127,7 +127,7 @@ def topic_map_chart(topic_map: pd.DataFrame, ax=None, title: str = "نقشهٔ �
     """Bubbles at each topic's 2-D position (:func:`analysis.topics.topic_map`), sized by prevalence,
     named by number and first label term; close bubbles are topics with similar vocabularies."""
     with persian_style():
-        ax = _axes(ax, (8, 6.5))
+        ax = axes_or_new(ax, (8, 6.5))
         if topic_map.empty:
             return _empty(ax, title)
         colours = plt.get_cmap("tab20")
@@ -155,9 +155,9 @@ def stability_chart(stability: pd.DataFrame, ax=None, title: str = "پایدار
     seeds on resamples (:func:`analysis.topics.topic_stability`)."""
     with persian_style():
         if stability.empty:
-            return _empty(_axes(ax, (7, 3)), title)
+            return _empty(axes_or_new(ax, (7, 3)), title)
         summary = stability.groupby(["topic", "label"])["similarity"].agg(["mean", "min", "max"]).reset_index()
-        ax = _axes(ax, (7, max(3, 0.35 * len(summary) + 1)))
+        ax = axes_or_new(ax, (7, max(3, 0.35 * len(summary) + 1)))
         positions = np.arange(len(summary))[::-1]
         ax.barh(positions, summary["mean"], color="#4d9221", alpha=0.8)
         ax.errorbar(summary["mean"], positions, xerr=[summary["mean"] - summary["min"], summary["max"] - summary["mean"]],
