@@ -159,6 +159,13 @@ def test_dask_on_a_local_cluster_gives_the_pandas_tables(cluster, dataset, demo_
         tokens = dd.from_pandas(tokenized, npartitions=4)
     got = engine.run(engine.term_frequencies("site", min_count=2), tokens, scheduler=cluster)
     pd.testing.assert_frame_equal(got, terms.term_frequencies(tokenized, "site", min_count=2))
+    # republication, two passes over the partitions on the workers
+    from analysis.dataset import read_dataset
+    from analysis.republication import find_republications
+
+    expected = find_republications(read_dataset(dataset), progress=False)
+    assert len(expected) > 0
+    pd.testing.assert_frame_equal(engine.run(engine.republication(), frame, scheduler=cluster), expected)
 
 
 @pytest.mark.slow
@@ -185,3 +192,8 @@ def test_command_line(dataset, tmp_path, demo_articles, capsys):
     assert main(["analyse-dataset", str(tmp_path), "--out", str(out)]) == 2
     assert "not an articles dataset" in capsys.readouterr().err
     assert main(["analyse-dataset", str(dataset), "--out", str(out), "--engine", "dask"]) == 2
+    assert main(["analyse-dataset", str(dataset), "--out", str(out), "--analyses", "republication",
+                 "--no-progress"]) == 0
+    copies = pd.read_csv(out / "republication_copies.csv")
+    sites = pd.read_csv(out / "republication_sites.csv")
+    assert len(copies) > 0 and sites["n_copies"].sum() == (~copies["is_first"]).sum()

@@ -15,7 +15,9 @@ the pandas function gives for the whole corpus. :func:`run` feeds it from
 There is no second implementation of any analysis: the map step calls the analysis module's function,
 and the combining steps only add up what it counted. Ready-made reductions: :func:`volume`,
 :func:`category_share`, :func:`term_frequencies`, :func:`entities`, :func:`rows` (any row-wise
-function, e.g. a fitted topic model's ``document_topics``) and :func:`counts` (any count table).
+function, e.g. a fitted topic model's ``document_topics``), :func:`counts` (any count table) and
+:func:`republication` (two passes: the result of the first, LSH band keys, chooses what the second
+reads).
 
 Example::
 
@@ -27,7 +29,7 @@ Example::
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial, reduce
 from pathlib import Path
@@ -52,7 +54,8 @@ class Reduction:
     ``finish(partial) -> result``; ``columns``: the article columns ``map`` reads (a dataset is read
     with only these; ``None`` = all); ``name`` for progress bars; ``key``: the analysis and its
     parameters as a string, which lets :func:`run` cache the partial result of each dataset part
-    (``None``: no caching).
+    (``None``: no caching). ``then``: for an analysis in two passes, ``then(result) -> Reduction``
+    gives the second pass over the same data, whose result is the analysis's.
     """
 
     map: Callable[[pd.DataFrame], Any]
@@ -61,6 +64,7 @@ class Reduction:
     columns: tuple[str, ...] | None = None
     name: str = "analysis"
     key: str | None = None
+    then: Callable[[Any], "Reduction"] | None = None
 
 
 def _quiet(show: bool) -> dict:
@@ -94,8 +98,21 @@ def run(reduction: Reduction, data, *, engine: str | None = None, scheduler=None
     if any, else Dask's local scheduler). ``cache``: with a dataset folder and the pandas engine, keep
     each part's partial result in ``<dataset>/cache/`` keyed by the analysis, its parameters, the code
     of the modules doing the work and the part (name, size, modification time), so a run after new
-    articles were ingested maps only the new parts.
+    articles were ingested maps only the new parts. A reduction with ``then`` reads ``data`` twice, so
+    ``data`` must not be a one-shot iterator.
     """
+    if reduction.then is not None and isinstance(data, Iterator):
+        raise TypeError(f"{reduction.name} reads the articles twice: give a DataFrame, a list of DataFrames, "
+                        "an articles dataset folder or a Dask collection, not a one-shot iterator")
+    options = {"engine": engine, "scheduler": scheduler, "split_every": split_every, "progress": progress,
+               "cache": cache}
+    result = _run_once(reduction, data, **options)
+    if reduction.then is not None:
+        return run(reduction.then(result), data, **options)
+    return result
+
+
+def _run_once(reduction: Reduction, data, *, engine, scheduler, split_every, progress, cache):
     if split_every < 2:
         raise ValueError(f"split_every must be at least 2, not {split_every}")
     if engine is None:
@@ -133,7 +150,7 @@ def _code_version() -> str:
 
     digest = hashlib.blake2b(digest_size=8)
     package = Path(__file__).parent
-    for name in ("engine", "patterns", "terms", "text", "entities", "mentions", "ner", "dataset"):
+    for name in ("engine", "patterns", "terms", "text", "entities", "mentions", "ner", "dataset", "republication"):
         path = package / f"{name}.py"
         if path.exists():
             digest.update(path.read_bytes())
@@ -477,6 +494,36 @@ def entities(column: str = "body", model=None) -> Reduction:
                      key=f"entities|{column}" if model is None else None)
 
 
+# ----------------------------------------------------------------------------------- republication
+
+
+def republication(threshold: float = 0.8, **params) -> Reduction:
+    """``republication.find_republications(articles, threshold, **params)`` out of core, in two passes.
+
+    First pass, part by part: each article's LSH band keys (``republication.band_keys``; about
+    ``bands x 8`` bytes an article are kept), then the articles sharing a bucket with another
+    (``candidate_ids``). Second pass: the shingles of those candidates only
+    (``candidate_sketch``), on which the in-memory detector runs (``sketch_copies``). The copies
+    table equals the in-memory one. ``params``: :class:`~analysis.republication.RepublicationDetector`
+    parameters (``progress`` is ignored: the engine shows its own).
+    """
+    from . import republication as rep
+
+    params = {k: v for k, v in {"threshold": threshold, **params}.items() if k != "progress"}
+    text = params.get("text_column", "body")
+    signature = "|".join(f"{k}={params[k]!r}" for k in sorted(params))
+
+    def second(wanted: frozenset) -> Reduction:
+        return Reduction(map=partial(rep.candidate_sketch, wanted=wanted, **params), combine=rep.combine_sketches,
+                         finish=partial(rep.sketch_copies, **params),
+                         columns=tuple(dict.fromkeys([*rep.SKETCH_COLUMNS, text])),
+                         name="republication: candidates")
+
+    return Reduction(map=partial(rep.band_keys, **params), combine=_concat, finish=rep.candidate_ids,
+                     columns=tuple(dict.fromkeys(["doc_id", text])), name="republication: LSH bands",
+                     key=f"republication_bands|{signature}", then=second)
+
+
 # ------------------------------------------------------------------------------------------ helpers
 
 
@@ -510,7 +557,18 @@ COMMAND_ANALYSES = {
     "category-share": [("category_share_site.csv", lambda: category_share(by="site"))],
     "terms": [("terms_site.csv", lambda: term_frequencies("site", max_terms=50_000, top=200))],
     "entities": [("entities.csv", lambda: entities())],
+    "republication": [("republication_copies.csv", lambda: republication())],
 }
+#: tables derived from an analysis's table: file name -> (file name, function of that table)
+DERIVED_TABLES = {
+    "republication_copies.csv": [("republication_sites.csv", lambda copies: _site_republication(copies))],
+}
+
+
+def _site_republication(copies: pd.DataFrame) -> pd.DataFrame:
+    from .republication import site_republication
+
+    return site_republication(copies)
 
 
 def _analyse_dataset_command(args) -> int:
@@ -533,6 +591,10 @@ def _analyse_dataset_command(args) -> int:
                         progress=False if args.no_progress else None)
             table.to_csv(out / filename, index=False)
             print(f"{filename}: {len(table):,} rows in {time.perf_counter() - started:.1f} s")
+            for derived_name, derive in DERIVED_TABLES.get(filename, []):
+                derived = derive(table)
+                derived.to_csv(out / derived_name, index=False)
+                print(f"{derived_name}: {len(derived):,} rows")
     return 0
 
 
@@ -542,7 +604,8 @@ def add_commands(subparsers) -> None:
         "analyse-dataset", help="run the counting analyses over an articles dataset (locally or on Dask)",
         description="Run analyses part by part over a dataset written by ingest-dataset and write their "
                     "tables as CSV files into DIR: volume (by site, category, day), category share per "
-                    "site, term frequencies per site, entities.")
+                    "site, term frequencies per site, entities, republication (copies and the site-to-site "
+                    "table).")
     parser.add_argument("dataset", help="dataset folder (from ingest-dataset)")
     parser.add_argument("--out", required=True, help="folder for the CSV tables")
     parser.add_argument("--analyses", nargs="+", choices=list(COMMAND_ANALYSES),
@@ -555,4 +618,4 @@ def add_commands(subparsers) -> None:
 
 
 __all__ = ["Reduction", "run", "rows", "counts", "volume", "category_share", "term_frequencies", "entities",
-           "sample_articles"]
+           "republication", "sample_articles"]

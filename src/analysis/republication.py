@@ -7,8 +7,9 @@ of their shingle sets is at least ``threshold``. Comparing all pairs is quadrati
 1. MinHash signatures are computed for all articles at once with numpy (multiply-shift hashing of
    64-bit shingle hashes; one vectorised pass per block of permutations instead of Python per
    document);
-2. datasketch's :class:`~datasketch.MinHashLSH` buckets the signatures into bands; its (bands, rows)
-   are chosen so that a pair at exactly ``threshold`` becomes a candidate with probability at least
+2. LSH with numpy: each signature is cut into bands, a band is hashed to one 64-bit key, and
+   articles with an equal (band, key) are candidates (found by sorting the keys); (bands, rows) are
+   chosen so that a pair at exactly ``threshold`` becomes a candidate with probability at least
    ``1 - max_miss`` (the LSH curve is set *below* the decision threshold);
 3. candidates are checked with their exact shingle Jaccard, so what is reported is measured, not
    estimated; verified pairs are joined into clusters (connected components).
@@ -17,11 +18,23 @@ In a cluster the *first publisher* is the earliest article (undated articles las
 longer text, then the doc_id); every other member is a copy with its lag and its similarity to the
 first. :func:`site_republication` and :func:`republication_graph` aggregate copies into a
 site-to-site table and a directed graph (edge source -> copier).
+
+Out of core (a dataset folder, a Dask collection or a list of chunks: :func:`find_republications`
+through ``analysis.engine.republication``), in two passes over the articles, part by part:
+
+1. :func:`band_keys`: each part's signatures are computed and only their LSH band keys kept
+   (``n_articles x bands x 8`` bytes in memory, about 170 MB a million articles at 21 bands);
+   :func:`candidate_ids` keeps the articles sharing a (band, key) with another article;
+2. :func:`candidate_sketch`: the word shingles of those candidates only are read again, and the
+   in-memory detector runs on them. Articles that share no bucket with any other article can never
+   be in a pair, so the tables equal the in-memory path's on the whole corpus.
 """
 
 from __future__ import annotations
 
 import re
+
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -117,12 +130,18 @@ class RepublicationDetector:
 
     def fit(self, articles: pd.DataFrame) -> "RepublicationDetector":
         """Find the copies in ``articles`` (the articles table; needs doc_id, published and the text)."""
-        for column in ("doc_id", "published", self.text_column):
-            if column not in articles.columns:
-                raise KeyError(f"the articles table has no column {column!r}, needed to find republications")
+        _check_columns(articles, self.text_column)
         texts = articles[self.text_column].astype("string").fillna("").tolist()
-        offsets, shingles = self._shingle_hashes(texts)
-        self.signatures_ = self._signatures(offsets, shingles)
+        offsets, shingles = shingle_hashes(texts, self.shingle_size, self.chunk_size, self.progress)
+        return self._fit_shingles(articles, offsets, shingles)
+
+    def fit_sketch(self, sketch: "Sketch") -> "RepublicationDetector":
+        """:meth:`fit` on articles already cut into shingles (:func:`candidate_sketch` output)."""
+        return self._fit_shingles(sketch.articles, sketch.offsets, sketch.shingles)
+
+    def _fit_shingles(self, articles: pd.DataFrame, offsets: np.ndarray, shingles: np.ndarray):
+        self.signatures_ = minhash_signatures(offsets, shingles, self.num_perm, self.random_state,
+                                              self.chunk_size, self.progress)
         self.bands_, self.rows_ = lsh_params(self.threshold, self.num_perm, self.max_miss)
         candidates = self._candidates(self.signatures_, np.diff(offsets) > 0)
         self.n_candidates_ = len(candidates)
@@ -131,92 +150,37 @@ class RepublicationDetector:
         self.copies_ = self._clusters(articles, self.pairs_, sets)
         return self
 
-    def _shingle_hashes(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """CSR layout of each text's 64-bit shingle hashes, in text order: (offsets, hashes).
-
-        Words get corpus-wide integer ids (factorised per chunk, then mapped through one
-        vocabulary), so the same shingle hashes the same in every chunk.
-        """
-        vocab: dict[str, int] = {}
-        per_chunk, sizes = [], []
-        chunks = range(0, len(texts), self.chunk_size)
-        for begin in tqdm(chunks, desc="shingling", disable=not self.progress, unit="chunk"):
-            chunk = texts[begin : begin + self.chunk_size]
-            # one regex pass and one split over the whole chunk; a separator token marks the documents
-            joined = _NOT_WORD.sub(" ", f" {_SEPARATOR} ".join(t.lower() for t in chunk)).split()
-            codes, uniques = pd.factorize(np.array(joined, dtype=object))
-            is_separator = uniques == _SEPARATOR
-            global_ids = np.fromiter((vocab.setdefault(w, len(vocab)) for w in uniques), dtype=np.uint64,
-                                     count=len(uniques))
-            separator_code = np.flatnonzero(is_separator)
-            cut = np.flatnonzero(codes == separator_code[0]) if len(separator_code) else np.zeros(0, dtype=np.int64)
-            bounds = np.concatenate([[-1], cut, [len(codes)]])
-            lengths = np.diff(bounds) - 1
-            keep = np.ones(len(codes), dtype=bool)
-            keep[cut] = False
-            hashes, owners = _chunk_shingles(global_ids[codes[keep]], lengths, self.shingle_size)
-            per_chunk.append(hashes)
-            sizes.append(np.bincount(owners, minlength=len(chunk)))
-        sizes_all = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
-        offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(sizes_all, out=offsets[1:])
-        shingles = np.concatenate(per_chunk) if per_chunk else np.zeros(0, dtype=np.uint64)
-        return offsets, shingles
-
-    def _signatures(self, offsets: np.ndarray, shingles: np.ndarray) -> np.ndarray:
-        """MinHash signatures (n_docs x num_perm, uint32; all-max for texts without words).
-
-        Each 64-bit shingle hash is folded to 32 bits and permuted by ``a * h + b mod 2**32`` with
-        ``a`` odd (a bijection, datasketch's "affine32" scheme); a signature is the minimum per
-        permutation over the document's shingles.
-        """
-        rng = np.random.default_rng(self.random_state)
-        a = (rng.integers(0, 2**31, size=self.num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1))[:, None]
-        b = rng.integers(0, 2**32, size=self.num_perm, dtype=np.uint32)[:, None]
-        n_docs = len(offsets) - 1
-        signatures = np.full((n_docs, self.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
-        nonempty = np.flatnonzero(np.diff(offsets) > 0)
-        block = 16
-        step = max(1, self.chunk_size)
-        for begin in tqdm(range(0, len(nonempty), step), desc="minhash", disable=not self.progress, unit="chunk"):
-            docs = nonempty[begin : begin + step]
-            lo, hi = offsets[docs[0]], offsets[docs[-1] + 1]
-            values = (shingles[lo:hi] >> np.uint64(32)).astype(np.uint32)[None, :]
-            starts = offsets[docs] - lo  # docs are consecutive apart from empty ones, which own nothing
-            with np.errstate(over="ignore"):
-                for p in range(0, self.num_perm, block):
-                    permuted = a[p : p + block] * values + b[p : p + block]
-                    signatures[docs, p : p + block] = np.minimum.reduceat(permuted, starts, axis=1).T
-        return signatures
-
     def _candidates(self, signatures: np.ndarray, usable: np.ndarray) -> np.ndarray:
-        """Candidate pairs (i < j, row positions) sharing at least one LSH band bucket."""
-        from datasketch import LeanMinHash, MinHashLSH
+        """Candidate pairs (i < j, row positions) sharing at least one LSH band bucket.
 
-        lsh = MinHashLSH(num_perm=self.num_perm, params=(self.bands_, self.rows_))
+        Per band: the usable articles sorted by their band key; each run of equal keys is a bucket.
+        Buckets up to ``_ALL_PAIRS_BUCKET`` members give all their pairs (grouped by bucket size,
+        so one numpy step per size); larger ones are linked in stars (:meth:`_star_pairs`).
+        """
         docs = np.flatnonzero(usable)
-        with lsh.insertion_session() as session:
-            for doc in tqdm(docs, desc="LSH index", disable=not self.progress, unit="doc", miniters=5000):
-                # 32-bit values from one family of permutations, compared only with each other: the
-                # scheme label just has to be the same for all of them
-                sketch = LeanMinHash(seed=self.random_state, hashvalues=signatures[doc], scheme="affine32")
-                session.insert(int(doc), sketch, check_duplication=False)
+        keys = band_hashes(signatures[docs], self.bands_, self.rows_)
         pairs, seen_large = [], set()
-        for table in lsh.hashtables:
-            for key in table.keys():
-                members = table.get(key)
-                if len(members) < 2:
-                    continue
-                ordered = np.sort(np.fromiter(members, dtype=np.int64))
-                if len(ordered) <= _ALL_PAIRS_BUCKET:
-                    i, j = np.triu_indices(len(ordered), k=1)
-                    pairs.append(np.stack([ordered[i], ordered[j]], axis=1))
-                elif (digest := hash(ordered.tobytes())) not in seen_large:  # same bucket in other bands
+        for band in range(keys.shape[1]):
+            order = np.argsort(keys[:, band], kind="stable")  # equal keys keep ascending row order
+            sorted_keys = keys[order, band]
+            starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+            sizes = np.diff(np.r_[starts, len(sorted_keys)])
+            members = docs[order]
+            for size in np.unique(sizes[(sizes > 1) & (sizes <= _ALL_PAIRS_BUCKET)]):
+                block = members[starts[sizes == size][:, None] + np.arange(size)]  # buckets x size
+                i, j = np.triu_indices(int(size), k=1)
+                pairs.append(np.stack([block[:, i].ravel(), block[:, j].ravel()], axis=1))
+            for start, size in zip(starts[sizes > _ALL_PAIRS_BUCKET], sizes[sizes > _ALL_PAIRS_BUCKET]):
+                ordered = members[start : start + size]
+                if (digest := hash(ordered.tobytes())) not in seen_large:  # same bucket in other bands
                     seen_large.add(digest)
                     pairs.extend(self._star_pairs(ordered, signatures))
         if not pairs:
             return np.zeros((0, 2), dtype=np.int64)
-        return np.unique(np.concatenate(pairs), axis=0)
+        stacked = np.concatenate(pairs).astype(np.int64)
+        width = np.int64(len(signatures))
+        codes = np.unique(stacked[:, 0] * width + stacked[:, 1])
+        return np.stack([codes // width, codes % width], axis=1)
 
     def _star_pairs(self, members: np.ndarray, signatures: np.ndarray) -> list[np.ndarray]:
         """Candidate pairs of a large bucket (many copies of one text, boilerplate) without all pairs.
@@ -259,6 +223,7 @@ class RepublicationDetector:
         return pd.DataFrame({"doc_a": likely[keep, 0], "doc_b": likely[keep, 1], "similarity": similarity[keep]})
 
     def _clusters(self, articles: pd.DataFrame, pairs: pd.DataFrame, sets: "_ShingleSets") -> pd.DataFrame:
+        """The copies table (:data:`COPY_COLUMNS`) from verified pairs of row positions of ``articles``."""
         if pairs.empty:
             return _empty_copies()
         parent = {}
@@ -310,6 +275,86 @@ class RepublicationDetector:
                                                               ascending=[True, True, False, True], kind="stable")
         table["cluster_id"] = pd.factorize(table["root"])[0].astype("int64")
         return table[COPY_COLUMNS].reset_index(drop=True)
+
+
+def _check_columns(articles: pd.DataFrame, text_column: str, dated: bool = True) -> None:
+    for column in ("doc_id", *(["published"] if dated else []), text_column):
+        if column not in articles.columns:
+            raise KeyError(f"the articles table has no column {column!r}, needed to find republications")
+
+
+def shingle_hashes(texts: list[str], shingle_size: int = SHINGLE_SIZE, chunk_size: int = 5000,
+                   progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """CSR layout of each text's distinct 64-bit shingle hashes (sorted), in text order: (offsets, hashes).
+
+    A word's id is a 64-bit hash of the word (``pandas.util.hash_array``), so the same shingle hashes
+    the same in every chunk, part or process.
+    """
+    per_chunk, sizes = [], []
+    chunks = range(0, len(texts), chunk_size)
+    for begin in tqdm(chunks, desc="shingling", disable=not progress, unit="chunk"):
+        chunk = texts[begin : begin + chunk_size]
+        # one regex pass and one split over the whole chunk; a separator token marks the documents
+        joined = _NOT_WORD.sub(" ", f" {_SEPARATOR} ".join(t.lower() for t in chunk)).split()
+        codes, uniques = pd.factorize(np.array(joined, dtype=object))
+        word_ids = pd.util.hash_array(np.asarray(uniques, dtype=object), categorize=False)
+        separator_code = np.flatnonzero(uniques == _SEPARATOR)
+        cut = np.flatnonzero(codes == separator_code[0]) if len(separator_code) else np.zeros(0, dtype=np.int64)
+        bounds = np.concatenate([[-1], cut, [len(codes)]])
+        lengths = np.diff(bounds) - 1
+        keep = np.ones(len(codes), dtype=bool)
+        keep[cut] = False
+        hashes, owners = _chunk_shingles(word_ids[codes[keep]], lengths, shingle_size)
+        order = np.lexsort((hashes, owners))  # by document, then hash: duplicates side by side
+        hashes, owners = hashes[order], owners[order]
+        distinct = np.r_[True, (owners[1:] != owners[:-1]) | (hashes[1:] != hashes[:-1])]
+        per_chunk.append(hashes[distinct])
+        sizes.append(np.bincount(owners[distinct], minlength=len(chunk)))
+    sizes_all = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(sizes_all, out=offsets[1:])
+    shingles = np.concatenate(per_chunk) if per_chunk else np.zeros(0, dtype=np.uint64)
+    return offsets, shingles
+
+
+def minhash_signatures(offsets: np.ndarray, shingles: np.ndarray, num_perm: int = 128, random_state: int = 0,
+                       chunk_size: int = 5000, progress: bool = False) -> np.ndarray:
+    """MinHash signatures (n_docs x num_perm, uint32; all-max for texts without words).
+
+    Each 64-bit shingle hash is folded to 32 bits and permuted by ``a * h + b mod 2**32`` with
+    ``a`` odd (a bijection, datasketch's "affine32" scheme); a signature is the minimum per
+    permutation over the document's shingles.
+    """
+    rng = np.random.default_rng(random_state)
+    a = (rng.integers(0, 2**31, size=num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1))[:, None]
+    b = rng.integers(0, 2**32, size=num_perm, dtype=np.uint32)[:, None]
+    n_docs = len(offsets) - 1
+    signatures = np.full((n_docs, num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+    nonempty = np.flatnonzero(np.diff(offsets) > 0)
+    block = 16
+    step = max(1, chunk_size)
+    for begin in tqdm(range(0, len(nonempty), step), desc="minhash", disable=not progress, unit="chunk"):
+        docs = nonempty[begin : begin + step]
+        lo, hi = offsets[docs[0]], offsets[docs[-1] + 1]
+        values = (shingles[lo:hi] >> np.uint64(32)).astype(np.uint32)[None, :]
+        starts = offsets[docs] - lo  # docs are consecutive apart from empty ones, which own nothing
+        with np.errstate(over="ignore"):
+            for p in range(0, num_perm, block):
+                permuted = a[p : p + block] * values + b[p : p + block]
+                signatures[docs, p : p + block] = np.minimum.reduceat(permuted, starts, axis=1).T
+    return signatures
+
+
+def band_hashes(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One 64-bit key per LSH band of each signature (n_docs x bands, uint64): equal bands, equal keys."""
+    keys = np.zeros((len(signatures), bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for band in range(bands):
+            key = np.full(len(signatures), np.uint64(band + 1))
+            for column in range(band * rows, (band + 1) * rows):
+                key = _mix64(key ^ (signatures[:, column].astype(np.uint64) + np.uint64(column + 1)))
+            keys[:, band] = key
+    return keys
 
 
 def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -369,16 +414,14 @@ def _chunk_shingles(ids: np.ndarray, lengths: np.ndarray, k: int) -> tuple[np.nd
 
 
 class _ShingleSets:
-    """Sorted unique shingle hashes of document ``i`` (computed on first use, then kept)."""
+    """Sorted distinct shingle hashes of document ``i`` (a view into the CSR arrays)."""
 
     def __init__(self, offsets: np.ndarray, shingles: np.ndarray):
-        self.offsets, self.shingles, self.cache = offsets, shingles, {}
+        self.offsets, self.shingles = offsets, shingles
 
     def __getitem__(self, i) -> np.ndarray:
         i = int(i)
-        if i not in self.cache:
-            self.cache[i] = np.unique(self.shingles[self.offsets[i] : self.offsets[i + 1]])
-        return self.cache[i]
+        return self.shingles[self.offsets[i] : self.offsets[i + 1]]
 
 
 def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -394,14 +437,99 @@ def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
 # ----------------------------------------------------------------------------------------------
 
 
-def find_republications(articles: pd.DataFrame, threshold: float = 0.8, **params) -> pd.DataFrame:
+def find_republications(articles, threshold: float = 0.8, *, engine: str | None = None, scheduler=None,
+                        **params) -> pd.DataFrame:
     """Clusters of republished articles: one row per article in a cluster (see :data:`COPY_COLUMNS`).
 
     ``is_first`` marks the first publisher; ``lag`` is how long after it each copy appeared and
     ``similarity`` its shingle Jaccard with it. Other keyword arguments go to
     :class:`RepublicationDetector`.
+
+    ``articles``: the articles table (in memory), or anything ``analysis.engine.run`` reads more than
+    once — an articles dataset folder, a list of DataFrames, a ``dask.dataframe`` — which is then
+    processed out of core in two passes (see the module docstring) with the same result; ``engine``
+    and ``scheduler`` as in ``engine.run``.
     """
-    return RepublicationDetector(threshold=threshold, **params).fit(articles).copies_
+    if isinstance(articles, pd.DataFrame) and engine in (None, "pandas") and scheduler is None:
+        return RepublicationDetector(threshold=threshold, **params).fit(articles).copies_
+    from . import engine as engines
+
+    progress = params.pop("progress", None)
+    return engines.run(engines.republication(threshold=threshold, **params), articles, engine=engine,
+                       scheduler=scheduler, progress=progress)
+
+
+# ----------------------------------------------------------------------------------------------
+# out of core: two passes over the articles, part by part (driven by analysis.engine)
+# ----------------------------------------------------------------------------------------------
+
+#: article columns kept for the copies table (besides the text)
+SKETCH_COLUMNS = ("doc_id", "published", "site", "domain", "title")
+
+
+@dataclass
+class Sketch:
+    """Articles cut into shingles: ``articles`` (the :data:`SKETCH_COLUMNS` present, no text),
+    ``offsets`` and ``shingles`` (CSR of each article's sorted distinct shingle hashes)."""
+
+    articles: pd.DataFrame
+    offsets: np.ndarray
+    shingles: np.ndarray
+
+
+def _detector(params: dict) -> RepublicationDetector:
+    return RepublicationDetector(**{**params, "progress": False})
+
+
+def band_keys(chunk: pd.DataFrame, **params) -> pd.DataFrame:
+    """First pass, one chunk: ``doc_id`` and the LSH band keys (``band_0`` ...) of each article with
+    words; ``params`` as for :class:`RepublicationDetector`."""
+    detector = _detector(params)
+    _check_columns(chunk, detector.text_column, dated=False)
+    texts = chunk[detector.text_column].astype("string").fillna("").tolist()
+    offsets, shingles = shingle_hashes(texts, detector.shingle_size, detector.chunk_size)
+    signatures = minhash_signatures(offsets, shingles, detector.num_perm, detector.random_state, detector.chunk_size)
+    bands, rows = lsh_params(detector.threshold, detector.num_perm, detector.max_miss)
+    usable = np.diff(offsets) > 0
+    keys = band_hashes(signatures[usable], bands, rows)
+    table = pd.DataFrame(keys, columns=[f"band_{i}" for i in range(bands)])
+    table.insert(0, "doc_id", chunk["doc_id"].astype("string").to_numpy()[usable])
+    return table
+
+
+def candidate_ids(keys: pd.DataFrame) -> frozenset:
+    """First pass, the end: doc_ids of articles sharing a (band, key) with another article."""
+    shared = np.zeros(len(keys), dtype=bool)
+    for column in keys.columns.drop("doc_id"):
+        shared |= keys[column].duplicated(keep=False).to_numpy()
+    return frozenset(keys["doc_id"].to_numpy()[shared].tolist())
+
+
+def candidate_sketch(chunk: pd.DataFrame, wanted: frozenset, **params) -> Sketch:
+    """Second pass, one chunk: the :class:`Sketch` of the articles whose doc_id is in ``wanted``."""
+    detector = _detector(params)
+    _check_columns(chunk, detector.text_column)
+    picked = chunk[chunk["doc_id"].astype("string").isin(wanted).to_numpy()]
+    texts = picked[detector.text_column].astype("string").fillna("").tolist()
+    offsets, shingles = shingle_hashes(texts, detector.shingle_size, detector.chunk_size)
+    kept = [c for c in SKETCH_COLUMNS if c in picked.columns]
+    return Sketch(picked[kept].reset_index(drop=True), offsets, shingles)
+
+
+def combine_sketches(parts: list[Sketch]) -> Sketch:
+    """Sketches of consecutive chunks as one, in order."""
+    if len(parts) == 1:
+        return parts[0]
+    articles = pd.concat([p.articles for p in parts], ignore_index=True)
+    sizes = np.concatenate([np.diff(p.offsets) for p in parts])
+    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    return Sketch(articles, offsets, np.concatenate([p.shingles for p in parts]))
+
+
+def sketch_copies(sketch: Sketch, **params) -> pd.DataFrame:
+    """Second pass, the end: the copies table of the candidates (the in-memory detector on them)."""
+    return RepublicationDetector(**{**params, "progress": False}).fit_sketch(sketch).copies_
 
 
 def site_republication(copies: pd.DataFrame, by: str = "site", include_self: bool = True) -> pd.DataFrame:
