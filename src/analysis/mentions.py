@@ -160,13 +160,13 @@ def split_sentences(text: str) -> list[tuple[int, int, list[Token]]]:
 
 
 def tag_text(text: str, model) -> list[Sentence]:
-    """Sentences of ``text`` with tokens, offsets and the model's tags."""
-    out = []
-    for index, (start, end, tokens) in enumerate(split_sentences(text)):
-        words = [t.text for t in tokens]
-        tags = model.predict_one(words)
-        out.append(Sentence(index, start, end, tokens, tags, [fold_letters(w) for w in words]))
-    return out
+    """Sentences of ``text`` with tokens, offsets and the model's tags (all sentences tagged at once)."""
+    split = split_sentences(text)
+    words = [[t.text for t in tokens] for _, _, tokens in split]
+    tags = model.predict(words)
+    return [Sentence(index, start, end, tokens, sentence_tags, [fold_letters(w) for w in sentence_words])
+            for index, ((start, end, tokens), sentence_words, sentence_tags)
+            in enumerate(zip(split, words, tags))]  # fmt: skip
 
 
 # ---------------------------------------------------------------- rules over tags

@@ -190,7 +190,9 @@ class CrfRecognizer:
 
     ``groups``: feature groups (default all; :data:`BASELINE_GROUPS` for the plain baseline);
     ``window``: context width; ``clusters``: ``"default"`` (the shipped cluster file), a path, or None;
-    ``c1``/``c2``: L1/L2 regularisation; ``max_iterations``: L-BFGS iterations.
+    ``c1``/``c2``: L1/L2 regularisation; ``max_iterations``: L-BFGS iterations;
+    ``possible_transitions``: give weights to label transitions never seen in training too;
+    ``dictionary_folds``: folds of the jackknifed entity-phrase dictionary.
     Learned state: ``model_bytes_`` (the crfsuite model), ``labels_``, ``n_sentences_``.
     """
 
@@ -203,8 +205,10 @@ class CrfRecognizer:
         c2: float = 0.02,
         max_iterations: int = 250,
         dictionary_folds: int = 5,
+        possible_transitions: bool = True,
     ):
         self.dictionary_folds = dictionary_folds
+        self.possible_transitions = possible_transitions
         self.groups = groups
         self.window = window
         self.clusters = clusters
@@ -213,7 +217,8 @@ class CrfRecognizer:
         self.max_iterations = max_iterations
 
     def get_params(self) -> dict:
-        return {k: getattr(self, k) for k in ("groups", "window", "clusters", "c1", "c2", "max_iterations", "dictionary_folds")}
+        return {k: getattr(self, k) for k in ("groups", "window", "clusters", "c1", "c2", "max_iterations", "dictionary_folds",
+                                              "possible_transitions")}
 
     @property
     def featurizer_(self) -> NerFeaturizer:
@@ -238,7 +243,7 @@ class CrfRecognizer:
         if not sentences:
             raise ValueError("no training sentences")
         trainer = pycrfsuite.Trainer(verbose=False)
-        for stale in ("model_bytes_", "dictionary_", "_tagger", "_featurizer"):  # refitting starts afresh
+        for stale in ("model_bytes_", "dictionary_", "_tagger", "_featurizer", "_weights", "_fast_tagger"):  # refitting starts afresh
             self.__dict__.pop(stale, None)
         featurizer = self.featurizer_
         use_dictionary = "dictionary" in self.groups
@@ -255,7 +260,7 @@ class CrfRecognizer:
         featurizer.dictionary = self.dictionary_
         trainer.set_params(
             {"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations,
-             "feature.possible_transitions": True}
+             "feature.possible_transitions": self.possible_transitions}
         )  # fmt: skip
         with tempfile.TemporaryDirectory() as tmp:
             model_file = os.path.join(tmp, "model.crfsuite")
@@ -264,14 +269,25 @@ class CrfRecognizer:
         self.labels_ = sorted({tag for _, tags in sentences for tag in tags})
         self.n_sentences_ = len(sentences)
         self._tagger = None
+        self._weights = None
+        self._fast_tagger = None
         self._featurizer = None  # rebuilt lazily, keeping only the features the model knows
         return self
 
     def _known_features(self):
-        """Feature names the fitted model has weights for (None before fitting)."""
+        """``{feature: weight row}`` of the fitted model (None before fitting)."""
         if not hasattr(self, "model_bytes_"):
             return None
-        return frozenset(self.tagger_.info().attributes)
+        return self.weights_.rows
+
+    @property
+    def weights_(self):
+        """The fitted model's weights as a :class:`~analysis.ner_tagger.WeightTable` (read once)."""
+        if getattr(self, "_weights", None) is None:
+            from analysis.ner_tagger import WeightTable
+
+            self._weights = WeightTable.from_tagger(self.tagger_)
+        return self._weights
 
     @property
     def tagger_(self):
@@ -287,13 +303,28 @@ class CrfRecognizer:
 
     def predict_one(self, tokens: list[str]) -> list[str]:
         """Tags of one token list."""
-        if not tokens:
-            return []
-        return list(self.tagger_.tag(self.featurizer_.sentence(list(tokens))))
+        return self.predict([tokens])[0]
 
-    def predict(self, token_lists) -> list[list[str]]:
-        """Tags of each token list."""
-        return [self.predict_one(tokens) for tokens in token_lists]
+    def predict(self, token_lists, batch_size: int = 256) -> list[list[str]]:
+        """Tags of each token list: the labels crfsuite's Viterbi gives, computed by
+        :class:`analysis.ner_tagger.FastTagger` in batches of sentences of similar length."""
+        token_lists = [list(tokens) for tokens in token_lists]
+        out: list[list[str]] = [[] for _ in token_lists]
+        order = sorted((i for i, tokens in enumerate(token_lists) if tokens), key=lambda i: len(token_lists[i]))
+        tagger = self.fast_tagger_
+        for first in range(0, len(order), batch_size):
+            batch = order[first : first + batch_size]
+            for i, tags in zip(batch, tagger.tag([token_lists[i] for i in batch])):
+                out[i] = tags
+        return out
+
+    @property
+    def fast_tagger_(self):
+        if getattr(self, "_fast_tagger", None) is None:
+            from analysis.ner_tagger import FastTagger
+
+            self._fast_tagger = FastTagger(self.featurizer_, self.weights_)
+        return self._fast_tagger
 
     def score(self, sentences) -> pd.DataFrame:
         """:func:`evaluate` of this model on ``(tokens, tags)`` pairs."""

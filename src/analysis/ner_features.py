@@ -25,7 +25,6 @@ import math
 import re
 import unicodedata
 from functools import lru_cache
-from itertools import chain
 import importlib.util
 from pathlib import Path
 
@@ -158,26 +157,37 @@ class Gazetteer:
             self._lengths = {k: sorted(v, reverse=True) for k, v in lengths.items()}
         return self._lengths
 
-    def marks(self, tokens: list[str]) -> list[list[str]]:
-        """For each token, marks like ``B-LOC`` / ``I-ORG`` from the longest phrases covering it."""
-        keys = [fold_letters(t) for t in tokens]
+    def matches(self, keys: list[str]) -> list[tuple[int, int, set[str]]]:
+        """``(start, length, marks)`` of the longest phrase starting at each position of folded ``keys``
+        (:func:`fold_letters`), left to right; a match does not stop others starting inside it."""
         index = self._index()
-        out: list[list[str]] = [[] for _ in tokens]
+        phrases = self.phrases
         n = len(keys)
+        found = []
         for i, key in enumerate(keys):
             lengths = index.get(key)
-            if not lengths:
-                continue
-            for length in lengths:
-                if i + length > n:
-                    continue
-                found = self.phrases.get(tuple(keys[i : i + length]))
-                if found:
-                    for mark in found:
-                        out[i].append("B-" + mark)
-                        for j in range(i + 1, i + length):
-                            out[j].append("I-" + mark)
-                    break
+            if lengths:
+                for length in lengths:
+                    if i + length <= n:
+                        marks = phrases.get(tuple(keys[i : i + length]))
+                        if marks:
+                            found.append((i, length, marks))
+                            break
+        return found
+
+    def marks(self, tokens: list[str], keys: list[str] | None = None) -> list[list[str]]:
+        """For each token, marks like ``B-LOC`` / ``I-ORG`` from the longest phrases covering it.
+
+        ``keys``: the tokens already folded with :func:`fold_letters` (computed when not given).
+        """
+        if keys is None:
+            keys = [fold_letters(t) for t in tokens]
+        out: list[list[str]] = [[] for _ in keys]
+        for i, length, marks in self.matches(keys):
+            for mark in marks:
+                out[i].append("B-" + mark)
+                for j in range(i + 1, i + length):
+                    out[j].append("I-" + mark)
         return out
 
 
@@ -236,28 +246,38 @@ class NerFeaturizer:
 
     ``groups``: which feature groups to use (see module docstring); ``window``: context width;
     ``clusters``: ``{folded word: (cluster id at each granularity, ...)}`` or None;
-    ``gazetteer``: a :class:`Gazetteer` or None.
+    ``gazetteer`` / ``dictionary``: :class:`Gazetteer` or None; ``known``: the features a fitted model
+    has weights for (any container), others are dropped early.
+
+    Everything a word contributes (its own features and its features as each neighbour) is computed
+    once per word type and cached; a sentence's features are assembled from the cached parts.
     """
 
     def __init__(self, groups=FEATURE_GROUPS, window: int = 2, clusters=None, gazetteer=None, dictionary=None,
                  known=None):  # fmt: skip
         self.groups = frozenset(groups)
         self.dictionary = dictionary
-        self.known = known  # features a fitted model has weights for: others are dropped early (speed)
+        self.known = known
         self.window = window
         self.clusters = clusters or {}
         self.gazetteer = gazetteer
         self._lexicon = hazm_lexicon() if "lexicon" in self.groups else {}
-        self._own = lru_cache(maxsize=300_000)(self._known_only(self._own_features))
-        self._ctx = lru_cache(maxsize=300_000)(self._known_only(self._context_features))
+        self.offsets = (*range(-self.window, 0), *range(1, self.window + 1))
+        has_context = "context" in self.groups
+        self.pads = tuple(
+            self._keep(((f"{o}:BOS" if o < 0 else f"{o}:EOS"),) if has_context else ()) for o in self.offsets
+        )
+        # first words of the bigrams a fitted model knows: other pairs need no feature strings
+        self._bigram_firsts = None if known is None else frozenset(
+            f[5:].split("|")[0] for f in known if f.startswith(("bi+1=", "bi-1="))
+        )
+        self.word_parts = lru_cache(maxsize=300_000)(self._word_parts)
 
-    def _known_only(self, function):
-        if self.known is None:
-            return function
+    def _keep(self, feats) -> tuple[str, ...]:
         known = self.known
-        return lambda *args: tuple(f for f in function(*args) if f in known)
+        return tuple(feats) if known is None else tuple(f for f in feats if f in known)
 
-    # features of the word itself, cached per word
+    # features of the word itself
     def _own_features(self, word: str) -> tuple[str, ...]:
         key = fold(word)
         feats = ["bias"]
@@ -288,7 +308,7 @@ class NerFeaturizer:
                 feats += [f"c{i}={c}" for i, c in enumerate(ids)]
         return tuple(feats)
 
-    # features of a neighbour at relative position `offset`, cached per (word, offset)
+    # features of a word seen as the neighbour at relative position `offset`
     def _context_features(self, word: str, offset: int) -> tuple[str, ...]:
         key = fold(word)
         feats = []
@@ -310,47 +330,57 @@ class NerFeaturizer:
                 feats += [f"{offset}:c{i}={c}" for i, c in enumerate(use)]
         return tuple(feats)
 
+    def _word_parts(self, word: str) -> tuple[tuple[str, ...], ...]:
+        """(own features, features as the neighbour at each offset) of one word, known ones only."""
+        return (self._keep(self._own_features(word)),
+                *(self._keep(self._context_features(word, o)) for o in self.offsets))  # fmt: skip
+
+    def extras(self, tokens: list[str]) -> list[tuple[int, str]]:
+        """``(token, feature)`` pairs of the features that depend on more than one word: word bigrams
+        and gazetteer / dictionary marks (``B-``/``I-`` positions in a multi-token match)."""
+        n = len(tokens)
+        extras: list[tuple[int, str]] = []
+        if "context" in self.groups and n > 1:
+            keys = [fold(t) for t in tokens]
+            firsts = self._bigram_firsts
+            for i in range(n - 1):
+                if firsts is None or keys[i] in firsts:
+                    pair = keys[i] + "|" + keys[i + 1]
+                    extras.append((i, "bi+1=" + pair))
+                    extras.append((i + 1, "bi-1=" + pair))
+        marked = []
+        if "gazetteer" in self.groups and self.gazetteer:
+            marked.append((self.gazetteer, "g", (-2, -1, 0, 1)))
+        if "dictionary" in self.groups and self.dictionary:
+            marked.append((self.dictionary, "d", (-1, 0, 1)))
+        if marked:
+            letter_keys = [fold_letters(t) for t in tokens]
+            for matcher, name, offsets in marked:
+                for start, length, marks in matcher.matches(letter_keys):
+                    for i in range(start, start + length):
+                        position = "B-" if i == start else "I-"
+                        for mark in marks:
+                            for offset in offsets:
+                                j = i - offset  # token j sees the marks of token j + offset
+                                if 0 <= j < n:
+                                    extras.append((j, f"{offset}:{name}={position}{mark}"))
+        if self.known is not None:
+            known = self.known
+            extras = [pair for pair in extras if pair[1] in known]
+        return extras
+
     def sentence(self, tokens: list[str]) -> list[list[str]]:
         """One list of feature names per token of one sentence."""
         n = len(tokens)
-        if not n:
-            return []
-        has_context = "context" in self.groups
-        columns: list[list[tuple[str, ...]]] = [[self._own(t) for t in tokens]]
-        for offset in [*range(-self.window, 0), *range(1, self.window + 1)]:
-            pad = ((f"{offset}:BOS" if offset < 0 else f"{offset}:EOS"),) if has_context else ()
-            ctx = self._ctx
-            columns.append([ctx(tokens[i + offset], offset) if 0 <= i + offset < n else pad for i in range(n)])
-        if has_context:
-            keys = [fold(t) for t in tokens]
-            pairs = [a + "|" + b for a, b in zip(keys, keys[1:])]
-            left, right = ["bi-1=" + p for p in pairs], ["bi+1=" + p for p in pairs]
-            if self.known is not None:
-                known = self.known
-                columns.append([()] + [(f,) if f in known else () for f in left])
-                columns.append([(f,) if f in known else () for f in right] + [()])
-            else:
-                columns.append([()] + [(f,) for f in left])
-                columns.append([(f,) for f in right] + [()])
-        if "gazetteer" in self.groups and self.gazetteer:
-            columns += _mark_columns(self.gazetteer.marks(tokens), "g", (-2, -1, 0, 1))
-        if "dictionary" in self.groups and self.dictionary:
-            columns += _mark_columns(self.dictionary.marks(tokens), "d", (-1, 0, 1))
-        return [list(chain.from_iterable(parts)) for parts in zip(*columns)]
-
-
-def _mark_columns(marks: list[list[str]], name: str, offsets) -> list[list[tuple[str, ...]]]:
-    """Feature columns ``{offset}:{name}={mark}`` for the marks of the tokens at each offset."""
-    n = len(marks)
-    marked = [(i, ms) for i, ms in enumerate(marks) if ms]
-    if not marked:
-        return []
-    columns = []
-    for offset in offsets:
-        column: list[tuple[str, ...]] = [()] * n
-        for i, ms in marked:
-            j = i - offset  # token j sees the marks of token j + offset
-            if 0 <= j < n:
-                column[j] = tuple(f"{offset}:{name}={m}" for m in ms)
-        columns.append(column)
-    return columns
+        parts = [self.word_parts(t) for t in tokens]
+        pads = self.pads
+        out = []
+        for i in range(n):
+            feats = list(parts[i][0])
+            for k, offset in enumerate(self.offsets, start=1):
+                j = i + offset
+                feats += parts[j][k] if 0 <= j < n else pads[k - 1]
+            out.append(feats)
+        for i, feature in self.extras(tokens):
+            out[i].append(feature)
+        return out
