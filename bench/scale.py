@@ -9,8 +9,14 @@ children, sampled every 0.2 s with psutil; PSS, so pages forked workers share co
   ``analysis.engine`` over the dataset, part by part;
 - ``terms``: tokens (``analysis.text.add_tokens``) and term frequencies per site with a bounded
   vocabulary, part by part;
-- ``republication``: ``analysis.republication.find_republications`` on the columns it needs, in memory
-  (its own algorithm has no out-of-core mode yet).
+- ``topics``: ``analysis.topics.TopicModel(k="auto")`` fitted on a uniform sample of at most
+  20,000 articles (``engine.sample_articles``; the model has no partial fit), then topic prevalence
+  by Jalali month and by site, every part tokenised and transformed once
+  (``engine.topic_prevalence``);
+- ``entities``: mentions part by part (``engine.entities``), then the top 20 entities of each site
+  (``entities.top_entities``);
+- ``republication``: ``analysis.republication.find_republications`` out of core
+  (``engine.republication``: LSH band keys part by part, then the shingles of candidates only).
 
 Targets (issue 8): 1,000,000 articles complete with peak memory under 4 GiB; ingest at least 80% as
 fast per article as at 10,000 (the ratio is measured in the same run). Writes
@@ -32,7 +38,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
-STAGES = ("ingest", "counts", "terms", "republication")
+STAGES = ("ingest", "counts", "terms", "topics", "entities", "republication")
+#: articles the topic model is fitted on (a uniform sample when the corpus is larger)
+TOPIC_SAMPLE = 20_000
 GIB = 1024**3
 
 
@@ -124,18 +132,33 @@ def run_analyses(stage: str, dataset: str) -> None:
         engine.run(engine.category_share(by="site"), dataset, **fresh)
     elif stage == "terms":
         engine.run(engine.term_frequencies("site", max_terms=20_000, top=100), dataset, **fresh)
-    elif stage == "republication":
-        from analysis.dataset import read_dataset
-        from analysis.republication import find_republications
+    elif stage == "topics":
+        from analysis.text import add_tokens
+        from analysis.topics import TopicModel
 
-        articles = read_dataset(dataset, columns=["doc_id", "published", "site", "domain", "title", "body"])
-        copies = find_republications(articles, progress=False)
-        print(f"{copies['cluster_id'].nunique() if len(copies) else 0} clusters")
+        sample = engine.sample_articles(dataset, TOPIC_SAMPLE, columns=["doc_id", "body"])
+        model = TopicModel(k="auto", random_state=0).fit(add_tokens(sample, cache=False))
+        tables = engine.run(engine.topic_prevalence(model, by=("month", "site")), dataset, **fresh)
+        print(f"{model.k_} topics fitted on {len(sample):,} articles; "
+              f"{len(tables['month']):,} (month, topic) and {len(tables['site']):,} (site, topic) rows")
+    elif stage == "entities":
+        from analysis.dataset import read_dataset
+        from analysis.entities import top_entities
+
+        mentions = engine.run(engine.entities(), dataset, **fresh)
+        sites = read_dataset(dataset, columns=["doc_id", "site"])
+        top = top_entities(mentions, sites, by="site", n=20)
+        print(f"{len(mentions):,} mentions; {len(top):,} top-entity rows over {top['site'].nunique()} sites")
+    elif stage == "republication":
+        copies = engine.run(engine.republication(), dataset, **fresh)
+        print(f"{copies['cluster_id'].nunique() if len(copies) else 0:,} clusters, {len(copies):,} articles")
     else:
         raise ValueError(stage)
 
 
-def corpus_for(n: int, work: Path, seed: int) -> Path:
+def corpus_for(n: int, work: Path, seed: int, given: dict | None = None) -> Path:
+    if given and n in given:  # an existing demo corpus of this size
+        return given[n]
     corpus = work / f"demo_{n}"
     if not (corpus / ".ground_truth.jsonl").exists():
         from analysis.demo import write_demo_corpus
@@ -145,10 +168,11 @@ def corpus_for(n: int, work: Path, seed: int) -> Path:
     return corpus
 
 
-def bench_size(n: int, work: Path, stages: list[str], seed: int) -> list[dict]:
+def bench_size(n: int, work: Path, stages: list[str], seed: int, given: dict | None = None,
+               on_row=None) -> list[dict]:
     import shutil
 
-    corpus = corpus_for(n, work, seed)
+    corpus = corpus_for(n, work, seed, given)
     dataset = work / f"dataset_{n}"
     rows = []
     for stage in stages:
@@ -160,15 +184,20 @@ def bench_size(n: int, work: Path, stages: list[str], seed: int) -> list[dict]:
             command = [sys.executable, str(Path(__file__).resolve()), "--run-stage", stage, str(dataset)]
         cache = work / f"cache_{n}"
         shutil.rmtree(cache, ignore_errors=True)  # token caches start empty: first-run cost
+        load_before = os.getloadavg()[0]
         result = measure(command, env={"TQDM_DISABLE": "1", "ANALYSIS_CACHE_DIR": str(cache)})
         shutil.rmtree(cache, ignore_errors=True)
-        row = {"n": n, "stage": stage, **result}
+        row = {"n": n, "stage": stage, **result, "corpus": str(corpus), "load_before": load_before,
+               "load_after": os.getloadavg()[0], "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
         row["per_second"] = n / result["seconds"] if result["seconds"] else 0.0
         print(f"{n:>9,} {stage:<14} {result['seconds']:9.1f} s {row['per_second']:9.0f} art/s "
-              f"peak {result['peak_bytes'] / GIB:6.2f} GiB  rc={result['returncode']}", file=sys.stderr)
+              f"CPU {result['cpu_seconds']:8.0f} s peak {result['peak_bytes'] / GIB:6.2f} GiB "
+              f"load {load_before:.1f}->{row['load_after']:.1f} rc={result['returncode']}", file=sys.stderr, flush=True)
         if result["returncode"] != 0:
             print("\n".join(result["output"]), file=sys.stderr)
         rows.append(row)
+        if on_row is not None:
+            on_row(row)
     return rows
 
 
@@ -191,13 +220,15 @@ def write_report(rows: list[dict], out: Path, note: str = "") -> None:
              f"`python bench/scale.py --sizes {' '.join(str(n) for n in sorted({r['n'] for r in rows}))}` "
              f"on {os.cpu_count()} cores, {platform.python_version()}; the machine is shared (other jobs "
              "running), so times are upper bounds. Peak memory: summed PSS of the stage's process tree (shared pages counted once).", "",
-             "| articles | stage | seconds | articles/s | CPU seconds | CPU ms an article | peak memory (GiB) | ok |",
-             "|---:|---|---:|---:|---:|---:|---:|:-:|"]
+             "| articles | stage | seconds | articles/s | CPU seconds | CPU ms an article | peak memory (GiB) "
+             "| load average (1 min) before → after | ok |",
+             "|---:|---|---:|---:|---:|---:|---:|---|:-:|"]
     for r in sorted(rows, key=lambda r: (STAGES.index(r["stage"]), r["n"])):
         cpu = r.get("cpu_seconds")
         cpu_text = f"{cpu:.0f} | {1000 * cpu / r['n']:.2f}" if cpu is not None else "– | –"
+        load = f"{r['load_before']:.1f} → {r['load_after']:.1f}" if "load_before" in r else "–"
         lines.append(f"| {r['n']:,} | {r['stage']} | {r['seconds']:.1f} | {r['per_second']:,.0f} | {cpu_text} | "
-                     f"{r['peak_bytes'] / GIB:.2f} | {'yes' if r['returncode'] == 0 else 'FAILED'} |")
+                     f"{r['peak_bytes'] / GIB:.2f} | {load} | {'yes' if r['returncode'] == 0 else 'FAILED'} |")
     lines += ["", "## Growth (time ∝ n^b between consecutive sizes)", ""]
     for stage in STAGES:
         for a, b, exponent in growth(rows, stage):
@@ -274,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=REPO / "data" / "processed" / "scale",
                         help="where corpora and datasets go (large: about 8 GB a million articles)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--corpus", nargs="+", default=[], metavar="N=DIR",
+                        help="use an existing demo corpus for size N instead of writing one")
     parser.add_argument("--results", type=Path, default=RESULTS / "scale.json",
                         help="JSON of all runs; runs of other sizes/stages already in it are kept")
     parser.add_argument("--note", default="", help="a paragraph added to the results file")
@@ -290,16 +323,28 @@ def main(argv: list[str] | None = None) -> int:
         plot(previous, args.results.with_suffix(".png"))
         return 0
     args.work.mkdir(parents=True, exist_ok=True)
-    rows = []
+    given = {int(n): Path(folder) for n, folder in (item.split("=", 1) for item in args.corpus)}
+    rows: list[dict] = []
+
+    def keep(row: dict) -> None:  # every finished stage is saved, even if a later one is stopped
+        rows.append(row)
+        save(rows, args)
+
     for n in args.sizes:
-        rows.extend(bench_size(n, args.work, args.stages, args.seed))
-    measured = {(r["n"], r["stage"]) for r in rows}
-    rows = [r for r in previous if (r["n"], r["stage"]) not in measured] + rows
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(json.dumps(rows, indent=1, ensure_ascii=False), encoding="utf-8")
-    write_report(rows, args.results.with_suffix(".md"), args.note)
-    plot(rows, args.results.with_suffix(".png"))
+        bench_size(n, args.work, args.stages, args.seed, given, on_row=keep)
     return 0 if all(r["returncode"] == 0 for r in rows) else 1
+
+
+def save(rows: list[dict], args) -> None:
+    """Merge ``rows`` into the results JSON (replacing earlier runs of the same size and stage) and
+    rewrite the results page and chart."""
+    previous = json.loads(args.results.read_text()) if args.results.exists() else []
+    measured = {(r["n"], r["stage"]) for r in rows}
+    merged = [r for r in previous if (r["n"], r["stage"]) not in measured] + rows
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(merged, indent=1, ensure_ascii=False), encoding="utf-8")
+    write_report(merged, args.results.with_suffix(".md"), args.note)
+    plot(merged, args.results.with_suffix(".png"))
 
 
 if __name__ == "__main__":

@@ -89,6 +89,17 @@ def test_entities_by_chunks_equal_entities(demo_articles):
     pd.testing.assert_frame_equal(got, expected)
 
 
+def test_topic_prevalence_by_chunks_equals_topic_prevalence(tokenized):
+    from analysis.topics import TopicModel, topic_prevalence
+
+    model = TopicModel(k=4, phrases=False, max_iter=100).fit(tokenized)
+    for by in ("month", "site"):
+        got = engine.run(engine.topic_prevalence(model, by=by), chunks(tokenized, 25))
+        pd.testing.assert_frame_equal(got, topic_prevalence(model, tokenized, by=by))
+    both = engine.run(engine.topic_prevalence(model, by=("month", "site")), chunks(tokenized.drop(columns="tokens"), 40))
+    pd.testing.assert_frame_equal(both["site"], topic_prevalence(model, tokenized, by="site"))
+
+
 def test_rows_counts_and_sample(demo_articles):
     lengths = engine.run(engine.rows(lambda chunk: chunk[["doc_id", "n_words"]]), chunks(demo_articles, 50))
     pd.testing.assert_frame_equal(lengths, demo_articles[["doc_id", "n_words"]].reset_index(drop=True))

@@ -16,7 +16,7 @@ There is no second implementation of any analysis: the map step calls the analys
 and the combining steps only add up what it counted. Ready-made reductions: :func:`volume`,
 :func:`category_share`, :func:`term_frequencies`, :func:`entities`, :func:`rows` (any row-wise
 function, e.g. a fitted topic model's ``document_topics``), :func:`counts` (any count table) and
-:func:`republication` (two passes: the result of the first, LSH band keys, chooses what the second
+:func:`topic_prevalence` (a fitted topic model's shares by month or site), :func:`republication` (two passes: the result of the first, LSH band keys, chooses what the second
 reads).
 
 Example::
@@ -494,6 +494,64 @@ def entities(column: str = "body", model=None) -> Reduction:
                      key=f"entities|{column}" if model is None else None)
 
 
+# ---------------------------------------------------------------------------------- topic prevalence
+
+
+def _prevalence_map(chunk: pd.DataFrame, model, by: tuple[str, ...], calendar: str) -> dict:
+    from .topics import topic_prevalence
+
+    if model.column == "tokens" and "tokens" not in chunk.columns:  # tokenise once, for every grouping
+        from .text import add_tokens
+
+        chunk = add_tokens(chunk, cache=False, progress=False)
+    out = {}
+    for group in by:
+        table = topic_prevalence(model, chunk, by=group, calendar=calendar)
+        out[group] = table.assign(share_sum=table["share"].astype(float) * table["n_docs"])
+    return out
+
+
+def _prevalence_combine(parts: list[dict], by: tuple[str, ...]) -> dict:
+    if len(parts) == 1:
+        return parts[0]
+    out = {}
+    for group in by:
+        table = _concat([p[group] for p in parts])
+        out[group] = table.groupby([group, "topic", "label"], sort=False)[["share_sum", "n_dominant", "n_docs"]] \
+            .sum().reset_index()
+    return out
+
+
+def _prevalence_finish(partial_tables: dict, by: tuple[str, ...], single: bool):
+    out = {}
+    for group in by:
+        table = partial_tables[group]
+        table = table.assign(share=table["share_sum"] / table["n_docs"],
+                             n_dominant=table["n_dominant"].astype("int64"), n_docs=table["n_docs"].astype("int64"))
+        table = table[[group, "topic", "label", "share", "n_dominant", "n_docs"]]
+        out[group] = table.sort_values([group, "topic"]).reset_index(drop=True)
+    return out[by[0]] if single else out
+
+
+def topic_prevalence(model, by: str | Sequence[str] = "month", calendar: str = "jalali") -> Reduction:
+    """``topics.topic_prevalence(model, articles, by, calendar)`` by chunks, for a fitted topic model
+    (fitted on all articles, or on :func:`sample_articles` when they do not fit in memory): each
+    chunk tokenised once and transformed, shares summed as share x articles, divided at the end.
+
+    ``by``: one grouping (the result is its table) or several, e.g. ``("month", "site")`` (the result
+    is a dict of tables by grouping; the articles are tokenised once for all).
+    """
+    single = isinstance(by, str)
+    groups = (by,) if single else tuple(by)
+    needed = ["doc_id", "body", "published", "published_jalali", *[g for g in groups if g not in ("month", "year")]]
+    if model.column != "tokens":
+        needed.append(model.column)
+    return Reduction(map=partial(_prevalence_map, model=model, by=groups, calendar=calendar),
+                     combine=partial(_prevalence_combine, by=groups),
+                     finish=partial(_prevalence_finish, by=groups, single=single),
+                     columns=tuple(dict.fromkeys(needed)), name="topic prevalence")
+
+
 # ----------------------------------------------------------------------------------- republication
 
 
@@ -618,4 +676,4 @@ def add_commands(subparsers) -> None:
 
 
 __all__ = ["Reduction", "run", "rows", "counts", "volume", "category_share", "term_frequencies", "entities",
-           "republication", "sample_articles"]
+           "topic_prevalence", "republication", "sample_articles"]
