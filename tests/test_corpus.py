@@ -39,8 +39,8 @@ def seed_layout(title=TITLE, lead=LEAD, paragraphs=PARAGRAPHS, *, category_line=
     return text.replace("\n", newline)
 
 
-def expected_body(lead=LEAD, paragraphs=PARAGRAPHS) -> str:
-    return "\n\n".join(normalize(p) for p in [lead, *paragraphs])
+def expected_body(lead=LEAD, paragraphs=PARAGRAPHS, *, normalized=False) -> str:
+    return "\n\n".join(normalize(p) if normalized else p for p in [lead, *paragraphs])
 
 
 def write(path, content) -> None:
@@ -63,12 +63,12 @@ def test_seed_layout_article_fields(tmp_path):
     assert {c: str(t) for c, t in df.dtypes.items()} == {
         c: str(pd.Series(dtype=t).dtype) for c, t in ARTICLE_COLUMNS.items()}
     row = only_row(df)
-    assert row.title == normalize(TITLE)
+    assert row.title == TITLE  # as published: normalising is the next stage
     assert row.categories == [CATEGORY]
     assert row.tags == []
     assert row.url == URL
     assert (row.domain, row.site, row.article_id) == ("basij.ir", "semnan", "9358")
-    assert row.lead == normalize(LEAD)
+    assert row.lead == LEAD
     assert row.body.startswith(row.lead)
     assert row.body == expected_body()
     for leftover in ("دسته بندی", "](#)", "**", "http", "semnan.basij.ir", "##"):
@@ -122,6 +122,28 @@ def test_category_line_found_by_shape_with_any_label(tmp_path):
     assert all(body == expected_body() for body in df["body"])
 
 
+def test_normalize_while_loading_or_after_gives_the_same_table(tmp_path):
+    write(tmp_path / "a.txt", seed_layout().replace("ی", "ي"))
+    write(tmp_path / "b.txt", seed_layout(title="گزارش", lead="متن  خبر می شود.", paragraphs=[]))
+    raw = load_corpus(tmp_path)
+    assert "ي" in raw["title"].iloc[0] and not raw.attrs.get("normalized")
+    loaded = load_corpus(tmp_path, normalize=True)
+    after = corpus.normalize_articles(raw)
+    assert loaded.attrs["normalized"] and after.attrs["normalized"]
+    row = loaded.iloc[0]
+    assert row.title == normalize(TITLE) and row.lead == normalize(LEAD)
+    assert row.body == expected_body(normalized=True)
+    assert loaded.iloc[1].body == "متن خبر می‌شود." and loaded.iloc[1].n_words == 3
+    pd.testing.assert_frame_equal(after.drop(columns="duplicate_of"), loaded.drop(columns="duplicate_of"))
+    assert raw["title"].iloc[0] != after["title"].iloc[0]  # the input table is not changed
+    pd.testing.assert_frame_equal(corpus.normalize_articles(after), after)  # marked: not again
+
+
+def test_normalize_articles_names_a_table_without_text_columns():
+    with pytest.raises(KeyError, match="normalize_articles"):
+        corpus.normalize_articles(pd.DataFrame({"x": [1]}))
+
+
 def test_tags_line_and_bare_url_and_crlf(tmp_path):
     text = seed_layout(url_line=URL, newline="\r\n") + "\r\n**برچسب‌ها: [نمایشگاه](#), [کارگران](#)**\r\n"
     write(tmp_path / "a.md", text)
@@ -134,8 +156,8 @@ def test_tags_line_and_bare_url_and_crlf(tmp_path):
 def test_plain_text_without_heading_uses_short_first_line_as_title(tmp_path):
     write(tmp_path / "a.txt", f"{TITLE}\n{LEAD}\n{PARAGRAPHS[0]}\n")
     row = only_row(load_corpus(tmp_path))
-    assert row.title == normalize(TITLE)
-    assert row.lead == normalize(LEAD)
+    assert row.title == TITLE
+    assert row.lead == LEAD
 
 
 # --------------------------------------------------------------------------- encodings
@@ -163,7 +185,7 @@ def test_windows_1256_and_utf16_twins_decode_to_the_utf8_text(tmp_path):
     reference = df.loc["utf8.txt", content]
     for name in twins:
         assert df.loc[name, content].to_dict() == reference.to_dict(), name
-    assert reference["title"] == normalize(TITLE)  # Arabic ي normalised to Persian ی
+    assert reference["title"] == TITLE.replace("ی", "ي")  # as published, Arabic ي and all
     # identical text in six files: five duplicates of the first in load order
     assert (df["duplicate_of"] != "").sum() == 5
 
@@ -283,7 +305,7 @@ def test_record_formats_and_archives_give_the_same_article(tmp_path):
     first = df[df["url"].str.contains("farsnews")]
     second = df[df["url"] == URL]
     assert len(first) == len(second) == 6
-    assert set(first["title"]) == {normalize(TITLE)}
+    assert set(first["title"]) == {TITLE}
     assert set(first["body"]) == {expected_body()}
     assert all(c == ["province", "semnan"] for c in first["categories"])
     assert all(t == ["نمایشگاه", "کارگران"] for t in df["tags"])

@@ -313,10 +313,11 @@ def test_every_template_fills(tmp_path):
 
 
 def test_the_loader_reads_what_the_truth_says(demo_dir, demo_truth, demo_articles):
-    from analysis.corpus import rejects_table
+    from analysis.corpus import normalize_articles, rejects_table
     from analysis.text import normalize
 
-    articles = demo_articles.assign(file=demo_articles["path"].map(lambda p: str(Path(p).relative_to(demo_dir))))
+    normalized = normalize_articles(demo_articles)  # the truth holds the normalised text
+    articles = normalized.assign(file=normalized["path"].map(lambda p: str(Path(p).relative_to(demo_dir))))
     rejects = rejects_table(demo_articles)
     rejected = {str(Path(p).relative_to(demo_dir)) for p in rejects["path"]}
     unreadable = set(demo_truth.loc[~demo_truth["readable"], "file"])

@@ -15,10 +15,11 @@ def chunks(frame: pd.DataFrame, size: int) -> list[pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def tokenized(_demo_articles):
-    """The demo articles with a ``tokens`` column (the text pipeline's tokeniser)."""
+    """The demo articles, normalised, with a ``tokens`` column (the text pipeline's tokeniser)."""
+    from analysis.corpus import normalize_articles
     from analysis.text import tokenize
 
-    sample = _demo_articles.head(120)
+    sample = normalize_articles(_demo_articles.head(120))
     return sample.assign(tokens=sample["body"].map(tokenize))
 
 

@@ -15,17 +15,20 @@ input with a ``CorpusError`` naming it.
 
 Row values:
 
-- text is normalised on the way in with ``analysis.text.normalize`` (title, body, categories, tags);
-  ``body`` is the paragraphs joined by blank lines, ``lead`` the first of them;
+- text is kept as published: decoded, line ends unified, each paragraph, the title, categories and
+  tags stripped of edge whitespace and invisible marks (and spaces collapsed in the short fields);
+  ``body`` is the paragraphs joined by blank lines, ``lead`` the first of them. Persian
+  normalisation (``analysis.text.normalize``: Arabic letters, digits, ZWNJ, spacing) is the next
+  stage, :func:`normalize_articles`; ``normalize=True`` does it while loading;
 - ``doc_id``: 16 hex digits hashing the input's location relative to the source it was found under
   (file path relative to the directory or glob base, or the file name for a file given directly, plus
   archive member and record position) — the same on every run and machine, whatever the absolute path
   or load order; if two sources give the same relative location, the source folder's name is added;
 - ``published`` / ``published_jalali`` / ``date_source``: from the record's date field ('record'),
   else the date line ('date line'), else the URL ('url', e.g. Fars news numbers), else NaT/''/'none';
-- ``n_chars``: characters of ``body``; ``n_words``: words of ``body``, a word being a run of letters,
-  digits and marks, ZWNJ-joined parts counting as one word (``می‌روند`` is one), punctuation none;
-- ``duplicate_of``: for an article whose normalised title and body are exactly those of another, the
+- ``n_chars``: characters of ``body``; ``n_words``: words of ``body`` as ``wc -w`` counts them
+  (runs of non-space characters; ZWNJ-joined parts are one word: ``می‌روند`` is one);
+- ``duplicate_of``: for an article whose title and body are exactly those of another, the
   ``doc_id`` of the earliest of the group — earliest ``published`` (unknown dates last), ties broken
   by load order (sorted path, then member/record order); '' for the earliest itself and for unique ones.
 """
@@ -65,15 +68,16 @@ from .urls import url_parts
 from .workers import worker_context
 
 #: inputs below this many files, or this many bytes, are parsed in the calling process: starting
-#: workers (each needs hazm's lexicons, a few seconds) only pays on larger inputs
+#: workers (a second or so; a few more when they need hazm's lexicons) only pays on larger inputs
 PARALLEL_MIN_FILES = 400
 PARALLEL_MIN_BYTES = 16_000_000
 #: show a progress bar (when ``progress=None``) from this many files on
 PROGRESS_MIN_FILES = 2000
 
 _HAS_TEXT = re.compile(r"\w")
-_WORD = re.compile(r"\w[\w\u064b-\u065f\u0670\u200c]*")
 _MEMBER_SEP = ":"
+#: ``df.attrs`` key set on a table whose text went through ``analysis.text.normalize``
+NORMALIZED = "normalized"
 #: a character ``strip_line`` keeps: a text without one strips to ''
 _VISIBLE = re.compile(f"[^{re.escape(INVISIBLE_CHARS)}]")
 
@@ -218,21 +222,42 @@ def _normalize_short(text: str) -> str:
     return strip_line(" ".join(_normalizer()(text).split()))
 
 
+@lru_cache(maxsize=4096)
+def _clean_short(text: str) -> str:
+    return strip_line(" ".join(text.split()))
+
+
 def count_words(text: str) -> int:
-    """Words in ``text``: runs of letters/digits/marks; ZWNJ-joined parts are one word."""
-    return len(_WORD.findall(text))
+    """Words in ``text`` as ``wc -w`` counts them: runs of non-space characters (so ZWNJ-joined parts
+    are one word)."""
+    return len(text.split())
+
+
+def _paragraphs(paragraphs: list[str], normalize: bool) -> list[str]:
+    """The non-blank lines of ``paragraphs``, stripped (``strip_line``), after
+    ``analysis.text.normalize`` when ``normalize``."""
+    if not normalize and not any("\n" in p for p in paragraphs):
+        return [p for p in map(strip_line, paragraphs) if p]
+    text = "\n".join(paragraphs)
+    if normalize:
+        text = _normalizer()(text)
+    return [p for p in map(strip_line, text.split("\n")) if p]
 
 
 def _join_member(outer: str, inner: str) -> str:
     return f"{outer}{_MEMBER_SEP}{inner}" if outer and inner else outer or inner
 
 
-def article_row(raw: RawArticle, *, path: str, key: str, member: str, encoding: str) -> dict:
-    """A row of the articles table (without ``duplicate_of``) from raw fields; InputError if no text."""
-    title = _normalize_short(raw.title) if raw.title else ""
-    body_text = "\n".join(raw.paragraphs)
+def article_row(raw: RawArticle, *, path: str, key: str, member: str, encoding: str,
+                normalize: bool = False) -> dict:
+    """A row of the articles table (without ``duplicate_of``) from raw fields; InputError if no text.
+
+    ``normalize``: run the text through ``analysis.text.normalize`` (else it is kept as published).
+    """
+    short = _normalize_short if normalize else _clean_short
+    title = short(raw.title) if raw.title else ""
     # paragraphs lose edge whitespace and invisible marks (ZWNJ, LRM/RLM) whatever the input format
-    paragraphs = [p for p in map(strip_line, _normalizer()(body_text).split("\n")) if p] if body_text else []
+    paragraphs = _paragraphs(raw.paragraphs, normalize)
     if not _HAS_TEXT.search(title) and not any(_HAS_TEXT.search(p) for p in paragraphs):
         raise InputError("no text: no letter or digit in a title or paragraph (only blank lines, "
                          "invisible characters, punctuation, links or a date)")
@@ -253,8 +278,8 @@ def article_row(raw: RawArticle, *, path: str, key: str, member: str, encoding: 
         "title": title,
         "lead": paragraphs[0] if paragraphs else "",
         "body": body,
-        "categories": [c for c in dict.fromkeys(_normalize_short(c) for c in raw.categories) if c],
-        "tags": [t for t in dict.fromkeys(_normalize_short(t) for t in raw.tags) if t],
+        "categories": [c for c in dict.fromkeys(map(short, raw.categories)) if c],
+        "tags": [t for t in dict.fromkeys(map(short, raw.tags)) if t],
         "url": url,
         "domain": domain,
         "site": site,
@@ -270,12 +295,13 @@ def article_row(raw: RawArticle, *, path: str, key: str, member: str, encoding: 
 
 
 def parse_file(source, *, name: str | None = None, key: str | None = None,
-               errors: str = "collect") -> FileResult:
+               errors: str = "collect", normalize: bool = False) -> FileResult:
     """Parse one file (a path, or its bytes with ``name``) into article rows and reject rows.
 
     Pure: reads nothing but the file, writes nothing. ``name`` is the path shown in the rows (default:
     the path given); ``key`` the location used for ``doc_id`` (default: the file name). With
-    ``errors="raise"`` the first bad input raises ``CorpusError``.
+    ``errors="raise"`` the first bad input raises ``CorpusError``. ``normalize``: as in
+    :func:`article_row`.
     """
     if errors not in ("collect", "raise"):
         raise ValueError(f"errors must be 'collect' or 'raise', not {errors!r}")
@@ -304,12 +330,12 @@ def parse_file(source, *, name: str | None = None, key: str | None = None,
         reject("", read_error)
         return result
     _parse_bytes(data, os.path.basename(name), path=name, key=key, member="", depth=0,
-                 result=result, reject=reject)
+                 result=result, reject=reject, normalize=normalize)
     return result
 
 
 def _parse_bytes(data: bytes, filename: str, *, path: str, key: str, member: str, depth: int,
-                 result: FileResult, reject) -> None:
+                 result: FileResult, reject, normalize: bool) -> None:
     what = "archive member" if member else "file"
     kind = format_of(filename)
     if kind is None:
@@ -330,7 +356,7 @@ def _parse_bytes(data: bytes, filename: str, *, path: str, key: str, member: str
                     reject(inner_member, str(content))
                 else:
                     _parse_bytes(content, _member_filename(inner), path=path, key=key, member=inner_member,
-                                 depth=depth + 1, result=result, reject=reject)
+                                 depth=depth + 1, result=result, reject=reject, normalize=normalize)
             return
         if kind == "article":
             text, encoding = decode_text(data)
@@ -339,7 +365,8 @@ def _parse_bytes(data: bytes, filename: str, *, path: str, key: str, member: str
                                f"decoded as {encoding})")
                 return
             raw = parse_article(text)
-            result.records.append(article_row(raw, path=path, key=key, member=member, encoding=encoding))
+            result.records.append(article_row(raw, path=path, key=key, member=member, encoding=encoding,
+                                              normalize=normalize))
             return
         encoding = "binary" if kind == "parquet" else None
         if kind != "parquet":
@@ -352,7 +379,7 @@ def _parse_bytes(data: bytes, filename: str, *, path: str, key: str, member: str
                     raise record
                 raw = record_article(record)
                 result.records.append(article_row(raw, path=path, key=key, member=record_member,
-                                                  encoding=encoding))
+                                                  encoding=encoding, normalize=normalize))
             except InputError as error:
                 reject(record_member, f"{position}: {error}")
     except (InputError, UndecodableError) as error:
@@ -377,14 +404,14 @@ def _arrow_schema():
     return pa.schema([*fields, pa.field("_hash", pa.large_string())])
 
 
-def _parse_chunk(files: Sequence[InputFile], errors: str):
+def _parse_chunk(files: Sequence[InputFile], errors: str, normalize: bool = False):
     """Parse a chunk of files: (pyarrow Table of article rows or None, reject rows)."""
     import pyarrow as pa
 
     records: list[dict] = []
     rejects: list[dict] = []
     for item in files:
-        result = parse_file(item.path, key=item.key, errors=errors)
+        result = parse_file(item.path, key=item.key, errors=errors, normalize=normalize)
         records.extend(result.records)
         rejects.extend(result.rejects)
     if not records:
@@ -415,19 +442,20 @@ def _progress_bar(total: int, progress: bool | None):
     return tqdm(total=total, unit="file", desc="loading corpus", disable=not show, file=sys.stderr)
 
 
-def _run(files: list[InputFile], errors: str, workers: int, progress: bool | None):
+def _run(files: list[InputFile], errors: str, workers: int, progress: bool | None, normalize: bool):
     """Parse all files, in parallel when worth it; results in input order."""
     results = []
     with _progress_bar(len(files), progress) as bar:
         if workers <= 1 or len(files) < PARALLEL_MIN_FILES or _total_bytes(files) < PARALLEL_MIN_BYTES:
             for chunk in _chunks(files, 200):
-                results.append(_parse_chunk(chunk, errors))
+                results.append(_parse_chunk(chunk, errors, normalize))
                 bar.update(len(chunk))
             return results
         size = max(50, min(500, len(files) // (workers * 8) or 1))
         chunks = _chunks(files, size)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
-            for chunk, result in zip(chunks, pool.map(_parse_chunk, chunks, [errors] * len(chunks))):
+        with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(text=normalize)) as pool:
+            for chunk, result in zip(chunks, pool.map(_parse_chunk, chunks, [errors] * len(chunks),
+                                                      [normalize] * len(chunks))):
                 results.append(result)
                 bar.update(len(chunk))
     return results
@@ -479,10 +507,12 @@ def unique_doc_ids(ids: pd.Series) -> pd.Series:
     return ids.where(repeat == 0, ids + "-" + (repeat + 1).astype("string")).astype("string")
 
 
-def read_corpus(source, *, errors: str = "collect", workers: int | None = None,
+def read_corpus(source, *, errors: str = "collect", normalize: bool = False, workers: int | None = None,
                 progress: bool | None = None) -> CorpusLoad:
     """Load a corpus; returns the articles table and the rejects table (see the module docstring).
 
+    ``normalize``: normalise the text while loading (see :func:`normalize_articles`); off by default,
+    the text is kept as published.
     ``workers``: processes for large inputs (default: all cores; 1 = in this process).
     ``progress``: tqdm bar on stderr (default: only for large inputs; TQDM_DISABLE=1 turns it off).
     """
@@ -490,7 +520,7 @@ def read_corpus(source, *, errors: str = "collect", workers: int | None = None,
         raise ValueError(f"errors must be 'collect' or 'raise', not {errors!r}")
     files = collect_inputs(source)
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    results = _run(files, errors, max(1, int(workers)), progress)
+    results = _run(files, errors, max(1, int(workers)), progress, bool(normalize))
     rejects = pd.DataFrame([r for _, rows in results for r in rows], columns=list(REJECT_COLUMNS))
     tables = [table for table, _ in results if table is not None]
     del results
@@ -499,21 +529,92 @@ def read_corpus(source, *, errors: str = "collect", workers: int | None = None,
     rejects = rejects.astype(REJECT_COLUMNS) if len(rejects) else empty_rejects()
     articles["doc_id"] = unique_doc_ids(articles["doc_id"])
     articles["duplicate_of"] = duplicate_of(articles, articles.pop("_hash"))
-    articles = articles[list(ARTICLE_COLUMNS)].astype(ARTICLE_COLUMNS)
-    return CorpusLoad(articles.reset_index(drop=True), rejects.reset_index(drop=True))
+    articles = articles[list(ARTICLE_COLUMNS)].astype(ARTICLE_COLUMNS).reset_index(drop=True)
+    if normalize:
+        articles.attrs[NORMALIZED] = True
+    return CorpusLoad(articles, rejects.reset_index(drop=True))
 
 
-def load_corpus(source, *, errors: str = "collect", workers: int | None = None,
+def load_corpus(source, *, errors: str = "collect", normalize: bool = False, workers: int | None = None,
                 progress: bool | None = None) -> pd.DataFrame:
     """The articles table of a corpus, with its rejects in ``df.attrs["rejects"]`` (list of dicts).
 
     ``source``: a file, directory, glob or list of them. See ``read_corpus`` for the options and the
     module docstring for the columns.
     """
-    loaded = read_corpus(source, errors=errors, workers=workers, progress=progress)
+    loaded = read_corpus(source, errors=errors, normalize=normalize, workers=workers, progress=progress)
     articles = loaded.articles
     articles.attrs["rejects"] = loaded.rejects.to_dict("records")
     return articles
+
+
+# --------------------------------------------------------------------------- normalising
+
+
+def _normalized_rows(rows: Sequence[tuple]) -> list[tuple]:
+    """(title, lead, body, categories, tags) normalised, for (title, body, categories, tags) rows."""
+    out = []
+    for title, body, categories, tags in rows:
+        paragraphs = _paragraphs([body], True)
+        out.append((
+            _normalize_short(title) if title else "",
+            paragraphs[0] if paragraphs else "",
+            "\n\n".join(paragraphs),
+            [c for c in dict.fromkeys(map(_normalize_short, categories)) if c],
+            [t for t in dict.fromkeys(map(_normalize_short, tags)) if t],
+        ))
+    return out
+
+
+def normalize_articles(articles: pd.DataFrame, *, workers: int | None = None,
+                       progress: bool | None = None) -> pd.DataFrame:
+    """A new articles table whose text is normalised with ``analysis.text.normalize``.
+
+    ``title``, ``lead``, ``body`` (paragraph by paragraph), ``categories`` and ``tags`` are
+    normalised (Arabic letters and digits to Persian ones, diacritics and kashida gone, ZWNJ and
+    spacing repaired); ``n_chars`` and ``n_words`` are counted again; the other columns are kept.
+    A table marked as normalised (``attrs["normalized"]``) comes back as a copy. ``workers``:
+    processes for large tables (default: all cores); ``progress``: a tqdm bar (default: large tables).
+    """
+    missing = [c for c in ("title", "body", "categories", "tags") if c not in articles.columns]
+    if missing:
+        raise KeyError(f"normalize_articles: the table has no column(s) {missing}; "
+                       f"expected an articles table from load_corpus")
+    if articles.attrs.get(NORMALIZED):
+        return articles.copy()
+    rows = list(zip(articles["title"].fillna("").tolist(), articles["body"].fillna("").tolist(),
+                    [list(v) if isinstance(v, list | tuple) else [] for v in articles["categories"]],
+                    [list(v) if isinstance(v, list | tuple) else [] for v in articles["tags"]]))
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    text_bytes = sum(map(len, articles["body"].fillna("").tolist()))
+    chunks = _chunks(rows, 500)
+    done: list[tuple] = []
+    show = progress if progress is not None else len(rows) >= PROGRESS_MIN_FILES
+    from tqdm.auto import tqdm
+
+    with tqdm(total=len(rows), unit="article", desc="normalising", disable=not show, file=sys.stderr) as bar:
+        if workers <= 1 or len(rows) < PARALLEL_MIN_FILES or text_bytes < PARALLEL_MIN_BYTES:
+            for chunk in chunks:
+                done.extend(_normalized_rows(chunk))
+                bar.update(len(chunk))
+        else:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(text=True)) as pool:
+                for chunk, result in zip(chunks, pool.map(_normalized_rows, chunks)):
+                    done.extend(result)
+                    bar.update(len(chunk))
+    title, lead, body, categories, tags = (list(column) for column in zip(*done)) if done else ([],) * 5
+    out = articles.assign(
+        title=pd.array(title, dtype="string"), lead=pd.array(lead, dtype="string"),
+        body=pd.array(body, dtype="string"),
+        categories=pd.Series(categories, index=articles.index, dtype="object"),
+        tags=pd.Series(tags, index=articles.index, dtype="object"),
+    )
+    if "n_chars" in out.columns:
+        out["n_chars"] = out["body"].str.len().astype("int64")
+    if "n_words" in out.columns:
+        out["n_words"] = pd.array([count_words(b) for b in body], dtype="int64")
+    out.attrs[NORMALIZED] = True
+    return out
 
 
 def rejects_table(articles: pd.DataFrame) -> pd.DataFrame:
@@ -522,16 +623,19 @@ def rejects_table(articles: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(REJECT_COLUMNS)).astype(REJECT_COLUMNS) if rows else empty_rejects()
 
 
-def read_articles(sources: Sequence[str] | str, **options) -> pd.DataFrame:
+def read_articles(sources: Sequence[str] | str, *, normalize: bool = True, **options) -> pd.DataFrame:
     """The articles table of the commands: one ``.parquet`` file written by ``ingest``, or any corpus source.
 
     ``sources``: a path or a list of them (as typed on a command line); ``options`` go to
-    :func:`load_corpus` when the sources are a corpus rather than an ingested table.
+    :func:`load_corpus` when the sources are a corpus rather than an ingested table. ``normalize``:
+    the text comes back normalised (:func:`normalize_articles`; a table ingested with
+    ``--normalize`` is not normalised again).
     """
     sources = [sources] if isinstance(sources, str | os.PathLike) else list(sources)
     if len(sources) == 1 and os.fspath(sources[0]).endswith(".parquet") and Path(sources[0]).is_file():
-        return pd.read_parquet(sources[0])
-    return load_corpus(sources if len(sources) > 1 else sources[0], **options)
+        articles = pd.read_parquet(sources[0])
+        return normalize_articles(articles) if normalize else articles
+    return load_corpus(sources if len(sources) > 1 else sources[0], normalize=normalize, **options)
 
 
 # --------------------------------------------------------------------------- command line
@@ -545,14 +649,14 @@ def rejects_path(out: Path) -> Path:
 def _ingest(args) -> int:
     out = Path(args.out)
     try:
-        loaded = read_corpus(args.source, errors=args.errors, workers=args.workers,
-                             progress=False if args.no_progress else None)
+        loaded = read_corpus(args.source, errors=args.errors, normalize=args.normalize,
+                             workers=args.workers, progress=False if args.no_progress else None)
     except (FileNotFoundError, CorpusError) as error:
         print(f"ingest: {error}", file=sys.stderr)
         return 2
     out.parent.mkdir(parents=True, exist_ok=True)
     table = loaded.articles.copy()
-    table.attrs = {}
+    table.attrs = {NORMALIZED: True} if args.normalize else {}
     table.to_parquet(out, index=False)
     rejects_file = rejects_path(out)
     loaded.rejects.to_csv(rejects_file, index=False)
@@ -580,6 +684,9 @@ def add_commands(subparsers) -> None:
     parser.add_argument("--out", required=True, help="Parquet file to write (rejects go beside it)")
     parser.add_argument("--errors", choices=["collect", "raise"], default="collect",
                         help="'raise' stops at the first bad input (default: collect them)")
+    parser.add_argument("--normalize", action="store_true",
+                        help="normalise the text while loading (else it is kept as published and "
+                             "the analysis commands normalise it when they read the table)")
     parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(func=_ingest)

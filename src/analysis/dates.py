@@ -95,12 +95,14 @@ _WORDS_DMY = re.compile(r"(?<!\d)(?P<d>\d{1,2})\s+(?P<name>[^\W\d_]+)\s+(?P<y>\d
 _TIME_FIRST = re.compile(r"^\s*(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?[\s\-–,،]+")
 
 
+@lru_cache(maxsize=65536)
 def parse_date(text: str) -> ParsedDate | None:
     """The first date in ``text`` (Jalali or Gregorian, any digits), or ``None``.
 
     Understands ``Y/M/D``, ``Y-M-D``, ``D/M/Y`` with an optional ``HH:MM[:SS]`` after it (or before
     it), ISO timestamps and ``D <month name> Y`` with Persian or English month names. Years below
-    1700 are Jalali. Impossible dates (1394/13/40) give ``None``.
+    1700 are Jalali. Impossible dates (1394/13/40) give ``None``. Memoised: a corpus repeats its
+    date strings.
     """
     if not text:
         return None

@@ -98,6 +98,8 @@ _ONLY_DATE = re.compile(r"[\d۰-۹٠-٩/\-:.\sT،,]{8,40}")
 _DIGIT = re.compile(r"\d")
 _SENTENCE_END = (".", "!", "?", "؟", ":", "…", "»", ")")
 _MAX_TITLE_CHARS = 150
+#: lines longer than this are never a date line
+_MAX_DATE_LINE_CHARS = 80
 
 
 #: characters that make a line look blank: whitespace (as ``str.isspace`` sees it) and the invisible
@@ -143,9 +145,9 @@ def link_line(line: str) -> tuple[str, list[str]] | None:
 def date_line(line: str):
     """The parsed date (``ParsedDate``) of a date line (``تاریخ انتشار: ۱۳۹۴/۰۲/۱۰ - ۱۰:۳۰`` or a
     line that is only a date); else None."""
-    if len(line) > 80 or not _DIGIT.search(line):
+    if len(line) > _MAX_DATE_LINE_CHARS or not _DIGIT.search(line):
         return None
-    found = _DATE_LINE.fullmatch(line)
+    found = _DATE_LINE.fullmatch(line) if (":" in line or "：" in line) else None
     if found and label_key(found["label"]) in _date_labels():
         return parse_date(found["value"])
     bare = line.strip("* ")
@@ -214,7 +216,7 @@ def parse_article(text: str) -> RawArticle:
             if url is not None:
                 article.url = article.url or url
                 continue
-        if article.date is None and len(line) <= 80:
+        if article.date is None and len(line) <= _MAX_DATE_LINE_CHARS:
             found = date_line(line)
             if found is not None:
                 article.date, article.date_source = found, "date line"

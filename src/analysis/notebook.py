@@ -7,8 +7,9 @@ A notebook's first code cell holds its parameters (see ``docs/report.md``); the 
     articles, rejects = load_for_notebook(corpus, date_from=date_from, date_to=date_to,
                                           sites=sites, categories=categories)
 
-The corpus is read once by :func:`analysis.load_corpus` and cached as Parquet under a key made of the
-corpus files' contents and the loader's code, so the notebooks of one report share one load.
+The corpus is read once by :func:`analysis.load_corpus` (``normalize=True``: the analyses read
+normalised text) and cached as Parquet under a key made of the corpus files' contents and the
+loader's code, so the notebooks of one report share one load.
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ def corpus_key(source) -> str:
 def _load_with_rejects(source) -> tuple[pd.DataFrame, pd.DataFrame]:
     from .corpus import read_corpus
 
-    loaded = read_corpus(source)
+    loaded = read_corpus(source, normalize=True)
     return loaded.articles, loaded.rejects
 
 

@@ -515,7 +515,7 @@ def tokenize(text, *, punctuation: bool = False, join_verb_parts: bool = True) -
 
     ZWNJ compounds stay one token («کتاب‌ها»), numbers are tokens, multi-part verbs are joined with
     ``_`` like hazm («گفته_شده_است»; ``join_verb_parts=False`` keeps them apart). Punctuation tokens
-    are dropped unless ``punctuation=True``. Run :func:`normalize` first (the loader already did).
+    are dropped unless ``punctuation=True``. Run :func:`normalize` first.
     """
     text = _as_text(text)
     if not text:
@@ -746,7 +746,7 @@ def add_tokens(
     join_verb_parts: bool = True,
     form: str = "token",
     stopwords: bool | Iterable[str] = False,
-    normalize: bool = False,
+    normalize: bool | None = None,
     cache: bool = True,
     cache_dir=None,
     n_jobs: int | None = None,
@@ -758,7 +758,9 @@ def add_tokens(
     - ``form``: ``"token"``, ``"lemma"`` (:func:`lemmatize`) or ``"stem"`` (:func:`stem`);
     - ``stopwords``: ``True`` removes :func:`stopwords`, an iterable removes those words
       (multiword entries as in :func:`remove_stopwords`), ``False`` keeps everything;
-    - ``normalize``: run :func:`normalize` first (the loader has already normalised its columns);
+    - ``normalize``: run :func:`normalize` first; ``None`` (default) does so unless the table is
+      marked as normalised (``df.attrs["normalized"]``, set by ``load_corpus(normalize=True)`` and
+      ``analysis.corpus.normalize_articles``);
     - ``cache``: reuse and store results keyed by a hash of each text and the options, as Parquet
       in ``cache_dir`` (default :func:`analysis.cache.default_cache_dir` ``("tokens")``);
     - ``n_jobs``: worker processes (``None``: all cores once there are
@@ -785,6 +787,8 @@ def add_tokens(
         stop = None
     else:
         stop = tuple(sorted({w for w in stopwords if isinstance(w, str)}))
+    if normalize is None:
+        normalize = not df.attrs.get("normalized", False)
     options = _TokenOptions(punctuation, join_verb_parts, form, stop, bool(normalize))
 
     texts = [_as_text(value) for value in df[column].tolist()]

@@ -48,18 +48,30 @@ def find_url(text: str) -> str:
     return found.group(0).rstrip(".,;:!?،") if found else ""
 
 
-def host_of(url: str) -> str:
-    """Lower-case host name of a URL without port or trailing dot ('' if none)."""
-    if not url:
-        return ""
+def _split(url: str):
+    """``urlsplit`` of a URL (``http://`` assumed when it has no scheme); None if it is malformed."""
+    url = url.strip()
     if "://" not in url:
         url = "http://" + url.lstrip("/")
     try:
-        host = urlsplit(url.strip()).hostname or ""
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
+def _host(parts) -> str:
+    try:
+        host = parts.hostname or ""
     except ValueError:
         return ""
     host = host.rstrip(".").lower()
     return host if _HOST.fullmatch(host) else ""
+
+
+def host_of(url: str) -> str:
+    """Lower-case host name of a URL without port or trailing dot ('' if none)."""
+    parts = _split(url) if url else None
+    return _host(parts) if parts is not None else ""
 
 
 def split_host(host: str) -> tuple[str, str]:
@@ -88,12 +100,11 @@ def site_of(subdomain: str) -> str:
 
 def article_id(url: str) -> str:
     """Id of the article in its URL ('' if none): Drupal node, Fars/Varzesh3 news number..."""
-    if not url:
-        return ""
-    try:
-        parts = urlsplit(url.strip() if "://" in url else "http://" + url.strip())
-    except ValueError:
-        return ""
+    parts = _split(url) if url else None
+    return _article_id(parts) if parts is not None else ""
+
+
+def _article_id(parts) -> str:
     path = latin_digits(unquote(parts.path or "/"))
     query = "?" + latin_digits(unquote(parts.query)) if parts.query else ""
     for pattern in _id_patterns():
@@ -112,5 +123,8 @@ def _domain_and_site(host: str) -> tuple[str, str]:
 
 def url_parts(url: str) -> UrlParts:
     """Domain, site and article id of a URL (empty strings where the URL says nothing)."""
-    domain, site = _domain_and_site(host_of(url))
-    return UrlParts(domain, site, article_id(url))
+    parts = _split(url) if url else None
+    if parts is None:
+        return UrlParts("", "", "")
+    domain, site = _domain_and_site(_host(parts))
+    return UrlParts(domain, site, _article_id(parts))

@@ -1,8 +1,10 @@
-"""Process pools for the text-heavy jobs (loading, tokenising): workers start ready to normalise.
+"""Process pools for the loader and the text pipeline.
 
-Workers fork from a clean, single-threaded forkserver that has imported the loader and loaded
-hazm's lexicons once (``analysis._corpus_worker``), so no worker pays for them again; on platforms
-without forkserver (Windows) they are spawned.
+``worker_context(text=True)``: workers fork from a clean, single-threaded forkserver that has
+imported the loader and loaded hazm's lexicons once (``analysis._corpus_worker``), so no worker pays
+for them again. ``worker_context(text=False)``: plain spawned workers for jobs that never normalise
+(the loader by default), which then carry neither the lexicons' memory nor their start-up time.
+On platforms without forkserver (Windows) workers are always spawned.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ from __future__ import annotations
 import multiprocessing
 
 
-def worker_context():
+def worker_context(text: bool = True):
     """The multiprocessing context to give ``ProcessPoolExecutor(mp_context=...)``."""
+    if not text:
+        return multiprocessing.get_context("spawn")
     try:
         context = multiprocessing.get_context("forkserver")
     except ValueError:  # pragma: no cover - platforms without forkserver
