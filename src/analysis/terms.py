@@ -101,6 +101,64 @@ class ContentTest:
         return known
 
 
+#: hazm's coarse word classes (``words.dat``) that carry no topic: pronouns, determiners, prepositions
+#: and postpositions, conjunctions, numbers, classifiers («نفر»، «درصد»), interjections and the like.
+FUNCTION_CLASSES = frozenset({"PRO", "DET", "P", "POSTP", "CONJ", "NUM", "CL", "INT", "PR", "PS", "COMP"})
+
+
+@lru_cache(maxsize=1)
+def word_classes() -> dict[str, frozenset[str]]:
+    """hazm's lexicon (``hazm/data/words.dat``, 193,750 words): word -> its coarse word classes
+    (``N`` noun, ``AJ`` adjective, ``ADV``, ``NUM``, ``PRO`` ...; ``0`` when unknown)."""
+    from hazm.utils import words_list
+
+    return {word: frozenset(classes) for word, _, classes in words_list()}
+
+
+class TopicWords:
+    """The term a token stands for in a topic model, or ``None`` when it is not a content word.
+
+    A content word (:func:`is_content_token`: a letter, two characters, not a stopword) that is also
+    no verb (hazm's lemmatizer gives verbs a ``past#present`` root, and joined verb parts contain
+    ``_``), no number and, in hazm's lexicon, of no function class (:data:`FUNCTION_CLASSES`) — so
+    nouns, adjectives and names stay. With ``lemmas`` a plural or suffixed noun becomes its lemma
+    («کتاب‌های» -> «کتاب», «بیماران» -> «بیمار»). Multiword phrases pass unchanged. Remembered
+    token by token.
+    """
+
+    def __init__(self, stopwords: frozenset[str], *, lexical: bool = True, lemmas: bool = True):
+        self.stopwords = stopwords
+        self.lexical = lexical
+        self.lemmas = lemmas
+        self._memo: dict[str, str | None] = {}
+
+    def __call__(self, token: str) -> str | None:
+        try:
+            return self._memo[token]
+        except KeyError:
+            term = self._memo[token] = self._term(token)
+            return term
+
+    def _term(self, token: str) -> str | None:
+        if " " in token:
+            return token
+        if not is_content_token(token, self.stopwords) or _DIGIT.search(token):
+            return None
+        if not (self.lexical or self.lemmas):
+            return token
+        from analysis.text import lemmatize
+
+        lemma = lemmatize(token)
+        if self.lexical and ("_" in token or "#" in lemma or word_classes().get(token, frozenset()) & FUNCTION_CLASSES):
+            return None
+        if self.lemmas and lemma and "#" not in lemma and lemma != token:
+            return lemma if is_content_token(lemma, self.stopwords) else None
+        return token
+
+
+_DIGIT = re.compile(r"\d")
+
+
 def _ngram_tuples(tokens: Sequence[str], n: int, flags: Sequence[bool], joiners: frozenset[str]):
     """n-grams (as tuples) of content words, a joiner such as «و» allowed inside. Punctuation tokens,
     when the token lists keep them, are boundaries no n-gram crosses."""

@@ -2,12 +2,14 @@
 
 ``TopicModel`` is a scikit-learn style estimator: explicit parameters, nothing done in ``__init__``,
 ``fit(articles)`` learns (state ending in ``_``), ``transform(articles)`` gives each article's topic
-shares. Its vocabulary is the corpus' content words (stopwords and news boilerplate removed, pruned
-by document frequency) plus the multiword phrases found by :func:`analysis.terms.collocations`, so
-«مقام معظم رهبری» is one term. With ``k="auto"`` the number of topics is the one whose topics
-are most coherent on the corpus itself (mean NPMI of each topic's top terms, Bouma 2009 / Lau et al.
-2014), weighed by topic diversity so near-duplicate topics do not pay; the whole curve is kept in
-``coherence_``.
+shares. Its vocabulary is the corpus' content words — nouns, adjectives and names by hazm's lexicon,
+plurals counted as their lemma, stopwords and news boilerplate removed, pruned by document
+frequency — plus the multiword phrases found by :func:`analysis.terms.collocations`, so «مقام معظم
+رهبری» is one term. Republished copies are fitted once. With ``k="auto"`` the number of topics is
+chosen by the coherence of its topics on the corpus itself (mean NPMI of each topic's top terms,
+Bouma 2009 / Lau et al. 2014, times topic diversity so near-duplicate topics do not pay), averaged
+over resamples, taking the smallest k within one standard error of the best; the curve is kept in
+``coherence_``. ``fit_vocabulary`` + ``partial_fit`` fit a corpus too large for memory chunk by chunk.
 
 The functions below take a fitted model and the articles table and return tidy tables: the
 document-topic table, representative articles, prevalence over time/site/category, a 2-D topic map
@@ -17,16 +19,16 @@ and stability across seeds.
 from __future__ import annotations
 
 import math
-import sys
 import warnings
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 from sklearn.base import BaseEstimator
-from sklearn.decomposition import NMF, LatentDirichletAllocation
+from sklearn.decomposition import NMF, LatentDirichletAllocation, MiniBatchNMF
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from threadpoolctl import threadpool_limits
@@ -34,21 +36,30 @@ from tqdm.auto import tqdm
 
 from analysis.terms import (
     collocations,
-    ContentTest,
     mark_stopword_phrases,
     merge_with_index,
     period_labels,
     phrase_index,
     stopword_set,
     token_lists,
+    TopicWords,
 )
 
 #: candidate numbers of topics tried by ``k="auto"``
-DEFAULT_K_RANGE = tuple(range(4, 21, 2))
+DEFAULT_K_RANGE = tuple(range(4, 21))
 
 
 def _identity(doc):
     return doc
+
+
+@contextmanager
+def _quiet_blas():
+    """One BLAS thread (the matrices are small and skinny, and threads only fight on a busy machine),
+    and no warning for the rounding error scikit-learn's NMF reports as "invalid value in sqrt"."""
+    with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "invalid value encountered in sqrt", RuntimeWarning)
+        yield
 
 
 class TopicModel(BaseEstimator):
@@ -62,6 +73,11 @@ class TopicModel(BaseEstimator):
     top_n : top terms per topic used for labels and coherence.
     phrases : add collocation phrases (2–3 words) to the vocabulary.
     max_phrases : at most this many phrases (the strongest by log-likelihood).
+    content_words : keep only nouns, adjectives and names (verbs, numbers and function words left
+        out with hazm's lexicon, see :class:`analysis.terms.TopicWords`).
+    lemmas : count a plural or suffixed noun as its lemma («کتاب‌های» as «کتاب»).
+    drop_duplicates : fit on one copy of each article (rows marked in ``duplicate_of`` and rows with
+        the same tokens as an earlier one are left out of the fit); every article is still transformed.
     min_df, max_df : document-frequency pruning (count / fraction, as in scikit-learn); relaxed
         automatically on corpora too small for them.
     max_features : vocabulary size cap (most frequent terms kept).
@@ -73,8 +89,12 @@ class TopicModel(BaseEstimator):
 
     Learned: ``k_``, ``phrases_``, ``vocabulary_`` (term -> column), ``terms_`` (column -> term),
     ``components_`` (k × terms), ``topic_terms_`` (tidy top terms), ``labels_``, ``prevalence_``
-    (mean topic share over the fitted articles), ``coherence_`` (one row a candidate k: ``npmi``,
-    ``diversity``, ``score``, ``chosen``), ``estimator_``.
+    (mean topic share over the fitted articles), ``coherence_`` (one row a candidate k tried:
+    ``npmi``, ``diversity``, ``score``, ``chosen``), ``n_fitted_`` (articles the topics were fitted
+    on, duplicates left out), ``estimator_``.
+
+    ``fit`` learns everything from one table in memory. For corpora that do not fit in memory,
+    :meth:`fit_vocabulary` on a sample and then :meth:`partial_fit` chunk by chunk.
     """
 
     def __init__(
@@ -86,10 +106,14 @@ class TopicModel(BaseEstimator):
         top_n: int = 10,
         phrases: bool = True,
         max_phrases: int = 2000,
+        content_words: bool = True,
+        lemmas: bool = True,
+        drop_duplicates: bool = True,
         min_df: int | float = 2,
         max_df: float = 0.4,
         max_features: int | None = 30000,
         selection_sample: int = 5000,
+        selection_repeats: int = 3,
         column: str = "tokens",
         stopwords: Iterable[str] | None = None,
         max_iter: int = 400,
@@ -101,10 +125,14 @@ class TopicModel(BaseEstimator):
         self.top_n = top_n
         self.phrases = phrases
         self.max_phrases = max_phrases
+        self.content_words = content_words
+        self.lemmas = lemmas
+        self.drop_duplicates = drop_duplicates
         self.min_df = min_df
         self.max_df = max_df
         self.max_features = max_features
         self.selection_sample = selection_sample
+        self.selection_repeats = selection_repeats
         self.column = column
         self.stopwords = stopwords
         self.max_iter = max_iter
@@ -115,66 +143,196 @@ class TopicModel(BaseEstimator):
     def fit(self, articles: pd.DataFrame, y=None) -> TopicModel:
         """Learn vocabulary, phrases, the number of topics (if "auto") and the topics."""
         self._check_params()
-        # one BLAS thread: the matrices are small and skinny, and threads only fight on a busy machine
-        with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
-            # scikit-learn's NMF reports a rounding error as "invalid value in sqrt" on 1–2 documents
-            warnings.filterwarnings("ignore", "invalid value encountered in sqrt", RuntimeWarning)
-            return self._fit(articles)
+        with _quiet_blas():
+            matrix, sample = self._learn_vocabulary(articles)
+            if matrix is None:
+                return self._without_topics()
+            self.estimator_ = self._estimator(self.k_).fit(matrix)
+            self._finish_topics()
+            shares = self._shares(matrix)
+        self.prevalence_ = shares.mean(axis=0)
+        self.n_fitted_ = matrix.shape[0]
+        return self
 
-    def _fit(self, articles: pd.DataFrame) -> TopicModel:
+    def fit_vocabulary(self, articles: pd.DataFrame) -> TopicModel:
+        """Learn what :meth:`partial_fit` needs before the first chunk, from a sample of the corpus:
+        phrases, vocabulary, TF-IDF weights and (with ``k="auto"``) the number of topics ``k_``.
+
+        A few thousand articles drawn at random from the whole corpus are enough (the vocabulary is
+        fixed from here on: a term unseen in the sample is never counted). Returns the model; the
+        topics themselves are learned by :meth:`partial_fit` (or by ``fit``, which redoes all).
+        """
+        self._check_params()
+        with _quiet_blas():
+            matrix, _ = self._learn_vocabulary(articles)
+        if matrix is None:
+            return self._without_topics()
+        self.estimator_ = None
+        self._share_sum = np.zeros(self.k_)
+        self.n_fitted_ = 0
+        return self
+
+    def partial_fit(self, articles: pd.DataFrame, y=None) -> TopicModel:
+        """Update the topics with one chunk of articles (out-of-core fitting of a large corpus).
+
+        Call :meth:`fit_vocabulary` on a sample of the whole corpus first (otherwise the first chunk
+        is used as that sample), then ``partial_fit(chunk)`` for each chunk, e.g. each part of a
+        Parquet dataset; pass over the chunks again for a closer fit. NMF is scikit-learn's
+        ``MiniBatchNMF`` (one mini-batch a chunk), LDA its online variational Bayes. After each call
+        the model is usable (``transform``, ``labels_``, ...); ``prevalence_`` is the mean topic
+        share over all chunks seen and ``n_fitted_`` their number of articles (duplicates left out).
+        """
+        if not hasattr(self, "vocabulary_") or getattr(self, "_vectorizer", None) is None:
+            if getattr(self, "k_", None) == 0:  # the vocabulary sample had nothing to model
+                return self
+            self.fit_vocabulary(articles)
+            if self.k_ == 0:
+                return self
+        tokens = token_lists(articles, self.column).tolist()
+        docs = [self._terms(mark_stopword_phrases(tokens[i], self._stop)) for i in self._fit_rows(articles, tokens)]
+        if not docs:
+            return self
+        matrix = self._weigh(self._vectorizer.transform(docs), fit=False)
+        with _quiet_blas():
+            if self.estimator_ is None:
+                self.estimator_ = self._online_estimator(self.k_, matrix.shape[0])
+            self.estimator_.partial_fit(matrix)
+            self._finish_topics()
+            shares = self._shares(matrix)
+        self._share_sum = self._share_sum + shares.sum(axis=0)
+        self.n_fitted_ += matrix.shape[0]
+        self.prevalence_ = self._share_sum / max(self.n_fitted_, 1)
+        return self
+
+    def _learn_vocabulary(self, articles: pd.DataFrame):
+        """Phrases, vocabulary, weights and ``k_`` from the articles. Returns the weighted matrix of
+        the articles fitted on (duplicates left out) and the row numbers of the selection sample, or
+        ``(None, None)`` when nothing is left to model."""
         stop = stopword_set(self.stopwords)
+        self._stop = stop
         tokens = [mark_stopword_phrases(t, stop) for t in token_lists(articles, self.column)]
-        if "doc_id" in articles:  # the same articles in another row order give the same model
-            order = np.argsort(articles["doc_id"].astype(str).to_numpy(), kind="stable")
-            tokens = [tokens[i] for i in order]
+        tokens = [tokens[i] for i in self._fit_rows(articles, tokens)]
         rng = np.random.default_rng(self.random_state)
         sample = np.sort(rng.permutation(len(tokens))[: self.selection_sample])
 
         self.phrases_ = self._learn_phrases([tokens[i] for i in sample], stop) if self.phrases else []
         self._phrase_index = phrase_index(self.phrases_)
-        self._stop = stop
-        self._content = ContentTest(stop)
+        self._words = TopicWords(stop, lexical=self.content_words, lemmas=self.lemmas)
         docs = [self._terms(t) for t in tqdm(tokens, desc="topic vocabulary", leave=False)]
         try:
             counts = self._fit_vectorizer(docs)
         except ValueError as error:  # nothing to model: a model without topics, every table empty
-            warnings.warn(f"TopicModel: {error}; the model has no topics", stacklevel=3)
-            return self._without_topics()
+            warnings.warn(f"TopicModel: {error}; the model has no topics", stacklevel=4)
+            return None, None
         matrix = self._weigh(counts, fit=True)
-
-        binary = (counts[sample] > 0).astype(np.float64).tocsc()
+        # the corpus the coherence of topics is measured on (document co-occurrence of terms)
+        self._reference = (counts[sample] > 0).astype(np.float64).tocsc()
         limit = min(counts.shape[1], int((counts.getnnz(axis=1) > 0).sum()))
         if self.k == "auto":
-            candidates = sorted({min(k, limit) for k in self.k_range if k >= 1}) or [1]
-            rows = []
-            for k in tqdm(candidates, desc="choosing k", leave=False):
-                with warnings.catch_warnings():  # candidates only rank k; the final fit still warns
-                    warnings.simplefilter("ignore", ConvergenceWarning)
-                    estimator = self._estimator(k).fit(matrix[sample])
-                top = _top_ids(estimator.components_, self.top_n)
-                rows.append((k, float(np.mean(npmi_coherence(top, binary))), topic_diversity(top)))
-            curve = pd.DataFrame(rows, columns=["k", "npmi", "diversity"])
-            curve["score"] = curve["npmi"] * curve["diversity"]
-            self.k_ = int(curve.loc[curve["score"].idxmax(), "k"])
+            self.k_, self.coherence_ = self._choose_k(matrix[sample], limit)
         else:
             self.k_ = max(1, min(int(self.k), limit))
-            curve = None
-        self.estimator_ = self._estimator(self.k_).fit(matrix)
+            self.coherence_ = None
+        return matrix, sample
+
+    def _fit_rows(self, articles: pd.DataFrame, tokens: list[list[str]]) -> np.ndarray:
+        """Row numbers the topics are fitted on, in a fixed order (by ``doc_id`` when there is one, so
+        the same articles in another row order give the same model), duplicates left out."""
+        n = len(tokens)
+        order = np.arange(n)
+        if "doc_id" in articles and n:
+            order = np.argsort(articles["doc_id"].astype(str).to_numpy(), kind="stable")
+        if not self.drop_duplicates:
+            return order
+        copy = np.zeros(n, dtype=bool)
+        if "duplicate_of" in articles:
+            marked = articles["duplicate_of"]
+            copy = (marked.notna() & (marked.astype(str).str.len() > 0)).to_numpy(dtype=bool)
+        seen: set[int] = set()
+        keep = []
+        for i in order:
+            if copy[i]:
+                continue
+            key = hash(tuple(tokens[i]))
+            if key in seen and tokens[i]:
+                continue
+            seen.add(key)
+            keep.append(i)
+        return np.array(keep, dtype=np.int64) if keep else order
+
+    def _choose_k(self, matrix, limit: int) -> tuple[int, pd.DataFrame]:
+        """Choose the number of topics by evidence from the corpus itself.
+
+        Each candidate k is fitted ``selection_repeats`` times, on random 80% resamples of the
+        articles (the same resamples for every k), and scored by the mean NPMI of each topic's top
+        terms (on all the sample's articles) times topic diversity; a k's score is the mean over the
+        resamples, with its standard error. Candidates are searched coarse to fine (every second one,
+        then the neighbours of the best until the best stays). The choice is the smallest k scoring
+        within one standard error of the best (the one-standard-error rule: where the curve is flat,
+        fewer topics). Returns k and the curve of the candidates tried."""
+        rng = np.random.default_rng(self.random_state)
+        n = matrix.shape[0]
+        repeats = max(1, int(self.selection_repeats))
+        size = max(1, int(round(0.8 * n)))
+        # the same resamples for every k, so candidates are compared on the same data
+        subsets = [np.arange(n)] if repeats == 1 else \
+            [np.sort(rng.choice(n, size=size, replace=False)) for _ in range(repeats)]
+        limit = min(limit, min(len(subset) for subset in subsets))
+        candidates = sorted({min(k, limit) for k in self.k_range if k >= 1}) or [1]
+        scores: dict[int, list[tuple[float, float]]] = {}
+        progress = tqdm(total=len(candidates), desc="choosing k", leave=False)
+
+        def score(k: int) -> float:
+            if k not in scores:
+                scores[k] = []
+                for subset in subsets:
+                    with warnings.catch_warnings():  # candidates only rank k; the final fit still warns
+                        warnings.simplefilter("ignore", ConvergenceWarning)
+                        estimator = self._estimator(k).fit(matrix[subset])
+                    top = _top_ids(estimator.components_, self.top_n)
+                    scores[k].append((float(np.mean(npmi_coherence(top, self._reference))), topic_diversity(top)))
+                progress.update()
+            return float(np.mean([npmi * diversity for npmi, diversity in scores[k]]))
+
+        for k in candidates[::2]:
+            score(k)
+        while True:
+            best = max(scores, key=lambda k: (score(k), -k))
+            at = candidates.index(best)
+            todo = [candidates[j] for j in (at - 1, at + 1) if 0 <= j < len(candidates) and candidates[j] not in scores]
+            if not todo:
+                break
+            for k in todo:
+                score(k)
+        progress.close()
+        rows = []
+        for k in sorted(scores):
+            values = np.array(scores[k])
+            each = values[:, 0] * values[:, 1]
+            error = float(each.std(ddof=1) / math.sqrt(len(each))) if len(each) > 1 else 0.0
+            rows.append((k, values[:, 0].mean(), values[:, 1].mean(), each.mean(), error))
+        curve = pd.DataFrame(rows, columns=["k", "npmi", "diversity", "score", "score_se"])
+        # one-standard-error rule: the fewest topics that score as well as the best, within its noise
+        threshold = curve.loc[curve["k"] == best, "score"].iloc[0] - curve.loc[curve["k"] == best, "score_se"].iloc[0]
+        chosen = int(curve.loc[curve["score"] >= threshold, "k"].min())
+        return chosen, curve
+
+    def _finish_topics(self) -> None:
+        """Topic tables from the estimator's components (after fit or each partial_fit)."""
         self.components_ = self.estimator_.components_
         top = _top_ids(self.components_, self.top_n)
-        per_topic = npmi_coherence(top, binary)
-        if curve is None:
+        per_topic = npmi_coherence(top, self._reference)
+        curve = getattr(self, "coherence_", None)
+        if curve is None or self.k != "auto":  # a fixed k: its one row, from the topics kept
             curve = pd.DataFrame([(self.k_, float(np.mean(per_topic)), topic_diversity(top))],
                                  columns=["k", "npmi", "diversity"])
             curve["score"] = curve["npmi"] * curve["diversity"]
+            curve["score_se"] = np.nan
         curve["chosen"] = curve["k"] == self.k_
         self.coherence_ = curve
         self.topic_coherence_ = per_topic
         self.topic_terms_ = self._topic_terms()
         self.labels_ = [topic_label(g["term"].tolist()) for _, g in self.topic_terms_.groupby("topic", sort=True)]
-        shares = self._shares(matrix)
-        self.prevalence_ = shares.mean(axis=0)
-        return self
 
     def _without_topics(self) -> TopicModel:
         self.k_ = 0
@@ -183,11 +341,13 @@ class TopicModel(BaseEstimator):
         self.estimator_ = self._vectorizer = None
         self.coherence_ = pd.DataFrame({"k": pd.Series(dtype="int64"), "npmi": pd.Series(dtype=float),
                                         "diversity": pd.Series(dtype=float), "score": pd.Series(dtype=float),
+                                        "score_se": pd.Series(dtype=float),
                                         "chosen": pd.Series(dtype=bool)})
         self.topic_coherence_ = np.zeros(0)
         self.topic_terms_ = pd.DataFrame(columns=["topic", "rank", "term", "weight"])
         self.labels_ = []
         self.prevalence_ = np.zeros(0)
+        self.n_fitted_ = 0
         return self
 
     def transform(self, articles: pd.DataFrame) -> pd.DataFrame:
@@ -199,7 +359,7 @@ class TopicModel(BaseEstimator):
             return pd.DataFrame(index=pd.Index(index, name="doc_id"), columns=pd.RangeIndex(0, name="topic"), dtype=float)
         docs = [self._terms(mark_stopword_phrases(t, self._stop)) for t in token_lists(articles, self.column)]
         matrix = self._weigh(self._vectorizer.transform(docs), fit=False)
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _quiet_blas():
             shares = self._shares(matrix)
         return pd.DataFrame(shares, index=pd.Index(index, name="doc_id"), columns=pd.RangeIndex(self.k_, name="topic"))
 
@@ -224,7 +384,7 @@ class TopicModel(BaseEstimator):
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "components_"):
-            raise RuntimeError("this TopicModel is not fitted yet: call fit(articles) first")
+            raise RuntimeError("this TopicModel is not fitted yet: call fit(articles) (or partial_fit) first")
 
     def _learn_phrases(self, tokens: list[list[str]], stop: frozenset[str]) -> list[str]:
         """Collocations frequent enough to be vocabulary terms (same document-frequency floor)."""
@@ -237,8 +397,8 @@ class TopicModel(BaseEstimator):
         return int(math.ceil(self.min_df * n_docs)) if isinstance(self.min_df, float) else int(self.min_df)
 
     def _terms(self, tokens: Sequence[str]) -> list[str]:
-        merged = merge_with_index(list(tokens), self._phrase_index)
-        return [t for t in merged if " " in t or self._content(t)]
+        words = self._words
+        return [term for term in map(words, merge_with_index(list(tokens), self._phrase_index)) if term is not None]
 
     def _fit_vectorizer(self, docs: list[list[str]]):
         n_docs = len(docs)
@@ -277,6 +437,15 @@ class TopicModel(BaseEstimator):
         return LatentDirichletAllocation(n_components=k, learning_method="online", batch_size=512,
                                          max_iter=min(self.max_iter, 30), random_state=self.random_state,
                                          n_jobs=1)
+
+    def _online_estimator(self, k: int, first_chunk: int):
+        if self.method == "nmf":
+            # NNDSVD starts need at least k documents in the first chunk
+            init = "nndsvda" if first_chunk >= k else "random"
+            return MiniBatchNMF(n_components=k, init=init, batch_size=1024, max_iter=self.max_iter,
+                                random_state=self.random_state)
+        return LatentDirichletAllocation(n_components=k, learning_method="online", batch_size=512,
+                                         random_state=self.random_state, n_jobs=1)
 
     def _topic_terms(self) -> pd.DataFrame:
         rows = []
