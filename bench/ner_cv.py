@@ -48,11 +48,44 @@ def parse_setting(text: str) -> tuple[str, dict]:
     return name, params
 
 
+def with_rules(tokens: list[str], tags: list[str]) -> list[str]:
+    """The tags after the high-precision rules of :func:`analysis.mentions.apply_rules`."""
+    from analysis.mentions import Sentence, Token, apply_rules
+    from analysis.ner_features import fold_letters
+
+    sentence = Sentence(0, 0, 0, [Token(t, 0, 0) for t in tokens], list(tags), [fold_letters(t) for t in tokens])
+    out = ["O"] * len(tokens)
+    for kind, a, b in apply_rules(sentence):
+        out[a] = "B-" + kind
+        for i in range(a + 1, b):
+            out[i] = "I-" + kind
+    return out
+
+
+def error_kinds(gold: list[list[str]], predicted: list[list[str]]) -> dict[str, int]:
+    """Counts of entity errors: wrong type (same span), wrong boundary (overlapping span), missed, spurious."""
+    from analysis.ner import entity_chunks
+
+    counts = dict.fromkeys(("wrong type", "wrong boundary", "missed", "spurious"), 0)
+    for gold_tags, pred_tags in zip(gold, predicted):
+        g, p = set(entity_chunks(gold_tags)), set(entity_chunks(pred_tags))
+        for kind, a, b in g - p:
+            if any(pa == a and pb == b for _, pa, pb in p):
+                counts["wrong type"] += 1
+            elif any(pa < b and pb > a for _, pa, pb in p):
+                counts["wrong boundary"] += 1
+            else:
+                counts["missed"] += 1
+        counts["spurious"] += sum(not any(ga < b and gb > a for _, ga, gb in g) for _, a, b in p - g)
+    return counts
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--arman", default=str(REPO.parent / "shared" / "ner" / "arman"))
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--setting", action="append", default=[], help="NAME:key=value,... (repeatable)")
+    parser.add_argument("--rules", action="store_true", help="also score each setting with the mentions rules on top")
     parser.add_argument("--out", default=str(REPO / "bench" / "results" / "ner_cv.md"))
     args = parser.parse_args(argv)
 
@@ -70,7 +103,8 @@ def main(argv=None) -> int:
     header = [
         "# Recogniser settings chosen by cross-validation inside the Arman training part",
         "",
-        "Command: `python bench/ner_cv.py --folds " + str(k) + "".join(f" --setting {s}" for s in args.setting) + "`",
+        "Command: `python bench/ner_cv.py --folds " + str(k) + "".join(f" --setting {s}" for s in args.setting)
+        + (" --rules" if args.rules else "") + "`",
         "",
         f"Training part: {len(train):,} sentences (Arman test folds 1+2 minus the held-out fifth, which is not "
         f"read); {k} parts, sentence i in part i % {k}. Each cell: entity-level micro F1 (conlleval), pooled "
@@ -80,8 +114,9 @@ def main(argv=None) -> int:
         "|---|---:|---:|---:|" + "---:|" * len(ENTITY_TYPES) + "---:|",
     ]
     rows: list[str] = []
+    errors: list[str] = []
     for name, params in settings:
-        gold, predicted, seconds = [], [], []
+        gold, predicted, tokens, seconds = [], [], [], []
         for part in range(k):
             fit_part = [s for i, s in enumerate(train) if i % k != part]
             test_part = [s for i, s in enumerate(train) if i % k == part]
@@ -89,17 +124,24 @@ def main(argv=None) -> int:
             model = CrfRecognizer(**params).fit(fit_part)
             seconds.append(time.perf_counter() - t0)
             gold += [tags for _, tags in test_part]
-            predicted += model.predict(tokens for tokens, _ in test_part)
+            tokens += [words for words, _ in test_part]
+            predicted += model.predict(words for words, _ in test_part)
             print(f"{name}: part {part + 1}/{k} trained in {seconds[-1]:.0f} s", file=sys.stderr, flush=True)
-        table = evaluate(gold, predicted).set_index("type")
-        micro = table.loc["micro"]
-        per_type = [f"{table.loc[t, 'f1']:.3f}" if t in table.index else "–" for t in ENTITY_TYPES]
         spec = ", ".join(f"{key}={value}" for key, value in params.items()) or "shipped defaults"
-        rows.append(
-            f"| {name} ({spec}) | {micro.precision:.3f} | {micro.recall:.3f} | **{micro.f1:.3f}** | "
-            + " | ".join(per_type) + f" | {sum(seconds) / len(seconds):.0f} |"
-        )
-        write_results(args.out, header + rows + [""])
+        variants = [(f"{name} ({spec})", predicted)]
+        if args.rules:
+            variants.append((f"{name} + mentions rules", [with_rules(w, t) for w, t in zip(tokens, predicted)]))
+        for label, tags in variants:
+            table = evaluate(gold, tags).set_index("type")
+            micro = table.loc["micro"]
+            per_type = [f"{table.loc[t, 'f1']:.3f}" if t in table.index else "–" for t in ENTITY_TYPES]
+            rows.append(
+                f"| {label} | {micro.precision:.3f} | {micro.recall:.3f} | **{micro.f1:.3f}** | "
+                + " | ".join(per_type) + f" | {sum(seconds) / len(seconds):.0f} |"
+            )
+        errors.append(f"- {name}: " + ", ".join(f"{kind} {n}" for kind, n in error_kinds(gold, predicted).items()))
+        write_results(args.out, header + rows + ["", "Errors (gold entities not found, by kind; spurious: predicted "
+                                                 "entities overlapping no gold one):", "", *errors, ""])
     return 0
 
 

@@ -183,3 +183,12 @@ def test_word_clusters_learn_write_and_read(tmp_path):
     assert path.read_text(encoding="utf-8").startswith("# test clusters")
     with pytest.raises(ValueError, match="need more text"):
         WordClusters(n_clusters=(1000,)).fit(docs)
+
+
+def test_cluster_text_from_iob_leaves_the_held_out_fifth_out(iob_files):
+    from analysis.word_clusters import iob_training_tokens
+
+    sentences = read_iob(iob_files[0]) + read_iob(iob_files[1])
+    train, held = holdout_split(sentences)
+    assert iob_training_tokens(iob_files) == [tokens for tokens, _ in train]
+    assert len(held) == 30

@@ -6,8 +6,9 @@ reduces them with truncated SVD and groups the word vectors with k-means at seve
 (coarse to fine, like the prefixes of Brown-cluster paths). ``write(path)`` stores one word a line:
 ``word<TAB>cluster id at each granularity``; :func:`analysis.ner.read_clusters` reads it back.
 
-Command: ``python -m analysis learn-clusters CORPUS_FILES... --out FILE`` (JSON lists of records with
-``title`` / ``abstract`` / ``paragraphs``, or plain-text articles).
+Command: ``python -m analysis learn-clusters CORPUS_FILES... [--iob-train IOB_FILES...] --out FILE``
+(JSON lists of records with ``title`` / ``abstract`` / ``paragraphs``, or plain-text articles; the
+tokens of IOB training files can join them, minus the held-out fifth used for evaluation).
 """
 
 from __future__ import annotations
@@ -119,9 +120,22 @@ def corpus_texts(paths):
                 yield file.read_text(encoding="utf-8", errors="replace")
 
 
+def iob_training_tokens(paths) -> list[list[str]]:
+    """Token lists of IOB files (read in order, tags ignored), minus the held-out fifth of
+    :func:`analysis.ner.holdout_split`, so sentences kept for evaluation stay unseen."""
+    from analysis.ner import holdout_split, read_iob
+
+    sentences = []
+    for path in paths:
+        sentences += read_iob(path)
+    train, _ = holdout_split(sentences)
+    return [tokens for tokens, _ in train]
+
+
 def _cmd_learn(args) -> int:
     from tqdm.auto import tqdm
 
+    from analysis.ner import IOBError
     from analysis.text import normalize, tokenize
 
     texts = list(corpus_texts(args.corpus))
@@ -129,15 +143,28 @@ def _cmd_learn(args) -> int:
         print("learn-clusters: no .json or .txt corpus files found", file=sys.stderr)
         return 2
     docs = [tokenize(normalize(t), punctuation=True, join_verb_parts=False) for t in tqdm(texts, desc="tokens")]
-    model = WordClusters(n_clusters=tuple(args.k), random_state=args.random_state).fit(docs)
+    try:
+        labelled = iob_training_tokens(args.iob_train) if args.iob_train else []
+    except IOBError as exc:
+        print(f"learn-clusters: {exc}", file=sys.stderr)
+        return 2
+    model = WordClusters(n_clusters=tuple(args.k), random_state=args.random_state).fit(docs + labelled)
+    sources = [Path(p).name for p in args.corpus]
     header = (
         "Word clusters learned by analysis.word_clusters (PPMI + SVD + k-means) from the unlabeled text of:\n"
-        + "\n".join(f"  {Path(p).name}" for p in args.corpus)
-        + f"\n{len(texts)} articles, {sum(map(len, docs))} tokens; {len(model.words_)} words clustered."
-        + "\nText sources: public repository language-ml/course-nlp-ir-1-text-exploring (Fars News, Varzesh3)."
-    )
+        + "\n".join(f"  {name}" for name in sources)
+        + f"\n{len(texts)} articles, {sum(map(len, docs))} tokens"
+        + (f"; plus the tokens (not the tags) of {len(labelled)} training sentences of "
+           + " + ".join(Path(p).name for p in args.iob_train) + " (held-out fifth excluded)"
+           if labelled else "")
+        + f"; {len(model.words_)} words clustered."
+        + f"\nCommand: python -m analysis learn-clusters {' '.join(sources)}"
+        + (" --iob-train " + " ".join(Path(p).name for p in args.iob_train) if args.iob_train else "")
+        + " --out " + Path(args.out).name
+    )  # fmt: skip
     model.write(args.out, header=header)
-    print(f"{len(model.words_)} words clustered from {len(texts)} articles -> {args.out}")
+    print(f"{len(model.words_)} words clustered from {len(texts)} articles"
+          + (f" and {len(labelled)} IOB sentences" if labelled else "") + f" -> {args.out}")  # fmt: skip
     return 0
 
 
@@ -146,6 +173,8 @@ def add_commands(subparsers) -> None:
     cmd = subparsers.add_parser("learn-clusters", help="learn word clusters from unlabeled news (NER features)")
     cmd.add_argument("corpus", nargs="+", help="corpus files or folders (.json record lists or .txt articles)")
     cmd.add_argument("--out", required=True, help="cluster file to write")
+    cmd.add_argument("--iob-train", nargs="+", default=[], metavar="IOB_FILE",
+                     help="IOB files whose tokens join the text (tags unused; the held-out fifth left out)")
     cmd.add_argument("--k", type=int, nargs="+", default=[32, 128, 512, 1024], help="k of each granularity")
     cmd.add_argument("--random-state", type=int, default=0)
     cmd.set_defaults(func=_cmd_learn)
