@@ -41,6 +41,8 @@ def parse_setting(text: str) -> tuple[str, dict]:
             params[key] = int(value)
         elif key == "possible_transitions":
             params[key] = value.lower() in ("1", "true", "yes")
+        elif key == "dictionary_types":
+            params[key] = None if value == "none" else float(value)
         elif key == "clusters":
             params[key] = value
         else:

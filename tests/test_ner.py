@@ -158,6 +158,10 @@ def test_cli_train_and_eval(iob_files, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "micro" in printed and "PER" in printed and "precision" in printed
     assert cli.main(["eval-ner", str(tmp_path / "missing"), str(test)]) == 2
+    held_out = tmp_path / "held-out-model"
+    assert cli.main(["train-ner", str(train), "--out", str(held_out), "--clusters", "none", "--max-iterations", "10",
+                     "--holdout"]) == 0
+    assert CrfRecognizer.load(held_out).n_sentences_ == 96  # 120 sentences minus every fifth
 
 
 def test_shipped_model_loads_and_finds_obvious_entities():

@@ -192,7 +192,9 @@ class CrfRecognizer:
     ``window``: context width; ``clusters``: ``"default"`` (the shipped cluster file), a path, or None;
     ``c1``/``c2``: L1/L2 regularisation; ``max_iterations``: L-BFGS iterations;
     ``possible_transitions``: give weights to label transitions never seen in training too;
-    ``dictionary_folds``: folds of the jackknifed entity-phrase dictionary.
+    ``dictionary_folds``: folds of the jackknifed entity-phrase dictionary; ``dictionary_types``: a
+    phrase's dictionary marks name every type with at least this share of its tags (None: the most
+    frequent type only).
     Learned state: ``model_bytes_`` (the crfsuite model), ``labels_``, ``n_sentences_``.
     """
 
@@ -206,7 +208,9 @@ class CrfRecognizer:
         max_iterations: int = 250,
         dictionary_folds: int = 5,
         possible_transitions: bool = True,
+        dictionary_types: float | None = None,
     ):
+        self.dictionary_types = dictionary_types
         self.dictionary_folds = dictionary_folds
         self.possible_transitions = possible_transitions
         self.groups = groups
@@ -218,7 +222,7 @@ class CrfRecognizer:
 
     def get_params(self) -> dict:
         return {k: getattr(self, k) for k in ("groups", "window", "clusters", "c1", "c2", "max_iterations", "dictionary_folds",
-                                              "possible_transitions")}
+                                              "possible_transitions", "dictionary_types")}
 
     @property
     def featurizer_(self) -> NerFeaturizer:
@@ -252,11 +256,12 @@ class CrfRecognizer:
             # jackknife: each fold's dictionary features come from the other folds only, so the
             # CRF learns how far to trust a phrase it has never been shown the answer for
             if use_dictionary:
-                featurizer.dictionary = learn_dictionary([s for i, s in enumerate(sentences) if i % folds != fold])
+                featurizer.dictionary = learn_dictionary([s for i, s in enumerate(sentences) if i % folds != fold],
+                                                         other_types=self.dictionary_types)
             part = [s for i, s in enumerate(sentences) if i % folds == fold]
             for tokens, tags in tqdm(part, desc=f"features {fold + 1}/{folds}", unit="sent", disable=not progress):
                 trainer.append(featurizer.sentence(tokens), tags)
-        self.dictionary_ = learn_dictionary(sentences) if use_dictionary else None
+        self.dictionary_ = learn_dictionary(sentences, other_types=self.dictionary_types) if use_dictionary else None
         featurizer.dictionary = self.dictionary_
         trainer.set_params(
             {"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations,
@@ -341,7 +346,7 @@ class CrfRecognizer:
         settings = {"params": params, "labels": self.labels_, "n_sentences": self.n_sentences_}
         if self.dictionary_ is not None:
             settings["dictionary"] = sorted(
-                [" ".join(phrase), sorted(marks)[0]] for phrase, marks in self.dictionary_.phrases.items()
+                [" ".join(phrase), mark] for phrase, marks in self.dictionary_.phrases.items() for mark in marks
             )
         _with_ext(base, ".json").write_text(json.dumps(settings, ensure_ascii=False, indent=2), encoding="utf-8")
         return base
@@ -415,12 +420,16 @@ def _cmd_train(args) -> int:
     except IOBError as exc:
         print(f"train-ner: {exc}", file=sys.stderr)
         return 2
+    held = []
+    if args.holdout:
+        sentences, held = holdout_split(sentences)
     groups = BASELINE_GROUPS if args.baseline else FEATURE_GROUPS
     model = CrfRecognizer(groups=groups, clusters=args.clusters, c1=args.c1, c2=args.c2,
-                          max_iterations=args.max_iterations)  # fmt: skip
+                          max_iterations=args.max_iterations, dictionary_types=args.dictionary_types)  # fmt: skip
     model.fit(sentences, progress=True)
     base = model.save(args.out)
-    print(f"trained on {len(sentences)} sentences; model written to {base}.crfsuite / {base}.json")
+    left_out = f" ({len(held)} held-out sentences left out)" if args.holdout else ""
+    print(f"trained on {len(sentences)} sentences{left_out}; model written to {base}.crfsuite / {base}.json")
     return 0
 
 
@@ -442,9 +451,14 @@ def add_commands(subparsers) -> None:
     train.add_argument("--out", required=True, metavar="MODEL", help="model path (writes MODEL.crfsuite + MODEL.json)")
     train.add_argument("--clusters", default="default", help="word-cluster file ('default': shipped; 'none')")
     train.add_argument("--baseline", action="store_true", help="plain word/affix/context features only")
-    train.add_argument("--c1", type=float, default=0.15)
-    train.add_argument("--c2", type=float, default=0.02)
-    train.add_argument("--max-iterations", type=int, default=250)
+    train.add_argument("--holdout", action="store_true",
+                       help="leave every fifth sentence out (analysis.ner.holdout_split), as the shipped model does")
+    defaults = CrfRecognizer()
+    train.add_argument("--c1", type=float, default=defaults.c1, help="L1 regularisation")
+    train.add_argument("--c2", type=float, default=defaults.c2, help="L2 regularisation")
+    train.add_argument("--max-iterations", type=int, default=defaults.max_iterations)
+    train.add_argument("--dictionary-types", type=float, default=defaults.dictionary_types,
+                       help="learned phrases also mark each other type with at least this share of their tags")
     train.set_defaults(func=_cmd_train)
 
     ev = subparsers.add_parser("eval-ner", help="entity-level precision/recall/F1 of a model on an IOB file")

@@ -203,12 +203,13 @@ def default_gazetteer() -> Gazetteer:
     return gazetteer
 
 
-def learn_dictionary(sentences, min_ratio: float = 0.3) -> Gazetteer:
+def learn_dictionary(sentences, min_ratio: float = 0.3, other_types: float | None = None) -> Gazetteer:
     """Entity phrases seen in training (``(tokens, tags)`` pairs) as a :class:`Gazetteer`.
 
     A phrase is kept when at least ``min_ratio`` of its occurrences in the training text are
     tagged as an entity; its mark is the most frequent type and a confidence bucket
-    (``ORG`` / ``ORG?`` below 0.7).
+    (``ORG`` / ``ORG?`` below 0.7). ``other_types``: also mark every other type with at least this
+    share of the phrase's entity tags («ایران» as LOC and ORG), so the context can choose.
     """
     from analysis.ner import entity_chunks
 
@@ -230,9 +231,14 @@ def learn_dictionary(sentences, min_ratio: float = 0.3) -> Gazetteer:
     dictionary = Gazetteer()
     for phrase, counts in typed.items():
         kind, n = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
-        ratio = sum(counts.values()) / max(seen[phrase], 1)
+        total = sum(counts.values())
+        ratio = total / max(seen[phrase], 1)
         if ratio >= min_ratio:
-            dictionary.add_tokens(phrase, {kind if ratio >= 0.7 else kind + "?"})
+            bucket = "" if ratio >= 0.7 else "?"
+            kinds = {kind}
+            if other_types is not None:
+                kinds |= {k for k, c in counts.items() if c / total >= other_types}
+            dictionary.add_tokens(phrase, {k + bucket for k in kinds})
     return dictionary
 
 
