@@ -98,9 +98,17 @@ def ours(articles: pd.DataFrame, k="auto", seed: int = 0) -> dict:
     return {
         "k": model.k_,
         "nmi": normalized_mutual_info_score(articles["cat"], dominant["topic"]),
-        "npmi": float(model.coherence_.loc[model.coherence_["chosen"], "npmi"].iloc[0]),
+        "npmi": float(np.mean(model.topic_coherence_)),
         "model": model,
     }
+
+
+def curve_table(curve: pd.DataFrame) -> list[str]:
+    """The k-selection curve (``model.coherence_``) as a markdown table, the chosen k marked."""
+    return ["| k | NPMI | ± (standard error) | diversity |", "|---|---|---|---|"] + [
+        f"| {r.k}{' ←' if r.chosen else ''} | {r.npmi:.3f} | {r.npmi_se:.3f} | {r.diversity:.3f} |"
+        for r in curve.itertuples()
+    ]
 
 
 def evaluate_fars(folder: Path, dev_names: list[str]) -> list[str]:
@@ -136,10 +144,9 @@ def evaluate_fars(folder: Path, dev_names: list[str]) -> list[str]:
         print(name, len(articles), base, {k: v for k, v in mine.items() if k != "model"}, f"{seconds:.0f}s", flush=True)
         if subset is held_out:
             curve = mine["model"].coherence_
-            extra += ["", "k chosen on the held-out set (NPMI × diversity, computed on the corpus itself):", "",
-                      "| k | NPMI | diversity | score |", "|---|---|---|---|"]
-            extra += [f"| {r.k}{' ←' if r.chosen else ''} | {r.npmi:.3f} | {r.diversity:.3f} | {r.score:.3f} |"
-                      for r in curve.itertuples()]
+            extra += ["", "k chosen on the held-out set (NPMI on the corpus itself, mean ± standard error over "
+                      "resamples; the smallest k within one standard error of the best):", ""]
+            extra += curve_table(curve)
             extra += ["", "Topics found (held-out set):", ""]
             extra += [f"{i + 1}. {label}" for i, label in enumerate(mine["model"].labels_)]
     return lines + extra + [""]
@@ -183,6 +190,7 @@ def evaluate_demo(n: int, seed: int) -> list[str]:
         topic = table.columns[c]
         total = int(table.iloc[r].sum())
         lines.append(f"| {table.index[r]} | {topic + 1} | {model.labels_[topic]} | {total} | {int(table.iloc[r, c])} |")
+    lines += ["", "How k was chosen on the demo corpus:", ""] + curve_table(model.coherence_)
     print("demo", {"k": model.k_, "nmi": nmi, "accuracy": accuracy}, flush=True)
     return lines + [""]
 

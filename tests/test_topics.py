@@ -82,8 +82,8 @@ def test_auto_k_picks_the_planted_number_and_shows_the_curve(planted, fitted):
     curve = fitted.coherence_
     assert set(curve["k"]) <= {2, 3, 4, 6} and curve["chosen"].sum() == 1
     # the one-standard-error rule: the fewest topics scoring within one standard error of the best
-    best = curve.loc[curve["score"].idxmax()]
-    within = curve[curve["score"] >= best["score"] - best["score_se"]]
+    best = curve.loc[curve["npmi"].idxmax()]
+    within = curve[curve["npmi"] >= best["npmi"] - best["npmi_se"]]
     assert curve.loc[curve["chosen"], "k"].item() == within["k"].min()
     assert ((curve["npmi"] >= -1) & (curve["npmi"] <= 1)).all()
     shares = fitted.transform(planted)

@@ -7,9 +7,8 @@ plurals counted as their lemma, stopwords and news boilerplate removed, pruned b
 frequency — plus the multiword phrases found by :func:`analysis.terms.collocations`, so «مقام معظم
 رهبری» is one term. Republished copies are fitted once. With ``k="auto"`` the number of topics is
 chosen by the coherence of its topics on the corpus itself (mean NPMI of each topic's top terms,
-Bouma 2009 / Lau et al. 2014, times topic diversity so near-duplicate topics do not pay), averaged
-over resamples, taking the smallest k within one standard error of the best; the curve is kept in
-``coherence_``. ``fit_vocabulary`` + ``partial_fit`` fit a corpus too large for memory chunk by chunk.
+Bouma 2009 / Lau et al. 2014) averaged over resamples, taking the smallest k within one standard
+error of the best; the curve is kept in ``coherence_``. ``fit_vocabulary`` + ``partial_fit`` fit a corpus too large for memory chunk by chunk.
 
 The functions below take a fitted model and the articles table and return tidy tables: the
 document-topic table, representative articles, prevalence over time/site/category, a 2-D topic map
@@ -90,7 +89,8 @@ class TopicModel(BaseEstimator):
     Learned: ``k_``, ``phrases_``, ``vocabulary_`` (term -> column), ``terms_`` (column -> term),
     ``components_`` (k × terms), ``topic_terms_`` (tidy top terms), ``labels_``, ``prevalence_``
     (mean topic share over the fitted articles), ``coherence_`` (one row a candidate k tried:
-    ``npmi``, ``diversity``, ``score``, ``chosen``), ``n_fitted_`` (articles the topics were fitted
+    ``npmi`` and its standard error ``npmi_se`` over resamples, ``diversity`` — the share of distinct
+    top terms —, ``chosen``), ``topic_coherence_`` (NPMI of each topic kept), ``n_fitted_`` (articles the topics were fitted
     on, duplicates left out), ``estimator_``.
 
     ``fit`` learns everything from one table in memory. For corpora that do not fit in memory,
@@ -264,12 +264,13 @@ class TopicModel(BaseEstimator):
         """Choose the number of topics by evidence from the corpus itself.
 
         Each candidate k is fitted ``selection_repeats`` times, on random 80% resamples of the
-        articles (the same resamples for every k), and scored by the mean NPMI of each topic's top
-        terms (on all the sample's articles) times topic diversity; a k's score is the mean over the
+        articles (the same resamples for every k), and scored by the mean NPMI coherence of each
+        topic's top terms, measured on all the sample's articles; a k's score is the mean over the
         resamples, with its standard error. Candidates are searched coarse to fine (every second one,
-        then the neighbours of the best until the best stays). The choice is the smallest k scoring
-        within one standard error of the best (the one-standard-error rule: where the curve is flat,
-        fewer topics). Returns k and the curve of the candidates tried."""
+        then the neighbours of the best until the best stays). The choice is the smallest k whose
+        NPMI is within one standard error of the best (the one-standard-error rule: where the curve
+        is flat, fewer topics). Topic diversity is recorded beside it. Returns k and the curve of the
+        candidates tried: ``k``, ``npmi``, ``npmi_se``, ``diversity``."""
         rng = np.random.default_rng(self.random_state)
         n = matrix.shape[0]
         repeats = max(1, int(self.selection_repeats))
@@ -292,7 +293,7 @@ class TopicModel(BaseEstimator):
                     top = _top_ids(estimator.components_, self.top_n)
                     scores[k].append((float(np.mean(npmi_coherence(top, self._reference))), topic_diversity(top)))
                 progress.update()
-            return float(np.mean([npmi * diversity for npmi, diversity in scores[k]]))
+            return float(np.mean([npmi for npmi, _ in scores[k]]))
 
         for k in candidates[::2]:
             score(k)
@@ -307,14 +308,13 @@ class TopicModel(BaseEstimator):
         progress.close()
         rows = []
         for k in sorted(scores):
-            values = np.array(scores[k])
-            each = values[:, 0] * values[:, 1]
-            error = float(each.std(ddof=1) / math.sqrt(len(each))) if len(each) > 1 else 0.0
-            rows.append((k, values[:, 0].mean(), values[:, 1].mean(), each.mean(), error))
-        curve = pd.DataFrame(rows, columns=["k", "npmi", "diversity", "score", "score_se"])
-        # one-standard-error rule: the fewest topics that score as well as the best, within its noise
-        threshold = curve.loc[curve["k"] == best, "score"].iloc[0] - curve.loc[curve["k"] == best, "score_se"].iloc[0]
-        chosen = int(curve.loc[curve["score"] >= threshold, "k"].min())
+            npmi, diversity = np.array(scores[k]).T
+            error = float(npmi.std(ddof=1) / math.sqrt(len(npmi))) if len(npmi) > 1 else 0.0
+            rows.append((k, npmi.mean(), error, diversity.mean()))
+        curve = pd.DataFrame(rows, columns=["k", "npmi", "npmi_se", "diversity"])
+        # one-standard-error rule: the fewest topics that are as coherent as the best, within its noise
+        best_row = curve[curve["k"] == best].iloc[0]
+        chosen = int(curve.loc[curve["npmi"] >= best_row["npmi"] - best_row["npmi_se"], "k"].min())
         return chosen, curve
 
     def _finish_topics(self) -> None:
@@ -324,10 +324,8 @@ class TopicModel(BaseEstimator):
         per_topic = npmi_coherence(top, self._reference)
         curve = getattr(self, "coherence_", None)
         if curve is None or self.k != "auto":  # a fixed k: its one row, from the topics kept
-            curve = pd.DataFrame([(self.k_, float(np.mean(per_topic)), topic_diversity(top))],
-                                 columns=["k", "npmi", "diversity"])
-            curve["score"] = curve["npmi"] * curve["diversity"]
-            curve["score_se"] = np.nan
+            curve = pd.DataFrame([(self.k_, float(np.mean(per_topic)), np.nan, topic_diversity(top))],
+                                 columns=["k", "npmi", "npmi_se", "diversity"])
         curve["chosen"] = curve["k"] == self.k_
         self.coherence_ = curve
         self.topic_coherence_ = per_topic
@@ -340,8 +338,7 @@ class TopicModel(BaseEstimator):
         self.components_ = np.zeros((0, 0))
         self.estimator_ = self._vectorizer = None
         self.coherence_ = pd.DataFrame({"k": pd.Series(dtype="int64"), "npmi": pd.Series(dtype=float),
-                                        "diversity": pd.Series(dtype=float), "score": pd.Series(dtype=float),
-                                        "score_se": pd.Series(dtype=float),
+                                        "npmi_se": pd.Series(dtype=float), "diversity": pd.Series(dtype=float),
                                         "chosen": pd.Series(dtype=bool)})
         self.topic_coherence_ = np.zeros(0)
         self.topic_terms_ = pd.DataFrame(columns=["topic", "rank", "term", "weight"])

@@ -51,15 +51,16 @@ def topic_term_bars(topic_terms: pd.DataFrame, n_terms: int = 8, columns: int = 
 
 
 def coherence_curve(coherence: pd.DataFrame, ax=None, title: str = "انتخاب تعداد موضوع‌ها با انسجام NPMI"):
-    """Mean NPMI coherence, topic diversity and their product (the score) against k
-    (``model.coherence_``); the chosen k is marked."""
+    """Mean NPMI coherence (± one standard error over resamples, when known) and topic diversity
+    against k (``model.coherence_``); the chosen k is marked."""
     with persian_style():
         ax = axes_or_new(ax, (7, 3.8))
         if coherence.empty:
             return _empty(ax, title)
-        ax.plot(coherence["k"], coherence["npmi"], marker="o", label="انسجام NPMI")
+        error = coherence["npmi_se"].fillna(0) if "npmi_se" in coherence else None
+        ax.errorbar(coherence["k"], coherence["npmi"], yerr=error, marker="o", linewidth=2, capsize=3,
+                    label="انسجام NPMI (± خطای معیار)")
         ax.plot(coherence["k"], coherence["diversity"], marker="s", linestyle=":", label="تنوع واژه‌ها")
-        ax.plot(coherence["k"], coherence["score"], marker="^", linewidth=2, label="امتیاز (حاصل‌ضرب)")
         chosen = coherence[coherence["chosen"]]
         for k in chosen["k"]:
             ax.axvline(k, color="0.5", linestyle="--", linewidth=1)
