@@ -45,8 +45,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .dates import date_from_url, parse_date_value
 from .encodings import UndecodableError, decode_text
@@ -67,6 +66,9 @@ from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS, empty_articles, empty_rejec
 from .urls import url_parts
 from .workers import worker_context
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 #: inputs below this many files, or this many bytes, are parsed in the calling process: starting
 #: workers (a second or so; a few more when they need hazm's lexicons) only pays on larger inputs
 PARALLEL_MIN_FILES = 400
@@ -86,7 +88,7 @@ class CorpusError(ValueError):
     """A bad input met with ``errors="raise"``; the message names the file (and member/record)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InputFile:
     """A file to read: where it is, how to show it, and its stable location key for ``doc_id``."""
 
@@ -405,9 +407,10 @@ def _arrow_schema():
 
 
 def _parse_chunk(files: Sequence[InputFile], errors: str, normalize: bool = False):
-    """Parse a chunk of files: (pyarrow Table of article rows or None, reject rows)."""
-    import pyarrow as pa
+    """Parse a chunk of files: (article rows as plain column lists, or None; reject rows).
 
+    Plain lists, not Arrow: a worker process that never imports pyarrow stays about 50 MB smaller.
+    """
     records: list[dict] = []
     rejects: list[dict] = []
     for item in files:
@@ -416,9 +419,21 @@ def _parse_chunk(files: Sequence[InputFile], errors: str, normalize: bool = Fals
         rejects.extend(result.rejects)
     if not records:
         return None, rejects
+    return {name: [r[name] for r in records] for name in records[0]}, rejects
+
+
+def _arrow_table(columns: dict | None):
+    """A chunk's column lists as a pyarrow Table (None stays None)."""
+    import pyarrow as pa
+
+    if columns is None:
+        return None
     schema = _arrow_schema()
-    columns = {f.name: pa.array([r[f.name] for r in records], type=f.type) for f in schema}
-    return pa.table(columns, schema=schema), rejects
+    # the system allocator: the default one (mimalloc) keeps the builders' outgrown buffers
+    # resident, which made the loaded table take about 1.5 times its size
+    pool = pa.system_memory_pool()
+    return pa.table({f.name: pa.array(columns[f.name], type=f.type, memory_pool=pool) for f in schema},
+                    schema=schema)
 
 
 def _total_bytes(files: Sequence[InputFile]) -> int:
@@ -448,7 +463,8 @@ def _run(files: list[InputFile], errors: str, workers: int, progress: bool | Non
     with _progress_bar(len(files), progress) as bar:
         if workers <= 1 or len(files) < PARALLEL_MIN_FILES or _total_bytes(files) < PARALLEL_MIN_BYTES:
             for chunk in _chunks(files, 200):
-                results.append(_parse_chunk(chunk, errors, normalize))
+                columns, rejects = _parse_chunk(chunk, errors, normalize)
+                results.append((_arrow_table(columns), rejects))
                 bar.update(len(chunk))
             return results
         size = max(50, min(500, len(files) // (workers * 8) or 1))
@@ -456,12 +472,15 @@ def _run(files: list[InputFile], errors: str, workers: int, progress: bool | Non
         with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(text=normalize)) as pool:
             for chunk, result in zip(chunks, pool.map(_parse_chunk, chunks, [errors] * len(chunks),
                                                       [normalize] * len(chunks))):
-                results.append(result)
+                columns, rejects = result
+                results.append((_arrow_table(columns), rejects))
                 bar.update(len(chunk))
     return results
 
 
 def _to_frame(tables: list) -> pd.DataFrame:
+    import pandas as pd
+
     import pyarrow as pa
 
     if not tables:
@@ -475,8 +494,10 @@ def _to_frame(tables: list) -> pd.DataFrame:
         column = table.column(name)
         if dtype == "string":
             columns[name] = pd.array(column, dtype="string")
-        elif dtype == "object":
-            columns[name] = pd.Series(column.to_pylist(), dtype="object")
+        elif dtype == "object":  # lists of labels: each distinct label held once
+            labels: dict[str, str] = {}
+            columns[name] = pd.Series([[labels.setdefault(x, x) for x in v] if v else []
+                                       for v in column.to_pylist()], dtype="object")
         elif dtype == "int64":
             columns[name] = column.to_numpy().astype("int64")
         else:
@@ -487,16 +508,27 @@ def _to_frame(tables: list) -> pd.DataFrame:
 def duplicate_of(articles: pd.DataFrame, hashes: Iterable[str]) -> pd.Series:
     """``doc_id`` of the earliest article with the same content hash ('' for the earliest/unique ones).
 
-    Earliest: smallest ``published`` (NaT last), ties by row order. Same index as ``articles``.
+    ``hashes``: hex digests, one an article. Earliest: smallest ``published`` (NaT last), ties by row
+    order. Same index as ``articles``. Done in numpy (64 bits of each digest), so a million articles
+    cost a few tens of MB.
     """
-    frame = pd.DataFrame({"hash": list(hashes), "published": articles["published"].to_numpy(),
-                          "order": range(len(articles)), "doc_id": articles["doc_id"].to_numpy()})
-    first = (frame.sort_values(["published", "order"], na_position="last")
-             .drop_duplicates("hash").set_index("hash")["doc_id"])
-    original = frame["hash"].map(first)
-    out = original.where(original != frame["doc_id"], "").astype("string")
-    out.index = articles.index
-    return out
+    import numpy as np
+    import pandas as pd
+
+    n = len(articles)
+    keys = np.fromiter((int(h[:16], 16) for h in hashes), dtype=np.uint64, count=n)
+    published = articles["published"].to_numpy(dtype="datetime64[ns]")
+    when = published.view(np.int64).copy()
+    when[np.isnat(published)] = np.iinfo(np.int64).max  # unknown dates last
+    order = np.lexsort((np.arange(n), when, keys))  # by hash, then date, then row
+    starts = np.r_[True, keys[order][1:] != keys[order][:-1]] if n else np.zeros(0, bool)
+    earliest = np.empty(n, dtype=np.int64)
+    earliest[order] = order[starts][np.cumsum(starts) - 1]  # each row -> its group's earliest row
+    copies = np.flatnonzero(earliest != np.arange(n))
+    out = np.full(n, "", dtype=object)
+    if len(copies):
+        out[copies] = articles["doc_id"].iloc[earliest[copies]].to_numpy()
+    return pd.Series(out, index=articles.index, dtype="string")
 
 
 def unique_doc_ids(ids: pd.Series) -> pd.Series:
@@ -516,11 +548,14 @@ def read_corpus(source, *, errors: str = "collect", normalize: bool = False, wor
     ``workers``: processes for large inputs (default: all cores; 1 = in this process).
     ``progress``: tqdm bar on stderr (default: only for large inputs; TQDM_DISABLE=1 turns it off).
     """
+    import pandas as pd
+
     if errors not in ("collect", "raise"):
         raise ValueError(f"errors must be 'collect' or 'raise', not {errors!r}")
     files = collect_inputs(source)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     results = _run(files, errors, max(1, int(workers)), progress, bool(normalize))
+    del files
     rejects = pd.DataFrame([r for _, rows in results for r in rows], columns=list(REJECT_COLUMNS))
     tables = [table for table, _ in results if table is not None]
     del results
@@ -576,6 +611,8 @@ def normalize_articles(articles: pd.DataFrame, *, workers: int | None = None,
     A table marked as normalised (``attrs["normalized"]``) comes back as a copy. ``workers``:
     processes for large tables (default: all cores); ``progress``: a tqdm bar (default: large tables).
     """
+    import pandas as pd
+
     missing = [c for c in ("title", "body", "categories", "tags") if c not in articles.columns]
     if missing:
         raise KeyError(f"normalize_articles: the table has no column(s) {missing}; "
@@ -619,6 +656,8 @@ def normalize_articles(articles: pd.DataFrame, *, workers: int | None = None,
 
 def rejects_table(articles: pd.DataFrame) -> pd.DataFrame:
     """The rejects a ``load_corpus`` table carries in ``attrs["rejects"]``, as a DataFrame."""
+    import pandas as pd
+
     rows = articles.attrs.get("rejects", [])
     return pd.DataFrame(rows, columns=list(REJECT_COLUMNS)).astype(REJECT_COLUMNS) if rows else empty_rejects()
 
@@ -631,6 +670,8 @@ def read_articles(sources: Sequence[str] | str, *, normalize: bool = True, **opt
     the text comes back normalised (:func:`normalize_articles`; a table ingested with
     ``--normalize`` is not normalised again).
     """
+    import pandas as pd
+
     sources = [sources] if isinstance(sources, str | os.PathLike) else list(sources)
     if len(sources) == 1 and os.fspath(sources[0]).endswith(".parquet") and Path(sources[0]).is_file():
         articles = pd.read_parquet(sources[0])

@@ -18,9 +18,8 @@ from datetime import date, datetime
 from functools import lru_cache
 
 import jdatetime
-import pandas as pd
 
-from .resources import read_table
+from .resources import read_rows
 
 #: Persian (U+06F0..) and Arabic-Indic (U+0660..) digits -> ASCII digits
 DIGITS_TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
@@ -39,6 +38,8 @@ class ParsedDate:
 
     @property
     def timestamp(self) -> pd.Timestamp:
+        import pandas as pd
+
         return pd.Timestamp(self.gregorian)
 
 
@@ -84,8 +85,7 @@ def _convert_day(calendar: str, year: int, month: int, day: int) -> tuple[date, 
 
 @lru_cache(maxsize=1)
 def _month_numbers() -> dict[str, tuple[str, int]]:
-    table = read_table("loader/months.csv")
-    return {name.casefold(): (cal, int(month)) for cal, month, name in table.itertuples(index=False)}
+    return {name.casefold(): (cal, int(month)) for cal, month, name in read_rows("loader/months.csv")}
 
 
 _TIME = r"(?:[\sT\-–,،]+(?:ساعت\s*)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
@@ -136,10 +136,16 @@ def parse_date(text: str) -> ParsedDate | None:
 
 def parse_date_value(value) -> ParsedDate | None:
     """A date from a record field: a string, a datetime/Timestamp, or epoch seconds/milliseconds."""
-    if value is None or value is pd.NaT:
+    if value is None:
         return None
+    if isinstance(value, str):  # the common case, without pandas (the loader's workers)
+        return parse_date(value)
     if isinstance(value, ParsedDate):
         return value
+    import pandas as pd
+
+    if value is pd.NaT:
+        return None
     if isinstance(value, (datetime, date)) and not isinstance(value, pd.Timestamp | datetime):
         value = datetime(value.year, value.month, value.day)
     if isinstance(value, pd.Timestamp | datetime):
@@ -167,9 +173,8 @@ def parse_date_value(value) -> ParsedDate | None:
 
 @lru_cache(maxsize=1)
 def _url_rules() -> list[tuple[str, re.Pattern, str, str, int]]:
-    table = read_table("loader/url_dates.csv")
     return [(domain, re.compile(pattern), calendar, century, int(since or 0))
-            for domain, pattern, calendar, century, since in table.itertuples(index=False)]
+            for domain, pattern, calendar, century, since in read_rows("loader/url_dates.csv")]
 
 
 def date_from_url(url: str, domain: str | None = None) -> ParsedDate | None:
@@ -204,6 +209,8 @@ def date_from_url(url: str, domain: str | None = None) -> ParsedDate | None:
 
 def to_jalali(ts) -> str:
     """``'YYYY-MM-DD'`` Jalali date of a Gregorian timestamp/date ('' for NaT/None)."""
+    import pandas as pd
+
     if ts is None or pd.isna(ts):
         return ""
     ts = pd.Timestamp(ts)
@@ -212,6 +219,8 @@ def to_jalali(ts) -> str:
 
 def jalali_dates(timestamps: pd.Series) -> pd.Series:
     """Jalali ``'YYYY-MM-DD'`` strings of a Series of timestamps ('' where NaT), same index."""
+    import pandas as pd
+
     days = pd.to_datetime(timestamps).dt.normalize()
     mapping = {day: to_jalali(day) for day in days.dropna().unique()}
     return days.map(mapping).fillna("").astype("string")
@@ -219,6 +228,8 @@ def jalali_dates(timestamps: pd.Series) -> pd.Series:
 
 def jalali_parts(ts) -> tuple[int, int, int] | None:
     """(year, month, day) of a Gregorian timestamp in the Jalali calendar, ``None`` for NaT."""
+    import pandas as pd
+
     if ts is None or pd.isna(ts):
         return None
     ts = pd.Timestamp(ts)
@@ -228,6 +239,8 @@ def jalali_parts(ts) -> tuple[int, int, int] | None:
 
 def gregorian_from_jalali(year: int, month: int, day: int) -> pd.Timestamp:
     """Gregorian timestamp of a Jalali date (ValueError if it does not exist)."""
+    import pandas as pd
+
     return pd.Timestamp(jdatetime.date(year, month, day).togregorian())
 
 
@@ -240,7 +253,7 @@ def _jalali_of_day(year: int, month: int, day: int) -> str:
 @lru_cache(maxsize=1)
 def _jalali_month_names() -> dict[int, str]:
     names: dict[int, str] = {}
-    for cal, month, name in read_table("loader/months.csv").itertuples(index=False):
+    for cal, month, name in read_rows("loader/months.csv"):
         if cal == "jalali":
             names.setdefault(int(month), name)  # first spelling listed is the standard one
     return names

@@ -37,7 +37,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 
 from .dates import parse_date
-from .resources import read_table, read_wordlist
+from .resources import read_rows, read_wordlist
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 RECORD_SUFFIXES = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
@@ -239,7 +239,7 @@ def parse_article(text: str) -> RawArticle:
 @lru_cache(maxsize=1)
 def _field_aliases() -> dict[str, tuple[str, ...]]:
     aliases: dict[str, list[str]] = {}
-    for column, name in read_table("loader/record_fields.csv").itertuples(index=False):
+    for column, name in read_rows("loader/record_fields.csv"):
         aliases.setdefault(column, []).append(name.strip().casefold())
     return {column: tuple(names) for column, names in aliases.items()}
 

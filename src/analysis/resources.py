@@ -7,11 +7,10 @@ comment lines.
 
 from __future__ import annotations
 
+import csv
 import io
 from functools import lru_cache
 from importlib import resources
-
-import pandas as pd
 
 DATA_PACKAGE = "analysis.data"
 
@@ -32,7 +31,19 @@ def read_wordlist(name: str) -> tuple[str, ...]:
     return tuple(line for line in _data_lines(name) if line and not line.startswith("#"))
 
 
+def _table_lines(name: str) -> list[str]:
+    return [line for line in _data_lines(name) if not line.startswith("#")]
+
+
+def read_rows(name: str) -> list[tuple[str, ...]]:
+    """The rows of a shipped CSV table as tuples of strings, without its header (no pandas needed:
+    the loader's worker processes use it)."""
+    return [tuple(row) for row in csv.reader(_table_lines(name))][1:]
+
+
 def read_table(name: str) -> pd.DataFrame:
     """A shipped CSV table as a DataFrame of strings (comment lines skipped)."""
-    lines = [line for line in _data_lines(name) if not line.startswith("#")]
+    lines = _table_lines(name)
+    import pandas as pd  # here, not at the top: the loader's workers parse without pandas
+
     return pd.read_csv(io.StringIO("\n".join(lines)), dtype=str, keep_default_na=False)

@@ -7,8 +7,6 @@ unknown) and ``published_jalali`` its Jalali date as ``YYYY-MM-DD`` ('' when unk
 
 from __future__ import annotations
 
-import pandas as pd
-
 #: column name -> pandas dtype of the articles table, in display order
 ARTICLE_COLUMNS: dict[str, str] = {
     "doc_id": "string",  # stable id: hash of the source location (path + member + record index)
@@ -42,9 +40,13 @@ REJECT_COLUMNS: dict[str, str] = {
 
 def empty_articles() -> pd.DataFrame:
     """An articles table with no rows and the right dtypes."""
+    import pandas as pd  # here, not at the top: the loader's workers use the names without pandas
+
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in ARTICLE_COLUMNS.items()})
 
 
 def empty_rejects() -> pd.DataFrame:
     """A rejects table with no rows."""
+    import pandas as pd
+
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in REJECT_COLUMNS.items()})
