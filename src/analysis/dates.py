@@ -123,7 +123,7 @@ def parse_date(text: str) -> ParsedDate | None:
             month = int(parts["m"])
         clock = parts if parts.get("H") else (time_first.groupdict() if time_first else {})
         has_time = bool(clock.get("H"))
-        hour, minute, second = (int(clock.get(k) or 0) for k in ("H", "M", "S"))
+        hour, minute, second = int(clock.get("H") or 0), int(clock.get("M") or 0), int(clock.get("S") or 0)
         if not (hour < 24 and minute < 60 and second < 60):
             hour = minute = second = 0
             has_time = False

@@ -151,7 +151,7 @@ def date_line(line: str):
     if found and label_key(found["label"]) in _date_labels():
         return parse_date(found["value"])
     bare = line.strip("* ")
-    if _ONLY_DATE.fullmatch(bare):
+    if bare[:1].isdigit() and _ONLY_DATE.fullmatch(bare):  # a date starts with a digit
         return parse_date(bare)
     return None
 
