@@ -187,7 +187,7 @@ def main(argv=None) -> int:
         "CPU seconds do not.",
         "",
         f"Out of core (`fit_vocabulary` on 5,000 articles, then `partial_fit` by chunks of {CHUNK:,}, one pass, "
-        f"as the engine does on a Parquet dataset): {chunked['fit seconds']:.1f} s ({chunked['fit CPU seconds']:.1f} CPU s), "
+        f"as analysis.engine can do on a Parquet dataset): {chunked['fit seconds']:.1f} s ({chunked['fit CPU seconds']:.1f} CPU s), "
         f"k = {chunked['k']}, peak RSS {chunked['peak RSS MB']:.0f} MB of which {chunked['RSS after reading the table MB']:.0f} MB "
         "is the table read before fitting.",
         "",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -101,6 +103,8 @@ def test_fitting_is_repeatable_and_does_not_touch_the_input(planted):
     assert a.labels_ == b.labels_
     shuffled = topics.TopicModel(k=3, stopwords=STOP, random_state=7).fit(planted.sample(frac=1, random_state=5))
     np.testing.assert_allclose(a.components_, shuffled.components_)  # row order does not matter
+    copy = pickle.loads(pickle.dumps(a))  # models travel to worker processes
+    pd.testing.assert_frame_equal(copy.transform(planted), a.transform(planted))
 
 
 def test_lda_on_counts(planted):

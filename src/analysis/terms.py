@@ -139,6 +139,9 @@ class TopicWords:
             term = self._memo[token] = self._term(token)
             return term
 
+    def __getstate__(self):  # a pickled model (e.g. sent to workers) does not carry the memo
+        return {"stopwords": self.stopwords, "lexical": self.lexical, "lemmas": self.lemmas, "_memo": {}}
+
     def _term(self, token: str) -> str | None:
         if " " in token:
             return token
