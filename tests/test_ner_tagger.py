@@ -52,3 +52,13 @@ def test_fast_tags_equal_crfsuite_tags(model):
     expected = [list(tagger.tag(model.featurizer_.sentence(tokens))) if tokens else [] for tokens in sentences]
     assert model.predict(sentences) == expected
     assert model.predict(sentences, batch_size=3) == expected
+
+
+def test_word_table_starts_afresh_when_full_and_tags_stay_the_same(model):
+    from analysis.ner_tagger import FastTagger
+
+    sentences = [tokens for tokens, _ in make_sentences(30, seed=4)]
+    small = FastTagger(model.featurizer_, model.weights_, max_words=15)
+    assert small.tag(sentences[:10]) == model.predict(sentences[:10])
+    assert [small.tag([s])[0] for s in sentences] == model.predict(sentences)
+    assert len(small._word_rows) <= 15 + max(map(len, sentences))

@@ -52,11 +52,14 @@ class FastTagger:
     A word type's scores (its own features, and its features as each neighbour) are summed once and
     kept in a table; a token's scores are then its word's row plus its neighbours' rows at their
     offsets, plus the few features that depend on several words (bigrams, gazetteer marks).
+    ``max_words``: word types kept in the table (about 0.5 kB each); it starts afresh before a batch
+    that could overflow it.
     """
 
-    def __init__(self, featurizer, weights: WeightTable):
+    def __init__(self, featurizer, weights: WeightTable, max_words: int = 100_000):
         self.featurizer = featurizer
         self.weights = weights
+        self.max_words = max_words
         self._word_rows: dict[str, int] = {}
         self._table = np.zeros((1024, 1 + len(featurizer.offsets), len(weights.labels)))
         self._pads = np.array([weights.total(pad) for pad in featurizer.pads]).reshape(
@@ -76,6 +79,8 @@ class FastTagger:
     def scores(self, token_lists: list[list[str]]) -> list[np.ndarray]:
         """Token x label scores of each (non-empty) token list."""
         lengths = np.array([len(tokens) for tokens in token_lists])
+        if len(self._word_rows) + int(lengths.sum()) > self.max_words:
+            self._word_rows.clear()  # so that no row is reused within this batch
         ids = np.array([self._row(t) for tokens in token_lists for t in tokens], dtype=np.intp)
         words = self._table[ids]  # token x part x label
         starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
