@@ -289,7 +289,7 @@ class TopicModel(BaseEstimator):
                 for subset in subsets:
                     with warnings.catch_warnings():  # candidates only rank k; the final fit still warns
                         warnings.simplefilter("ignore", ConvergenceWarning)
-                        estimator = self._estimator(k).fit(matrix[subset])
+                        estimator = self._estimator(k, ranking=True).fit(matrix[subset])
                     top = _top_ids(estimator.components_, self.top_n)
                     scores[k].append((float(np.mean(npmi_coherence(top, self._reference))), topic_diversity(top)))
                 progress.update()
@@ -427,13 +427,15 @@ class TopicModel(BaseEstimator):
             self._tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
         return self._tfidf.transform(counts)
 
-    def _estimator(self, k: int):
+    def _estimator(self, k: int, *, ranking: bool = False):
+        """The scikit-learn model for k topics; ``ranking``: a cheaper LDA (fewer passes) that only
+        has to rank candidate k."""
         if self.method == "nmf":
             return NMF(n_components=k, init="nndsvda", max_iter=self.max_iter, tol=1e-3,
                        random_state=self.random_state)
         return LatentDirichletAllocation(n_components=k, learning_method="online", batch_size=512,
-                                         max_iter=min(self.max_iter, 30), random_state=self.random_state,
-                                         n_jobs=1)
+                                         max_iter=min(self.max_iter, 10 if ranking else 30),
+                                         random_state=self.random_state, n_jobs=1)
 
     def _online_estimator(self, k: int, first_chunk: int):
         if self.method == "nmf":
