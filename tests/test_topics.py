@@ -160,6 +160,8 @@ def test_partial_fit_learns_chunk_by_chunk_on_a_fixed_vocabulary(planted):
     auto.partial_fit(shuffled.iloc[:60]).partial_fit(shuffled.iloc[60:])
     assert auto.k_ in (2, 3, 4) and auto.n_fitted_ == len(planted)
     assert topics.TopicModel(method="lda", k=3, stopwords=STOP).partial_fit(planted).transform(planted).shape == (90, 3)
+    with pytest.raises(ValueError, match="fit_vocabulary"):
+        topics.TopicModel(k=3, stopwords=STOP).fit(planted).partial_fit(planted)
 
 
 def test_duplicates_are_fitted_once_and_transformed_all(planted):

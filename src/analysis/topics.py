@@ -152,6 +152,7 @@ class TopicModel(BaseEstimator):
             shares = self._shares(matrix)
         self.prevalence_ = shares.mean(axis=0)
         self.n_fitted_ = matrix.shape[0]
+        self._share_sum = shares.sum(axis=0)
         return self
 
     def fit_vocabulary(self, articles: pd.DataFrame) -> TopicModel:
@@ -188,6 +189,9 @@ class TopicModel(BaseEstimator):
             self.fit_vocabulary(articles)
             if self.k_ == 0:
                 return self
+        if self.estimator_ is not None and not hasattr(self.estimator_, "partial_fit"):
+            raise ValueError("partial_fit cannot continue an NMF model fitted with fit(); start with "
+                             "fit_vocabulary(sample) and then partial_fit(chunk) for each chunk")
         tokens = token_lists(articles, self.column).tolist()
         docs = [self._terms(mark_stopword_phrases(tokens[i], self._stop)) for i in self._fit_rows(articles, tokens)]
         if not docs:
