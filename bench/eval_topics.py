@@ -34,6 +34,7 @@ from _results import write_results
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results" / "eval_topics.md"
 MIN_CATEGORY_SHARE = 0.02
+NMI_BY_K = (6, 8, 10, 12, 14, 16, 20)
 
 
 # ---------------------------------------------------------------------------------------- fars
@@ -68,6 +69,18 @@ def main_categories(articles: pd.DataFrame) -> pd.DataFrame:
     return labelled[labelled["cat"].isin(keep)].reset_index(drop=True)
 
 
+def bootstrap_se(labels, predicted, n: int = 200, seed: int = 0) -> float:
+    """Standard error of the NMI from resampling the articles (with replacement), the topics fixed:
+    how much of a difference in NMI the sample of articles alone could make."""
+    labels, predicted = np.asarray(labels), np.asarray(predicted)
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(n):
+        rows = rng.integers(0, len(labels), len(labels))
+        values.append(normalized_mutual_info_score(labels[rows], predicted[rows]))
+    return float(np.std(values, ddof=1))
+
+
 def baseline(articles: pd.DataFrame, k: int = 8, seed: int = 0) -> dict:
     """The plain baseline: hazm tokens of the raw text minus hazm's stopwords, TF-IDF, NMF(k)."""
     from hazm import WordTokenizer, stopwords_list
@@ -86,6 +99,7 @@ def baseline(articles: pd.DataFrame, k: int = 8, seed: int = 0) -> dict:
     return {
         "k": k,
         "nmi": normalized_mutual_info_score(articles["cat"], weights.argmax(axis=1)),
+        "nmi_se": bootstrap_se(articles["cat"], weights.argmax(axis=1)),
         "npmi": float(np.mean(npmi_coherence(top, (matrix > 0).astype(float)))),
     }
 
@@ -98,6 +112,7 @@ def ours(articles: pd.DataFrame, k="auto", seed: int = 0) -> dict:
     return {
         "k": model.k_,
         "nmi": normalized_mutual_info_score(articles["cat"], dominant["topic"]),
+        "nmi_se": bootstrap_se(articles["cat"], dominant["topic"]),
         "npmi": float(np.mean(model.topic_coherence_)),
         "model": model,
     }
@@ -121,7 +136,8 @@ def evaluate_fars(folder: Path, dev_names: list[str]) -> list[str]:
     lines += [
         f"Data: `{folder}` · development files: {', '.join(f.name for f in dev) or 'none'} · "
         f"held-out files: {', '.join(f.name for f in held_out) or 'none'}. Main categories: `cat` values with "
-        f"≥ {MIN_CATEGORY_SHARE:.0%} of the set's labelled articles.",
+        f"≥ {MIN_CATEGORY_SHARE:.0%} of the set's labelled articles. ± is the bootstrap standard error of an NMI "
+        "(articles resampled, topics fixed).",
         "",
         "| set | articles | categories | baseline NMI (k=8) | baseline NPMI | ours NMI (k auto) | k chosen | ours NPMI "
         "| ours NMI at k=8 |",
@@ -138,10 +154,16 @@ def evaluate_fars(folder: Path, dev_names: list[str]) -> list[str]:
         fixed = ours(articles, k=8)
         seconds = time.perf_counter() - start
         lines.append(
-            f"| {name} | {len(articles)} | {articles['cat'].nunique()} | {base['nmi']:.3f} | {base['npmi']:.3f} | "
-            f"**{mine['nmi']:.3f}** | {mine['k']} | {mine['npmi']:.3f} | {fixed['nmi']:.3f} |"
+            f"| {name} | {len(articles)} | {articles['cat'].nunique()} | {base['nmi']:.3f} ± {base['nmi_se']:.3f} | "
+            f"{base['npmi']:.3f} | **{mine['nmi']:.3f}** ± {mine['nmi_se']:.3f} | {mine['k']} | {mine['npmi']:.3f} | "
+            f"{fixed['nmi']:.3f} |"
         )
         print(name, len(articles), base, {k: v for k, v in mine.items() if k != "model"}, f"{seconds:.0f}s", flush=True)
+        by_k = [(k, baseline(articles, k=k)["nmi"], ours(articles, k=k)["nmi"]) for k in NMI_BY_K]
+        extra += ["", f"NMI by a fixed k, {name.strip('*')} set (how much rides on the choice of k):", "",
+                  "| k | " + " | ".join(str(k) for k, _, _ in by_k) + " |", "|---" * (len(by_k) + 1) + "|",
+                  "| baseline | " + " | ".join(f"{b:.3f}" for _, b, _ in by_k) + " |",
+                  "| ours | " + " | ".join(f"{o:.3f}" for _, _, o in by_k) + " |"]
         if subset is held_out:
             curve = mine["model"].coherence_
             extra += ["", "k chosen on the held-out set (NPMI on the corpus itself, mean ± standard error over "
