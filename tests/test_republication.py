@@ -249,3 +249,10 @@ def test_a_one_shot_iterator_is_refused(planted):
     articles, _, _ = planted
     with pytest.raises(TypeError, match="twice"):
         find_republications(iter(in_chunks(articles, 100)))
+
+
+def test_a_chunk_of_texts_without_words_has_no_shingles():
+    from analysis.republication import shingle_hashes
+
+    offsets, shingles = shingle_hashes(["", " ؟ "], chunk_size=2)
+    assert offsets.tolist() == [0, 0, 0] and len(shingles) == 0

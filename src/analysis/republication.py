@@ -307,7 +307,10 @@ def shingle_hashes(texts: list[str], shingle_size: int = SHINGLE_SIZE, chunk_siz
         hashes, owners = _chunk_shingles(word_ids[codes[keep]], lengths, shingle_size)
         order = np.lexsort((hashes, owners))  # by document, then hash: duplicates side by side
         hashes, owners = hashes[order], owners[order]
-        distinct = np.r_[True, (owners[1:] != owners[:-1]) | (hashes[1:] != hashes[:-1])]
+        if len(hashes):
+            distinct = np.r_[True, (owners[1:] != owners[:-1]) | (hashes[1:] != hashes[:-1])]
+        else:  # no text of the chunk is long enough for a shingle
+            distinct = np.zeros(0, dtype=bool)
         per_chunk.append(hashes[distinct])
         sizes.append(np.bincount(owners[distinct], minlength=len(chunk)))
     sizes_all = np.concatenate(sizes) if sizes else np.zeros(0, dtype=np.int64)
