@@ -106,9 +106,11 @@ def main(argv=None) -> int:
         "",
         "Timings (s, this run): " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()),
         "",
-        f"Shipped settings: c1 {shipped.c1}, c2 {shipped.c2}, {shipped.max_iterations} iterations, learned phrases "
-        f"marking other types from a share of {shipped.dictionary_types}; chosen by 3-fold cross-validation inside "
-        "the training part (`bench/ner_cv.py` → `ner_cv.md`), never on the held-out fifth.",
+        f"Shipped settings: c1 {shipped.c1}, c2 {shipped.c2}, {shipped.max_iterations} iterations, clusters "
+        f"{shipped.clusters!r}"
+        + (f", learned phrases also marking types with a share ≥ {shipped.dictionary_types}" if shipped.dictionary_types else "")
+        + "; chosen by 3-fold cross-validation inside the training part (`bench/ner_cv.py` → `ner_cv.md`), "
+        "never on the held-out fifth.",
         "",
         "Scores are the CRF's tags alone. The rules of `analysis.mentions` (leader aliases, «استان X» → X, "
         "organisation head words, titles split off) follow the project's conventions, not Arman's («استان "
