@@ -3,7 +3,8 @@
 - :func:`read_iob` reads IOB files (one ``token tag`` a line, a blank line between sentences; Arman
   and PEYMA style; tags such as ``B-pers`` / ``I-event`` are mapped to PER, ORG, LOC, FAC, PRO, EVE).
 - :class:`CrfRecognizer` is the model: ``fit(sentences)`` learns from ``(tokens, tags)`` pairs,
-  ``predict(token_lists)`` tags token lists, ``save(path)`` / ``CrfRecognizer.load(path)``.
+  ``predict(token_lists)`` tags token lists (crfsuite's tags, computed by
+  :class:`analysis.ner_tagger.FastTagger`), ``save(path)`` / ``CrfRecognizer.load(path)``.
 - :func:`evaluate` scores predicted tags against gold tags at the entity level (CoNLL ``conlleval``
   rules: an entity counts only when its type and both boundaries match).
 - :func:`load_model` returns the shipped model (``data/models/arman-crf``), trained on the Arman
