@@ -196,3 +196,12 @@ def test_cluster_text_from_iob_leaves_the_held_out_fifth_out(iob_files):
     train, held = holdout_split(sentences)
     assert iob_training_tokens(iob_files) == [tokens for tokens, _ in train]
     assert len(held) == 30
+
+
+def test_learned_dictionary_marks_a_second_type_only_when_asked():
+    from analysis.ner_features import learn_dictionary
+
+    sentences = [(["ایران", "گفت"], ["B-LOC", "O"])] * 3 + [(["ایران", "برد"], ["B-ORG", "O"])] * 2
+    assert learn_dictionary(sentences).phrases == {("ایران",): {"LOC"}}
+    assert learn_dictionary(sentences, other_types=0.3).phrases == {("ایران",): {"LOC", "ORG"}}
+    assert learn_dictionary(sentences, other_types=0.5).phrases == {("ایران",): {"LOC"}}
