@@ -23,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 
+from _arman import DEFAULT_DIR, arman_sentences
 from _results import write_results
 
 os.environ.setdefault("TQDM_DISABLE", "1")
@@ -46,20 +47,19 @@ def _table(scores) -> list[str]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--arman", default=str(REPO.parent / "shared" / "ner" / "arman"))
+    parser.add_argument("--arman", default=str(DEFAULT_DIR))
     parser.add_argument("--model", default="default", help="model to score ('default': the shipped one)")
     parser.add_argument("--retrain", action="store_true", help="also train the full feature set here")
     parser.add_argument("--out", default=str(REPO / "bench" / "results" / "ner.md"))
     args = parser.parse_args(argv)
 
-    from analysis.ner import (BASELINE_GROUPS, CrfRecognizer, holdout_split, load_model, read_iob)  # fmt: skip
+    from analysis.ner import BASELINE_GROUPS, CrfRecognizer, holdout_split, load_model
 
-    folds = [Path(args.arman) / f"test_fold{k}.txt" for k in (1, 2)]
-    missing = [str(p) for p in folds if not p.exists()]
-    if missing:
-        print(f"eval_ner: Arman fold files not found: {', '.join(missing)}", file=sys.stderr)
+    try:
+        sentences = arman_sentences(args.arman)
+    except FileNotFoundError as error:
+        print(f"eval_ner: {error}", file=sys.stderr)
         return 2
-    sentences = read_iob(folds[0]) + read_iob(folds[1])
     train, held = holdout_split(sentences)
     seen = {tuple(t) for t, _ in train}
     overlap = sum(tuple(t) in seen for t, _ in held)

@@ -22,6 +22,7 @@ import sys
 import time
 from pathlib import Path
 
+from _arman import DEFAULT_DIR, arman_sentences
 from _results import write_results
 
 os.environ.setdefault("TQDM_DISABLE", "1")
@@ -84,21 +85,21 @@ def error_kinds(gold: list[list[str]], predicted: list[list[str]]) -> dict[str, 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--arman", default=str(REPO.parent / "shared" / "ner" / "arman"))
+    parser.add_argument("--arman", default=str(DEFAULT_DIR))
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--setting", action="append", default=[], help="NAME:key=value,... (repeatable)")
     parser.add_argument("--rules", action="store_true", help="also score each setting with the mentions rules on top")
     parser.add_argument("--out", default=str(REPO / "bench" / "results" / "ner_cv.md"))
     args = parser.parse_args(argv)
 
-    from analysis.ner import CrfRecognizer, ENTITY_TYPES, evaluate, holdout_split, read_iob
+    from analysis.ner import CrfRecognizer, ENTITY_TYPES, evaluate, holdout_split
 
-    folds = [Path(args.arman) / f"test_fold{k}.txt" for k in (1, 2)]
-    missing = [str(p) for p in folds if not p.exists()]
-    if missing:
-        print(f"ner_cv: Arman fold files not found: {', '.join(missing)}", file=sys.stderr)
+    try:
+        sentences = arman_sentences(args.arman)
+    except FileNotFoundError as error:
+        print(f"ner_cv: {error}", file=sys.stderr)
         return 2
-    train, _ = holdout_split(read_iob(folds[0]) + read_iob(folds[1]))  # the held-out fifth is dropped here
+    train, _ = holdout_split(sentences)  # the held-out fifth is dropped here
     settings = [parse_setting(s) for s in (args.setting or ["shipped:"])]
     k = args.folds
 
