@@ -571,7 +571,7 @@ def republication(threshold: float = 0.8, **params) -> Reduction:
     text = params.get("text_column", "body")
     signature = "|".join(f"{k}={params[k]!r}" for k in sorted(params))
 
-    def second(wanted: frozenset) -> Reduction:
+    def second(wanted: np.ndarray) -> Reduction:
         return Reduction(map=partial(rep.candidate_sketch, wanted=wanted, **params), combine=rep.combine_sketches,
                          finish=partial(rep.sketch_copies, **params),
                          columns=tuple(dict.fromkeys([*rep.SKETCH_COLUMNS, text])),

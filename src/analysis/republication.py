@@ -500,19 +500,29 @@ def band_keys(chunk: pd.DataFrame, **params) -> pd.DataFrame:
     return table
 
 
-def candidate_ids(keys: pd.DataFrame) -> frozenset:
-    """First pass, the end: doc_ids of articles sharing a (band, key) with another article."""
+def _id_hashes(doc_ids) -> np.ndarray:
+    return pd.util.hash_array(np.asarray(pd.Series(doc_ids).astype("string").fillna(""), dtype=object),
+                              categorize=False)
+
+
+def candidate_ids(keys: pd.DataFrame) -> np.ndarray:
+    """First pass, the end: the articles sharing a (band, key) with another article, as the sorted
+    64-bit hashes of their doc_ids (8 bytes each, found by binary search in the second pass; a hash
+    collision only adds an article, which cannot change the result)."""
     shared = np.zeros(len(keys), dtype=bool)
     for column in keys.columns.drop("doc_id"):
         shared |= keys[column].duplicated(keep=False).to_numpy()
-    return frozenset(keys["doc_id"].to_numpy()[shared].tolist())
+    return np.unique(_id_hashes(keys["doc_id"].to_numpy()[shared]))
 
 
-def candidate_sketch(chunk: pd.DataFrame, wanted: frozenset, **params) -> Sketch:
-    """Second pass, one chunk: the :class:`Sketch` of the articles whose doc_id is in ``wanted``."""
+def candidate_sketch(chunk: pd.DataFrame, wanted: np.ndarray, **params) -> Sketch:
+    """Second pass, one chunk: the :class:`Sketch` of the articles whose doc_id hash is in ``wanted``
+    (:func:`candidate_ids`)."""
     detector = _detector(params)
     _check_columns(chunk, detector.text_column)
-    picked = chunk[chunk["doc_id"].astype("string").isin(wanted).to_numpy()]
+    hashes = _id_hashes(chunk["doc_id"])
+    at = np.minimum(np.searchsorted(wanted, hashes), max(len(wanted) - 1, 0))
+    picked = chunk[(wanted[at] == hashes) if len(wanted) else np.zeros(len(chunk), dtype=bool)]
     texts = picked[detector.text_column].astype("string").fillna("").tolist()
     offsets, shingles = shingle_hashes(texts, detector.shingle_size, detector.chunk_size)
     kept = [c for c in SKETCH_COLUMNS if c in picked.columns]
