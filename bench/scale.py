@@ -2,7 +2,9 @@
 
 For each size: a demo corpus (written once with ``analysis.demo``, not timed), then each stage in a
 fresh subprocess, timed with its peak memory (the summed resident memory of the process and all its
-children, sampled every 0.2 s with psutil; PSS, so pages forked workers share count once):
+children, sampled every 0.2 s with psutil; PSS, so pages forked workers share count once) and CPU
+seconds (the process's rusage, which counts the descendants it waited for, or the psutil samples of
+every process seen in the tree, whichever is larger):
 
 - ``ingest``: ``python -m analysis ingest-dataset CORPUS --out DATASET`` (streaming, parallel);
 - ``counts``: volume by site and month, by category and month, by day; category share per site —
@@ -10,7 +12,8 @@ children, sampled every 0.2 s with psutil; PSS, so pages forked workers share co
 - ``terms``: tokens (``analysis.text.add_tokens``) and term frequencies per site with a bounded
   vocabulary, part by part;
 - ``topics``: ``analysis.topics.TopicModel(k="auto")`` fitted on a uniform sample of at most
-  20,000 articles (``engine.sample_articles``; the model has no partial fit), then topic prevalence
+  20,000 articles (``engine.sample_articles``; ``TopicModel.partial_fit`` is the other way, not
+  measured here), then topic prevalence
   by Jalali month and by site, every part tokenised and transformed once
   (``engine.topic_prevalence``);
 - ``entities``: mentions part by part (``engine.entities``), then the top 20 entities of each site
@@ -20,9 +23,12 @@ children, sampled every 0.2 s with psutil; PSS, so pages forked workers share co
 
 Targets (issue 8): 1,000,000 articles complete with peak memory under 4 GiB; ingest at least 80% as
 fast per article as at 10,000 (the ratio is measured in the same run). Writes
-``bench/results/scale.md``, ``scale.json`` and ``scale.png`` (log-log cost against size).
+``bench/results/scale.md``, ``scale.json`` and ``scale.png`` (log-log wall time, CPU time and peak
+memory against size); every finished stage is saved at once, and runs of other sizes or stages already
+in the JSON are kept, so sizes and stages can be measured in separate runs.
 
     python bench/scale.py --sizes 10000 100000 1000000 [--work data/processed/scale] [--stages ingest counts]
+                          [--corpus 100000=/path/to/existing/demo/corpus] [--note TEXT] [--report-only]
 """
 
 from __future__ import annotations
