@@ -139,6 +139,14 @@ def test_normalize_while_loading_or_after_gives_the_same_table(tmp_path):
     pd.testing.assert_frame_equal(corpus.normalize_articles(after), after)  # marked: not again
 
 
+def test_normalize_articles_keeps_the_labels_of_a_table_read_back_from_parquet(tmp_path):
+    write(tmp_path / "in" / "a.txt", seed_layout().replace("ی", "ي"))
+    load_corpus(tmp_path / "in").to_parquet(tmp_path / "t.parquet")
+    stored = pd.read_parquet(tmp_path / "t.parquet")  # list columns come back as arrays
+    row = corpus.normalize_articles(stored).iloc[0]
+    assert row.categories == [CATEGORY] and row.title == normalize(TITLE)
+
+
 def test_normalize_articles_names_a_table_without_text_columns():
     with pytest.raises(KeyError, match="normalize_articles"):
         corpus.normalize_articles(pd.DataFrame({"x": [1]}))

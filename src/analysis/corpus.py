@@ -480,7 +480,6 @@ def _run(files: list[InputFile], errors: str, workers: int, progress: bool | Non
 
 def _to_frame(tables: list) -> pd.DataFrame:
     import pandas as pd
-
     import pyarrow as pa
 
     if not tables:
@@ -586,6 +585,13 @@ def load_corpus(source, *, errors: str = "collect", normalize: bool = False, wor
 # --------------------------------------------------------------------------- normalising
 
 
+def _labels(value) -> list[str]:
+    """A list-column cell as a list (Parquet gives arrays back; missing values give [])."""
+    if value is None or isinstance(value, str) or not hasattr(value, "__iter__"):
+        return []
+    return list(value)
+
+
 def _normalized_rows(rows: Sequence[tuple]) -> list[tuple]:
     """(title, lead, body, categories, tags) normalised, for (title, body, categories, tags) rows."""
     out = []
@@ -620,17 +626,16 @@ def normalize_articles(articles: pd.DataFrame, *, workers: int | None = None,
     if articles.attrs.get(NORMALIZED):
         return articles.copy()
     rows = list(zip(articles["title"].fillna("").tolist(), articles["body"].fillna("").tolist(),
-                    [list(v) if isinstance(v, list | tuple) else [] for v in articles["categories"]],
-                    [list(v) if isinstance(v, list | tuple) else [] for v in articles["tags"]]))
+                    map(_labels, articles["categories"]), map(_labels, articles["tags"])))
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    text_bytes = sum(map(len, articles["body"].fillna("").tolist()))
+    text_chars = sum(len(body) for _, body, _, _ in rows)
     chunks = _chunks(rows, 500)
     done: list[tuple] = []
     show = progress if progress is not None else len(rows) >= PROGRESS_MIN_FILES
     from tqdm.auto import tqdm
 
     with tqdm(total=len(rows), unit="article", desc="normalising", disable=not show, file=sys.stderr) as bar:
-        if workers <= 1 or len(rows) < PARALLEL_MIN_FILES or text_bytes < PARALLEL_MIN_BYTES:
+        if workers <= 1 or len(rows) < PARALLEL_MIN_FILES or text_chars < PARALLEL_MIN_BYTES:
             for chunk in chunks:
                 done.extend(_normalized_rows(chunk))
                 bar.update(len(chunk))
