@@ -62,7 +62,7 @@ from .formats import (
     strip_line,
     supported_suffixes,
 )
-from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS, empty_articles, empty_rejects
+from .schema import ARTICLE_COLUMNS, NORMALIZED, REJECT_COLUMNS, empty_articles, empty_rejects
 from .urls import url_parts
 from .workers import worker_context
 
@@ -78,8 +78,6 @@ PROGRESS_MIN_FILES = 2000
 
 _HAS_TEXT = re.compile(r"\w")
 _MEMBER_SEP = ":"
-#: ``df.attrs`` key set on a table whose text went through ``analysis.text.normalize``
-NORMALIZED = "normalized"
 #: a character ``strip_line`` keeps: a text without one strips to ''
 _VISIBLE = re.compile(f"[^{re.escape(INVISIBLE_CHARS)}]")
 

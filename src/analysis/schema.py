@@ -7,6 +7,9 @@ unknown) and ``published_jalali`` its Jalali date as ``YYYY-MM-DD`` ('' when unk
 
 from __future__ import annotations
 
+#: ``df.attrs`` key set on an articles table whose text went through ``analysis.text.normalize``
+NORMALIZED = "normalized"
+
 #: column name -> pandas dtype of the articles table, in display order
 ARTICLE_COLUMNS: dict[str, str] = {
     "doc_id": "string",  # stable id: hash of the source location (path + member + record index)

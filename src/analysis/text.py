@@ -788,7 +788,9 @@ def add_tokens(
     else:
         stop = tuple(sorted({w for w in stopwords if isinstance(w, str)}))
     if normalize is None:
-        normalize = not df.attrs.get("normalized", False)
+        from analysis.schema import NORMALIZED
+
+        normalize = not df.attrs.get(NORMALIZED, False)
     options = _TokenOptions(punctuation, join_verb_parts, form, stop, bool(normalize))
 
     texts = [_as_text(value) for value in df[column].tolist()]
