@@ -16,8 +16,8 @@ every process seen in the tree, whichever is larger):
   measured here), then topic prevalence
   by Jalali month and by site, every part tokenised and transformed once
   (``engine.topic_prevalence``);
-- ``entities``: mentions part by part (``engine.entities``), then the top 20 entities of each site
-  (``entities.top_entities``);
+- ``entities``: mentions part by part (``entities.article_mentions``) counted by (site, entity) on
+  one Dask worker a core (``engine.counts``), then the top 20 entities of each site;
 - ``republication``: ``analysis.republication.find_republications`` out of core
   (``engine.republication``: LSH band keys part by part, then the shingles of candidates only).
 
@@ -152,18 +152,40 @@ def run_analyses(stage: str, dataset: str) -> None:
         print(f"{model.k_} topics fitted on {len(sample):,} articles; "
               f"{len(tables['month']):,} (month, topic) and {len(tables['site']):,} (site, topic) rows")
     elif stage == "entities":
-        from analysis.dataset import read_dataset
-        from analysis.entities import top_entities
+        from distributed import Client, LocalCluster
 
-        mentions = engine.run(engine.entities(), dataset, **fresh)
-        sites = read_dataset(dataset, columns=["doc_id", "site"])
-        top = top_entities(mentions, sites, by="site", n=20)
-        print(f"{len(mentions):,} mentions; {len(top):,} top-entity rows over {top['site'].nunique()} sites")
+        counting = engine.counts(site_entity_counts, keys=["site", "canonical", "type"],
+                                 values=["articles", "mentions"], columns=["doc_id", "body", "site"],
+                                 name="entities by site")
+        workers = os.cpu_count() or 1
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+                Client(cluster) as client:
+            counts = engine.run(counting, dataset, scheduler=client)
+        top = top_by_site(counts, 20)
+        print(f"{int(counts['mentions'].sum()):,} mentions of {len(counts):,} (site, entity) pairs on {workers} "
+              f"Dask workers; {len(top):,} top-entity rows over {top['site'].nunique()} sites")
     elif stage == "republication":
         copies = engine.run(engine.republication(), dataset, **fresh)
         print(f"{copies['cluster_id'].nunique() if len(copies) else 0:,} clusters, {len(copies):,} articles")
     else:
         raise ValueError(stage)
+
+
+def site_entity_counts(chunk):
+    """Articles and mentions of each (site, entity) in a part: the entities stage's partial table,
+    so memory holds counts, not every mention of the corpus."""
+    from analysis.entities import article_mentions
+
+    mentions = article_mentions(chunk[["doc_id", "body"]]).merge(chunk[["doc_id", "site"]], on="doc_id")
+    return (mentions.groupby(["site", "canonical", "type"])
+            .agg(articles=("doc_id", "nunique"), mentions=("doc_id", "size")).reset_index())
+
+
+def top_by_site(counts, n: int):
+    """The ``n`` entities named in most articles (then mentions) of each site, ranked."""
+    ranked = counts.sort_values(["site", "articles", "mentions", "canonical"], ascending=[True, False, False, True])
+    ranked = ranked.assign(rank=ranked.groupby("site").cumcount() + 1)
+    return ranked[ranked["rank"] <= n].reset_index(drop=True)
 
 
 def corpus_for(n: int, work: Path, seed: int, given: dict | None = None) -> Path:
