@@ -4,7 +4,7 @@
 files across worker processes (or the workers of a Dask cluster) and writes one Parquet part per chunk,
 so memory stays bounded by the chunk size whatever the size of the corpus. Each row is exactly the row
 ``load_corpus`` gives for the same article (the same parser, ``analysis.corpus.parse_file``), plus
-``content_hash`` (BLAKE2b of the normalised title and body, the key for per-article caches).
+``content_hash`` (BLAKE2b of the title and body as loaded, the key for per-article caches).
 
 Layout of ``out_dir``::
 
@@ -49,7 +49,7 @@ from .workers import worker_context
 
 #: input files a part holds by default (about 10-20 MB of text, a few tens of MB of memory per worker)
 CHUNK_SIZE = 2000
-#: extra column of the dataset: content hash of the normalised title and body
+#: extra column of the dataset: content hash of the title and body as loaded
 HASH_COLUMN = "content_hash"
 ARTICLES_DIR, MANIFEST_DIR, REJECTS_DIR = "articles", "manifest", "rejects"
 
