@@ -227,6 +227,11 @@ def _clean_short(text: str) -> str:
     return strip_line(" ".join(text.split()))
 
 
+def _unique_labels(labels, clean) -> list[str]:
+    """``labels`` through ``clean``, each once, in order, empty ones dropped."""
+    return [label for label in dict.fromkeys(map(clean, labels)) if label]
+
+
 def count_words(text: str) -> int:
     """Words in ``text`` as ``wc -w`` counts them: runs of non-space characters (so ZWNJ-joined parts
     are one word)."""
@@ -278,8 +283,8 @@ def article_row(raw: RawArticle, *, path: str, key: str, member: str, encoding: 
         "title": title,
         "lead": paragraphs[0] if paragraphs else "",
         "body": body,
-        "categories": [c for c in dict.fromkeys(map(short, raw.categories)) if c],
-        "tags": [t for t in dict.fromkeys(map(short, raw.tags)) if t],
+        "categories": _unique_labels(raw.categories, short),
+        "tags": _unique_labels(raw.tags, short),
         "url": url,
         "domain": domain,
         "site": site,
@@ -599,8 +604,8 @@ def _normalized_rows(rows: Sequence[tuple]) -> list[tuple]:
             _normalize_short(title) if title else "",
             paragraphs[0] if paragraphs else "",
             "\n\n".join(paragraphs),
-            [c for c in dict.fromkeys(map(_normalize_short, categories)) if c],
-            [t for t in dict.fromkeys(map(_normalize_short, tags)) if t],
+            _unique_labels(categories, _normalize_short),
+            _unique_labels(tags, _normalize_short),
         ))
     return out
 
