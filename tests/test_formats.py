@@ -14,6 +14,8 @@ from analysis.formats import (
     format_of,
     iter_archive,
     iter_records,
+    _parse_any_article,
+    _parse_plain_article,
     link_line,
     parse_article,
     record_article,
@@ -37,7 +39,7 @@ def test_parse_article_layout():
 
 def test_a_bold_line_with_text_is_not_a_category_line():
     assert link_line("**مهم: این یک [پیوند](#) است**") is None
-    assert link_line("**[الف](#)، [ب](#)**") == ("", ["الف", "ب"])
+    assert link_line("**[الف](#)، [ب](#)**") == ("", ("الف", "ب"))
     raw = parse_article(f"## t\n\n{TEXT}\n\n**مهم: این یک [پیوند](#) است**")
     assert raw.categories == [] and len(raw.paragraphs) == 2
 
@@ -133,3 +135,44 @@ def test_parse_article_never_raises(text):
     raw = parse_article(text)
     assert all(p and p == p.strip() for p in raw.paragraphs)
     assert raw.lead == (raw.paragraphs[0] if raw.paragraphs else "")
+
+
+# the seed layout's kinds of line, and lines that look like them, for the fast reader's property test
+_LAYOUT_LINES = [
+    "## عنوان خبر", "# عنوان", "##", TEXT, "بند کوتاه ۱۲ نفر", "بند: ۱۴۰۱/۰۱/۱۵", "۱۴۰۱/۰۱/۱۵ - ۰۹:۱۰",
+    "تاریخ انتشار: ۱۴۰۱/۰۱/۱۵ - ۰۹:۱۰", "تاریخ: 2021-04-04", "**دسته بندی اخبار: [بسیج کارگری](#)**",
+    "**برچسب‌ها: [پ](#), [ت](#)**", "**مهم: این یک [پیوند](#) است**", "**پررنگ**", "<http://a.basij.ir/node/1>",
+    "http://b.basij.ir/node/2", "https://x.ir/a b", "<نه پیوند>", "", " ", "\u200c", "\ufeff", "\t",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["## عنوان خبر", "\n\u200c# عنوان", "##", "عنوان بی‌نشانه", ""]),
+       st.lists(st.sampled_from(_LAYOUT_LINES), max_size=14),
+       st.lists(st.sampled_from(["", " ", "\u200c"]), min_size=14, max_size=14))
+def test_fast_reader_agrees_with_line_reader(head, lines, edges):
+    """Whatever the fast reader of the plain layout accepts, it reads as the line-by-line reader does."""
+    text = "\n".join([head, *(edge + line for edge, line in zip(edges, lines))])
+    fast = _parse_plain_article(text)
+    assert fast is None or fast == _parse_any_article(text)
+
+
+def test_fast_reader_takes_the_seed_layout():
+    text = ("\n## عنوان\n\n\nبند نخست ۱۲\n\nبند دوم\n\nتاریخ انتشار: ۱۴۰۱/۰۱/۱۵ - ۰۹:۱۰\n\n"
+            "**دسته بندی اخبار: [الف](#), [ب](#)**\n\n<http://a.basij.ir/node/1>\n")
+    fast = _parse_plain_article(text)
+    assert fast is not None and fast == _parse_any_article(text)
+    assert (fast.title, fast.paragraphs, fast.categories, fast.url) == (
+        "عنوان", ["بند نخست ۱۲", "بند دوم"], ["الف", "ب"], "http://a.basij.ir/node/1")
+    assert fast.date.jalali == "1401-01-15"
+    # a block of two lines, or a date line inside the text, is left to the line-by-line reader
+    assert _parse_plain_article("## t\n\nالف\nب\n\nhttp://a.ir/1") is None
+    assert _parse_plain_article("## t\n\nتاریخ: ۱۴۰۱/۰۱/۱۵\n\nمتن\n\nhttp://a.ir/1") is None
+
+
+@pytest.mark.parametrize("kind", ["json", "jsonl"])
+def test_lone_surrogate_escapes_become_replacement_characters(kind):
+    """``"\\ud800"`` is valid JSON but no character: it would make the row unwritable (UTF-8, Arrow)."""
+    text = '{"title": "a\\ud800b", "body": "\\ud83d\\ude00 \\udfff"}'
+    (_, record), = iter_records(f"[{text}]" if kind == "json" else text, kind)
+    assert record == {"title": "a\ufffdb", "body": "\U0001F600 \ufffd"}

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.urls import UrlParts, article_id, find_url, registered_domain, url_parts
+from analysis.urls import _PLAIN_URL, UrlParts, _article_id, _domain_and_site, _host, _split, article_id, find_url, \
+    registered_domain, url_parts
 
 
 @pytest.mark.parametrize(("url", "parts"), [
@@ -43,3 +44,19 @@ def test_url_parts_never_raise(text):
     for url in (text, "http://" + text, "https://x.ir/" + text):
         parts = url_parts(url)
         assert all(isinstance(p, str) for p in parts)
+
+
+def _parts_by_urlsplit(url: str) -> UrlParts:
+    parts = _split(url)
+    return UrlParts(*_domain_and_site(_host(parts)), _article_id(parts)) if parts else UrlParts("", "", "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["http", "https", "HTTP"]),
+       st.text(alphabet="abcXY019.-", min_size=1, max_size=20),
+       st.text(alphabet="/abc019-_.;=&!~@:$+,'", max_size=30))
+def test_plain_urls_read_as_urlsplit_reads_them(scheme, host, path):
+    """The fast reading of plain URLs gives what ``urlsplit`` and ``unquote`` give."""
+    url = f"{scheme}://{host}{'/' + path if path else ''}"
+    assert _PLAIN_URL.fullmatch(url)
+    assert url_parts(url) == _parts_by_urlsplit(url)

@@ -133,13 +133,14 @@ def _tag_labels() -> frozenset[str]:
     return frozenset(label_key(x) for x in read_wordlist("loader/tag_labels.txt"))
 
 
-def link_line(line: str) -> tuple[str, list[str]] | None:
+@lru_cache(maxsize=4096)  # a corpus repeats its few category lines
+def link_line(line: str) -> tuple[str, tuple[str, ...]] | None:
     """(label, link texts) of a bold line of markdown links, e.g. the category line; else None."""
     found = _LINK_LINE.fullmatch(line)
     if not found:
         return None
-    names = [name.strip() for name in _LINK.findall(found["links"])]
-    return found["label"], [name for name in names if name]
+    names = (name.strip() for name in _LINK.findall(found["links"]))
+    return found["label"], tuple(name for name in names if name)
 
 
 def date_line(line: str):
@@ -190,6 +191,77 @@ def split_paragraphs(text: str) -> list[str]:
 
 def parse_article(text: str) -> RawArticle:
     """Raw fields of one article in the seed's layout (see the module docstring)."""
+    article = _parse_plain_article(text)
+    return article if article is not None else _parse_any_article(text)
+
+
+def _line_kind(line: str, *, dates: bool = True):
+    """('links', (label, names)), ('url', url) or ('date', parsed date) for a metadata line, tried in
+    that order (date lines only when ``dates``); None for a line of text."""
+    if line.startswith("**") and "](" in line:
+        links = link_line(line)
+        if links is not None:
+            return "links", links
+    first = line[0]
+    if first == "<" or (first in "hH" and line[:4].lower() == "http"):  # url_line's pre-check
+        url = url_line(line)
+        if url is not None:
+            return "url", url
+    if dates and len(line) <= _MAX_DATE_LINE_CHARS:
+        found = date_line(line)
+        if found is not None:
+            return "date", found
+    return None
+
+
+def _add_metadata(article: RawArticle, kind: str, value) -> None:
+    """Put what a metadata line said (``_line_kind``) into ``article``: links extend the categories
+    or, under a tag label, the tags; the first URL and the first date are kept."""
+    if kind == "links":
+        label, names = value
+        target = article.tags if label_key(label) in _tag_labels() else article.categories
+        target.extend(name for name in names if name not in target)
+    elif kind == "url":
+        article.url = article.url or value
+    elif article.date is None:
+        article.date, article.date_source = value, "date line"
+
+
+def _parse_plain_article(text: str) -> RawArticle | None:
+    """The common case of the seed layout, read with a few string operations over the whole text:
+    a ``#`` title line, paragraphs of one line each between blank lines, then the metadata lines
+    (category/tags, date, URL). None when the text is anything else, or when a line of text could be
+    read as metadata: ``_parse_any_article``, the line-by-line reader, then decides. Both give the
+    same fields for every text this one accepts (tested)."""
+    head, _, rest = text.lstrip(_INVISIBLE).partition("\n")
+    if not head.startswith("#"):
+        return None
+    article = RawArticle(title=head.rstrip(_INVISIBLE).lstrip("#").strip())
+    tail: list[tuple[str, object]] = []  # metadata lines, from the last one up
+    body = rest.rstrip(_INVISIBLE)
+    while body:
+        before, newline, last = body.rpartition("\n")
+        kind = _line_kind(last.lstrip(_INVISIBLE))
+        if kind is None:
+            break
+        tail.append(kind)
+        body = before.rstrip(_INVISIBLE) if newline else ""
+    paragraphs = [p for p in (chunk.strip(_INVISIBLE) for chunk in body.split("\n\n")) if p]
+    for paragraph in paragraphs:  # a block of lines, or a line the line-by-line reader might take
+        if "\n" in paragraph or paragraph[0] in "*<hH" or (  # for metadata
+                len(paragraph) <= _MAX_DATE_LINE_CHARS and date_line(paragraph) is not None):
+            return None
+    if sum(kind == "date" for kind, _ in tail) > 1:  # the second date line would be text
+        return None
+    for kind, value in reversed(tail):  # in the order of the text
+        _add_metadata(article, kind, value)
+    article.paragraphs = paragraphs
+    article.lead = paragraphs[0] if paragraphs else ""
+    return article
+
+
+def _parse_any_article(text: str) -> RawArticle:
+    """``parse_article`` line by line: any arrangement of the layout's lines."""
     article = RawArticle()
     blocks: list[list[str]] = [[]]
     heading_seen = False
@@ -203,24 +275,10 @@ def parse_article(text: str) -> RawArticle:
             article.title = line.lstrip("#").strip()
             heading_seen = True
             continue
-        if line.startswith("**") and "](" in line:
-            links = link_line(line)
-            if links is not None:
-                label, names = links
-                target = article.tags if label_key(label) in _tag_labels() else article.categories
-                target.extend(name for name in names if name not in target)
-                continue
-        first = line[0]
-        if first == "<" or (first in "hH" and line[:4].lower() == "http"):  # url_line's pre-check
-            url = url_line(line)
-            if url is not None:
-                article.url = article.url or url
-                continue
-        if article.date is None and len(line) <= _MAX_DATE_LINE_CHARS:
-            found = date_line(line)
-            if found is not None:
-                article.date, article.date_source = found, "date line"
-                continue
+        kind = _line_kind(line, dates=article.date is None)
+        if kind is not None:
+            _add_metadata(article, *kind)
+            continue
         blocks[-1].append(line)
     if not heading_seen:
         first_block = next((block for block in blocks if block), [])
@@ -385,9 +443,32 @@ def iter_records(data: bytes | str, kind: str) -> Iterator[tuple[str, object]]:
         raise InputError(f"unknown record format {kind!r}")
 
 
+#: a JSON escape of half a surrogate pair (``\\ud800``): valid JSON, but a lone one is no character
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_loads(text: str):
+    """``json.loads``, with lone surrogates (which no encoding can write) replaced by U+FFFD."""
+    parsed = json.loads(text)
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+        parsed = _without_lone_surrogates(parsed)
+    return parsed
+
+
+def _without_lone_surrogates(value):
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def _json_records(text: str) -> Iterator[tuple[str, object]]:
     try:
-        parsed = json.loads(text)
+        parsed = _json_loads(text)
     except json.JSONDecodeError as error:
         if error.msg == "Extra data" and text.lstrip().startswith("{"):
             yield from _jsonl_records(text)  # JSON Lines saved as .json
@@ -417,7 +498,7 @@ def _jsonl_records(text: str) -> Iterator[tuple[str, object]]:
             continue
         seen = True
         try:
-            yield f"line {number}", json.loads(line)
+            yield f"line {number}", _json_loads(line)
         except json.JSONDecodeError as error:
             yield f"line {number}", InputError(f"not valid JSON (column {error.colno}: {error.msg})")
     if not seen:

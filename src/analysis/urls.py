@@ -105,8 +105,12 @@ def article_id(url: str) -> str:
 
 
 def _article_id(parts) -> str:
-    path = latin_digits(unquote(parts.path or "/"))
     query = "?" + latin_digits(unquote(parts.query)) if parts.query else ""
+    return _id_in(latin_digits(unquote(parts.path or "/")), query)
+
+
+def _id_in(path: str, query: str) -> str:
+    """The first id pattern's id in the (decoded) path, or else in the query ('' if none)."""
     for pattern in _id_patterns():
         found = pattern.search(path) or (query and pattern.search(query))
         if found:
@@ -121,8 +125,23 @@ def _domain_and_site(host: str) -> tuple[str, str]:
     return domain, site_of(subdomain)
 
 
+#: ``http(s)://host/path`` with nothing ``urlsplit`` or ``unquote`` would change: a host of letters,
+#: digits, dots and hyphens; a path of printable ASCII without ``#``, ``%``, ``<`` or ``?``
+_PLAIN_URL = re.compile(r"https?://([a-z0-9.\-]+)(/[!-\"$&-;=>@-~]*)?", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _host_domain_and_site(netloc: str) -> tuple[str, str]:
+    """(registered domain, site) of a plain URL's host as written (any case, trailing dot)."""
+    host = netloc.rstrip(".").lower()
+    return _domain_and_site(host) if _HOST.fullmatch(host) else ("", "")
+
+
 def url_parts(url: str) -> UrlParts:
     """Domain, site and article id of a URL (empty strings where the URL says nothing)."""
+    plain = _PLAIN_URL.fullmatch(url) if url else None
+    if plain is not None:  # the usual URL, read without urlsplit (same parts: tested)
+        return UrlParts(*_host_domain_and_site(plain[1]), _id_in(plain[2] or "/", ""))
     parts = _split(url) if url else None
     if parts is None:
         return UrlParts("", "", "")
