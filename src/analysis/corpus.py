@@ -555,15 +555,25 @@ def _to_frame(tables: list) -> pd.DataFrame:
         column = table.column(name)
         if dtype == "string":
             columns[name] = pd.array(column, dtype="string")
-        elif dtype == "object":  # lists of labels: each distinct label held once
-            labels: dict[str, str] = {}
-            columns[name] = pd.Series([[labels.setdefault(x, x) for x in v] if v else []
-                                       for v in column.to_pylist()], dtype="object")
+        elif dtype == "object":
+            columns[name] = pd.Series(_label_lists(column), dtype="object")
         elif dtype == "int64":
             columns[name] = column.to_numpy().astype("int64")
         else:
             columns[name] = pd.Series(column.to_numpy(), dtype=dtype)
     return pd.DataFrame(columns, copy=False)
+
+
+def _label_lists(column) -> list[list[str]]:
+    """A list<string> Arrow column (no nulls) as Python lists in which each distinct label is one
+    string object (a corpus has few categories and tags, repeated on every row)."""
+    lists = column.combine_chunks()
+    encoded = lists.flatten().dictionary_encode()
+    names = encoded.dictionary.to_pylist()
+    labels = [names[i] for i in encoded.indices.to_numpy().tolist()]
+    offsets = lists.offsets.to_numpy()
+    bounds = (offsets - offsets[0]).tolist()
+    return [labels[start:end] for start, end in zip(bounds, bounds[1:])]
 
 
 def duplicate_of(articles: pd.DataFrame, hashes: Iterable[str]) -> pd.Series:
@@ -577,7 +587,11 @@ def duplicate_of(articles: pd.DataFrame, hashes: Iterable[str]) -> pd.Series:
     import pandas as pd
 
     n = len(articles)
-    keys = np.fromiter((int(h[:16], 16) for h in hashes), dtype=np.uint64, count=n)
+    hashes = hashes.tolist() if hasattr(hashes, "tolist") else list(hashes)
+    leading = "".join([h[:16] for h in hashes])
+    if len(leading) != 16 * n:
+        raise ValueError("duplicate_of: every hash must be a hex digest of at least 64 bits")
+    keys = np.frombuffer(bytes.fromhex(leading), dtype=">u8").astype(np.uint64)
     published = articles["published"].to_numpy(dtype="datetime64[ns]")
     when = published.view(np.int64).copy()
     when[np.isnat(published)] = np.iinfo(np.int64).max  # unknown dates last
