@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis import corpus
-from analysis.corpus import CorpusError, load_corpus, parse_file, read_corpus, rejects_table
+from analysis.corpus import CorpusError, collect_inputs, load_corpus, parse_file, read_corpus, rejects_table
 from analysis.schema import ARTICLE_COLUMNS, REJECT_COLUMNS
 from analysis.text import normalize
 
@@ -458,3 +458,13 @@ def test_read_articles_takes_an_ingested_table_or_a_corpus(tmp_path):
     assert read_articles(str(table))["doc_id"].tolist() == loaded["doc_id"].tolist()
     with pytest.raises(FileNotFoundError, match="missing.parquet"):
         read_articles(str(tmp_path / "missing.parquet"))
+
+
+def test_files_are_found_in_the_order_of_their_path_parts(tmp_path):
+    """A folder's files come where the folder's name sorts, not where '/' sorts as a character."""
+    for key in ["2023-extra.txt", "2023/b.txt", "2023/a/z.txt", "2023/a.txt", "b/.hidden.txt", "a.txt"]:
+        (tmp_path / key).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / key).write_text("## t\n\nمتن", encoding="utf-8")
+    keys = [item.key for item in collect_inputs(tmp_path)]
+    assert keys == ["2023/a/z.txt", "2023/a.txt", "2023/b.txt", "2023-extra.txt", "a.txt"]
+    assert keys == sorted(keys, key=lambda key: key.split("/"))

@@ -128,9 +128,8 @@ def _is_hidden(name: str) -> bool:
 def _walk(root: Path) -> list[tuple[str, str]]:
     """(path, key relative to root) of the non-hidden files under a directory, sorted by key.
 
-    Sorted by key means by the key's parts (``a/b.txt`` before ``a.txt/c.txt``... as
-    ``key.split("/")`` compares): each folder's entries are listed in name order and a subfolder's
-    files come where its name sorts, which is what a depth-first walk over sorted entries yields.
+    Sorted by the key's parts, as ``key.split("/")`` compares (``2023/a.txt`` before
+    ``2023-extra.txt``): a depth-first walk that lists each folder's entries in name order.
     """
     found: list[tuple[str, str]] = []
 
