@@ -226,6 +226,80 @@ def test_tokens_keep_every_persian_letter(text):
     assert _letters("".join(T.tokenize(normal, punctuation=True, join_verb_parts=False))) == _letters(normal)
 
 
+# ------------------------------------------- faster passes: the same result as hazm's patterns
+# normalize rewrites some of hazm's patterns so that Python's re can skip to a rare literal, and does
+# some passes in one go; each must give exactly what hazm's pattern (or sequence of patterns) gives.
+
+_PASS_ALPHABET = st.sampled_from(
+    list("هیامشندتبx ۱5\n") + [" ", " ", ZWNJ, "می", "نمی"] + list(".:!،؛؟»«][(){}?")
+)
+_PASS_TEXTS = st.lists(_PASS_ALPHABET, max_size=24).map("".join)
+
+
+def _hazm_subs(patterns, text: str) -> str:
+    for pattern, repl in patterns:
+        text = re.sub(pattern, repl, text)
+    return text
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_PASS_TEXTS)
+def test_rewritten_affix_and_punctuation_passes_equal_hazm_patterns(text):
+    from hazm.constants import AFFIX_SPACING_PATTERNS, PUNCTUATION_SPACING_PATTERNS
+
+    affix, punctuation = AFFIX_SPACING_PATTERNS, PUNCTUATION_SPACING_PATTERNS
+    assert T._HEH_YEH[0].sub(T._HEH_YEH[1], text) == _hazm_subs(affix[:1], text)
+    assert T._separate_mi_prefix(text) == _hazm_subs(affix[1:2], text)
+    assert T._HEH_ENCLITIC[0].sub(T._HEH_ENCLITIC[1], text) == _hazm_subs(affix[3:4], text)
+    attached = T._SPACE_BEFORE_CLOSING_RE.sub("", text)
+    for mark in T._NO_SPACE_AFTER:
+        attached = attached.replace(mark + " ", mark)
+    assert attached == _hazm_subs(punctuation[1:3], text)
+    spaced = T._PUNCTUATION_SPACE_RE.sub(T._spaced_punctuation, text)
+    assert spaced == _hazm_subs(punctuation[3:6], text)
+
+
+def test_mi_prefix_takes_the_space_after_it_like_hazm():
+    # hazm's match uses up the space after «می», so the next «می» has none in front of it
+    assert T._separate_mi_prefix("می می می رود") == f"می{ZWNJ}می می{ZWNJ}رود"
+    assert T._separate_mi_prefix("نمی رود و می آید") == f"نمی{ZWNJ}رود و می{ZWNJ}آید"
+    assert T._separate_mi_prefix("علمی رسمی") == "علمی رسمی"
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.text(alphabet="ab ۱۲5٫.:!?؟،«»/\\\n" + "\U0001d7ce\U0001d7cf\u0966\U0001f600\U000104a0", max_size=20))
+def test_spacing_out_groups_with_the_bmp_pattern_equals_the_plain_d_pattern(text):
+    # BMP text takes the pattern with digit ranges; «𝟎» (U+1D7CE) and other non-BMP digits are
+    # still digits through the plain \d pattern
+    assert T._space_out_groups(text) == T._PUNCT_GROUP_RE.sub(r" \g<0> ", text)
+
+
+def test_spacing_out_groups_knows_every_digit():
+    every = "".join(map(chr, range(0x110000)))
+    assert T._space_out_groups(every) == T._PUNCT_GROUP_RE.sub(r" \g<0> ", every)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_TEXTS, st.sampled_from(["", "\ufdfc", "\ufdf2", "ـــ", "َ"]))
+def test_numpy_character_table_equals_str_translate(text, extra):
+    # long texts go through the numpy table; characters that become several («﷼» -> «ریال») or
+    # none (kashida, diacritics) must give what str.translate gives
+    table = T._char_table(True, False, True, True, True, True)
+    long_text = (text + extra + " ") * (1 + T._NUMPY_MIN_LENGTH // (len(text) + len(extra) + 1))
+    translated, has_triple = T._translate(long_text, table)
+    expected = long_text.translate(table.mapping)
+    assert translated == expected
+    assert has_triple == (T._TRIPLE_LETTER_RE.search(expected) is not None)
+
+
+def test_suffix_with_no_compound_in_the_lexicon_still_joins(hazm_objects):
+    # «هایی» ends no ZWNJ word of hazm's lexicon (its set of heads is empty) but is a suffix
+    normalizer, _ = hazm_objects
+    text = "با محدودیت هایی بیش از این مواجه است و کلید واژه هایی دارد"
+    assert T.normalize(text) == normalizer.normalize(text)
+    assert f"محدودیت{ZWNJ}هایی" in T.normalize(text)
+
+
 # -------------------------------------------------------------------- stopwords, lemmas, stems
 
 

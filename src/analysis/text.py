@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 
 ZWNJ = "\u200c"
@@ -48,7 +49,7 @@ class _Lexicon:
     words: dict  # word -> (count, pos tags), hazm words.dat
     joinable_words: frozenset  # words with a positive count plus all normalizer verb forms
     join_tails: frozenset  # every token that could end a ZWNJ join (see _token_spacing)
-    join_heads: dict  # tail -> frozenset of the texts it joins to form a joinable word
+    join_heads: dict  # tail -> frozenset of the texts it joins to form a joinable word, and ""
     verbs: frozenset  # verb forms hazm's Normalizer knows (Lemmatizer(joined_verb_parts=False))
     suffixes: frozenset  # hazm SUFFIXES
     before_verbs: frozenset  # خواهم ... (WordTokenizer verb-part joining)
@@ -76,7 +77,8 @@ def _lexicon() -> _Lexicon:
         words=words,
         joinable_words=frozenset(joinable),
         join_tails=frozenset(heads),
-        join_heads={tail: frozenset(h) for tail, h in heads.items()},
+        # "" (never a token) keeps every set non-empty, i.e. true, for itertools.compress
+        join_heads={tail: frozenset(h | {""}) for tail, h in heads.items()},
         verbs=verbs,
         suffixes=frozenset(SUFFIXES),
         before_verbs=frozenset(tokenizer.before_verbs),
@@ -95,14 +97,14 @@ def load_lexicons() -> None:
 # Character tables
 
 _DELETE = 0xFFFFFFFF  # marks a deleted character in the numpy look-up table
+_EXPAND = 0xFFFFFFFE  # marks a character that becomes several (numpy can't; str.translate does)
 _NUMPY_MIN_LENGTH = 256  # shorter texts are translated with str.translate
 
 
 @dataclass(frozen=True)
 class _CharTable:
     mapping: dict  # str.translate table (ord -> str or None)
-    lookup: object  # numpy uint32 array over all code points: new code point or _DELETE
-    expanding: re.Pattern | None  # characters that become several characters (numpy can't)
+    lookup: object  # numpy uint32 array over all code points: new code point, _DELETE or _EXPAND
     letters: object  # numpy bool array: code point is a Persian letter
 
 
@@ -154,20 +156,13 @@ def _char_table(
         tables.append({ord(c): None for c in _class_chars(SPECIAL_CHARS_PATTERNS[0][0])})
     mapping = _compose(*tables)
     lookup = np.arange(0x110000, dtype=np.uint32)
-    expanding = []
     for key, value in mapping.items():
-        if value is None:
-            lookup[key] = _DELETE
-        elif len(value) == 1:
-            lookup[key] = ord(value)
-        else:
-            expanding.append(re.escape(chr(key)))
+        lookup[key] = _DELETE if value is None else ord(value) if len(value) == 1 else _EXPAND
     letters = np.zeros(0x110000, dtype=bool)
     letters[[ord(c) for c in PERSIAN_LETTERS]] = True
     return _CharTable(
         mapping=mapping,
         lookup=lookup,
-        expanding=re.compile("|".join(expanding)) if expanding else None,
         letters=letters,
     )
 
@@ -184,16 +179,20 @@ def _translate(text: str, table: _CharTable) -> tuple[str, bool]:
     """``text`` through the table, and whether it has a Persian letter three times in a row."""
     import numpy as np
 
-    if len(text) >= _NUMPY_MIN_LENGTH and not (table.expanding and table.expanding.search(text)):
+    if len(text) >= _NUMPY_MIN_LENGTH:
         try:
             codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
         except UnicodeEncodeError:  # lone surrogates
             codes = None
         if codes is not None:
             codes = table.lookup[codes]
-            codes = codes[codes != _DELETE]
+            marked = codes >= _EXPAND  # deleted or expanding characters (the two markers)
+            if marked.any():
+                codes = None if (codes == _EXPAND).any() else codes[~marked]
+        if codes is not None:
             text = codes.tobytes().decode("utf-32-le")
-            same = (codes[2:] == codes[1:-1]) & (codes[1:-1] == codes[:-2])
+            same = codes[1:] == codes[:-1]
+            same = same[1:] & same[:-1]
             return text, bool(table.letters[codes[2:][same]].any())
     text = text.translate(table.mapping)
     return text, _TRIPLE_LETTER_RE.search(text) is not None
@@ -222,14 +221,16 @@ _SPACES = _sub(r" {2,}", " ")
 _NEWLINES = _sub(r"\n{3,}", "\n\n")
 _DOUBLE_ZWNJ = _sub(r"\u200c{2,}", "\u200c")
 # hazm AFFIX_SPACING_PATTERNS
-_HEH_YEH = _sub(r" (?<=[^ ]ه )ی ", "\u200cی ")  # ([^ ]ه) ی  -> \1‌ی
-_MI_PREFIX = _sub(r" (ن?می) ", " \\1\u200c")  # (^| )(ن?می)  on " " + text
+_HEH_YEH = _sub(r"ه ی (?<=[^ ]ه ی )", "ه\u200cی ")  # ([^ ]ه) ی  -> \1‌ی
+# «می» or «نمی» as a whole token followed by a space (hazm: "(^| )(ن?می) " -> "\1\2‌"); the
+# pattern starts with the literal «می », which re finds quickly, and looks back for the token start
+_MI_TOKEN_RE = re.compile(r"می (?:(?<=(?<![^ ])می )|(?<=(?<![^ ])نمی ))")
 _SUFFIX = _sub(
     rf" (?=تر|گر|ها)(?<=[^\n\d {_PUNC_AFTER}{_PUNC_BEFORE}]{{2}} )(تر(ین?)?|گری?|های?)"
     rf"(?=[ \n{_PUNC_AFTER}{_PUNC_BEFORE}]|$)",
     "\u200c\\1",
 )
-_HEH_ENCLITIC = _sub(rf" (?<=[^ ]ه )(ا(م|یم|ش|ند|ی|ید|ت))(?=[ \n{_PUNC_AFTER}]|$)", "\u200c\\1")
+_HEH_ENCLITIC = _sub(rf"ه ا(?<=[^ ]ه ا)(م|یم|ش|ند|ی|ید|ت)(?=[ \n{_PUNC_AFTER}]|$)", "ه\u200cا\\1")
 # hazm PUNCTUATION_SPACING_PATTERNS
 _SPACED_QUOTES = _sub(r'" ([^\n"]+) "', r'"\1"')
 _PUNCTUATION_SPACING = [
@@ -242,8 +243,23 @@ _PUNCTUATION_SPACING = [
     _sub(rf"(\d)(?<={_L}\d)", r" \1"),
 ]
 _STRAY_ZWNJ_RE = re.compile(r"\u200c(?:(?<![^\W\d_]\u200c)|(?![^\W\d_]))")
-_NO_SPACE_BEFORE = ".:!،؛؟»])}"
-_NO_SPACE_AFTER = "«[({"
+_SPACE_BEFORE_CLOSING_RE = re.compile(f" (?=[{_PUNC_AFTER}])")
+# hazm's next three rules as one pass (a space after «. :» unless a digit follows, after
+# «! ، ؛ ؟ » ] ) }», and before an opening mark). Run one after the other, the third never fires
+# after a closing mark (the first two already put a space there), so here it looks at other
+# characters only.
+_PUNCTUATION_SPACE_RE = re.compile(
+    rf"[{_PUNC_AFTER}{_PUNC_BEFORE}](?:(?<=[.:])(?=[^ {_PUNC_AFTER}\d۰۱۲۳۴۵۶۷۸۹])"
+    rf"|(?<=[!،؛؟»\]\)\}}])(?=[^ {_PUNC_AFTER}])|(?<=[^ {_PUNC_AFTER}{_PUNC_BEFORE}][{_PUNC_BEFORE}]))"
+)
+
+
+def _spaced_punctuation(match: re.Match) -> str:
+    mark = match.group()
+    return " " + mark if mark in _NO_SPACE_AFTER else mark + " "
+
+
+_NO_SPACE_AFTER = "«[({"  # hazm PUNC_BEFORE
 _MI_WORD_RE = re.compile(rf"می(?:(?<=\bنمی)|(?<=\bمی)){_L}+")
 _REPEATED_WORD_RE = re.compile(rf"{_L}*({_L})\1{{2,}}{_L}*")
 _MORE_THAN_TWO_RE = re.compile(rf"({_L})\1{{2,}}")
@@ -253,10 +269,33 @@ _MORE_THAN_TWO_RE = re.compile(rf"({_L})\1{{2,}}")
 # that much faster than for an alternation) used to space them out before a plain ``str.split``.
 # One deliberate difference: a Persian decimal separator between digits stays inside the number
 # («۱۲٫۵» is one token; hazm makes «۱۲» «٫» «۵» of it, after turning «12.5» into «12٫5» itself).
+# The pattern's first character class lists the BMP digits (what ``\d`` matches below U+10000) as
+# ranges rather than ``\d`` itself: re then tests each character against a bitmap instead of the
+# Unicode database, which halves the scan. Text with characters beyond the BMP (emoji, rare
+# scripts) uses the plain ``\d`` pattern, so non-BMP digits still count as digits.
 _PUNCT_CHARS = r':.،؛»\])}"«\[({/\\'
-_PUNCT_GROUP_RE = re.compile(
-    rf'[؟!?\d.:{_PUNCT_CHARS}](?:(?<=[؟!?])[؟!?]*|(?<=[\d.:])(?:[\d.:]|٫(?=\d))*|)'
-)
+_PUNCT_GROUP = r'[؟!?{digits}.:{chars}](?:(?<=[؟!?])[؟!?]*|(?<=[\d.:])(?:[\d.:]|٫(?=\d))*|)'
+
+
+def _bmp_digit_ranges() -> str:
+    """The characters ``\\d`` matches below U+10000, as a character-class body of ranges."""
+    codes = {ord(c) for c in re.findall(r"\d", "".join(map(chr, range(0x10000))))}
+    starts = sorted(c for c in codes if c - 1 not in codes)
+    ends = sorted(c for c in codes if c + 1 not in codes)
+    return "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in zip(starts, ends, strict=True))
+
+
+_PUNCT_GROUP_RE = re.compile(_PUNCT_GROUP.format(digits=r"\d", chars=_PUNCT_CHARS))
+_PUNCT_GROUP_BMP_RE = re.compile(_PUNCT_GROUP.format(digits=_bmp_digit_ranges(), chars=_PUNCT_CHARS))
+
+
+def _space_out_groups(text: str) -> str:
+    """``text`` with a space on each side of every punctuation group and number (hazm's pattern)."""
+    if len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text):  # all in the BMP
+        return _PUNCT_GROUP_BMP_RE.sub(r" \g<0> ", text)
+    return _PUNCT_GROUP_RE.sub(r" \g<0> ", text)
+
+
 _WORD_CHAR_RE = re.compile(r"\w")
 _SENTENCE_END_RE = re.compile(r"([!.?⸮؟]+)[ \n]+")
 
@@ -267,7 +306,7 @@ def _split_tokens(text: str) -> list[str]:
         text = text.replace("\n", " ")
     if "\t" in text:
         text = text.replace("\t", " ")
-    return list(filter(None, _PUNCT_GROUP_RE.sub(r" \g<0> ", text).split(" ")))
+    return list(filter(None, _space_out_groups(text).split(" ")))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -375,7 +414,7 @@ def _correct_spacing(text: str, lexicon: _Lexicon) -> str:
         text = text.replace("\t", " ")
     if "\n\n\n" in text:
         text = _NEWLINES[0].sub("\n\n", text)
-    text = _PUNCT_GROUP_RE.sub(r" \g<0> ", text)
+    text = _space_out_groups(text)
     if ZWNJ in text:
         if ZWNJ + ZWNJ in text:
             text = _DOUBLE_ZWNJ[0].sub(ZWNJ, text)
@@ -386,50 +425,76 @@ def _correct_spacing(text: str, lexicon: _Lexicon) -> str:
     if " ی " in text:
         text = _HEH_YEH[0].sub(_HEH_YEH[1], text)
     if "می " in text:
-        text = _MI_PREFIX[0].sub(_MI_PREFIX[1], " " + text)[1:]
+        text = _separate_mi_prefix(text)
     text = _SUFFIX[0].sub(_SUFFIX[1], text)
     text = _HEH_ENCLITIC[0].sub(_HEH_ENCLITIC[1], text)
     if "هها" in text:
         text = text.replace("هها", "ه\u200cها")
     if '"' in text:
         text = _SPACED_QUOTES[0].sub(_SPACED_QUOTES[1], text)
-    # hazm's " ([.:!،؛؟»\]\)\}])" -> r"\1" and "([«\[\(\{]) " -> r"\1" as plain replacements
-    for mark in _NO_SPACE_BEFORE:
-        if " " + mark in text:
-            text = text.replace(" " + mark, mark)
+    # hazm's " ([.:!،؛؟»\]\)\}])" -> r"\1", then "([«\[\(\{]) " -> r"\1" (plain replacements do the
+    # same: no match of one mark can overlap a match of another)
+    text = _SPACE_BEFORE_CLOSING_RE.sub("", text)
     for mark in _NO_SPACE_AFTER:
         if mark + " " in text:
             text = text.replace(mark + " ", mark)
     # hazm's last two rules put a space between a digit and a letter; here they never match (every
     # number was spaced out above, and no lexicon word that could join has a digit), so skip them
-    for pattern, repl in _PUNCTUATION_SPACING[2:5]:
-        text = pattern.sub(repl, text)
+    text = _PUNCTUATION_SPACE_RE.sub(_spaced_punctuation, text)
     return text
+
+
+def _separate_mi_prefix(text: str) -> str:
+    """hazm's ``(^| )(ن?می) `` -> ``\\1\\2‌``: the space after a «می»/«نمی» token becomes a ZWNJ.
+
+    hazm's match takes the space after the token, so the next token cannot use it as the space in
+    front: in «می می X» only the first is joined. That is kept here: a token that starts where the
+    last joined one ended is left alone.
+    """
+    pieces, position, joined_end = [], 0, -1
+    for match in _MI_TOKEN_RE.finditer(text):
+        start, end = match.start(), match.end()
+        if start and text[start - 1] == "ن" and (start == 1 or text[start - 2] == " "):
+            start -= 1  # «نمی»
+        if start == joined_end:
+            continue
+        pieces.append(text[position:end - 1])
+        pieces.append(ZWNJ)
+        position = joined_end = end
+    if not pieces:
+        return text
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 def _token_spacing(tokens: list[str], lexicon: _Lexicon) -> str:
     """``" ".join(hazm Normalizer.token_spacing(tokens))``: ZWNJ-join tokens the lexicon knows.
 
-    hazm tries every adjacent pair in a Python loop. A join needs ``previous + ZWNJ + token`` to be
-    a known word or verb, or ``token`` to be a suffix after a known word, so: keep the tokens that
-    could end a join (``lexicon.join_tails``), test their pairs in bulk (C-level ``map``), and walk
-    hazm's exact left-to-right logic only over those hits and the tokens right after a join.
+    hazm tries every adjacent pair in a Python loop; about one pair in a hundred joins. A join needs
+    ``previous + ZWNJ + token`` to be a known word or verb (then ``previous`` is one of
+    ``lexicon.join_heads[token]``), or ``token`` to be a suffix after a known word. So: one C-level
+    ``map`` finds the tokens that could end a join, their pairs are tested in bulk, and hazm's exact
+    left-to-right logic runs only over the hits and the tokens right after a join.
     """
     n = len(tokens)
     if n < 2:
         return " ".join(tokens)
-    rest = tokens[1:]
-    is_tail = list(map(lexicon.join_tails.__contains__, rest))
-    if True not in is_tail:
+    # the heads each token could join to (None: it ends no join), one dictionary look-up a token
+    head_sets = list(map(lexicon.join_heads.get, tokens))
+    head_sets[0] = None  # the first token has nothing before it
+    positions = list(compress(range(n), head_sets))
+    if not positions:
         return " ".join(tokens)
     joinable, verbs, words, suffixes = (
         lexicon.joinable_words, lexicon.verbs, lexicon.words, lexicon.suffixes,
     )
-    tails = list(compress(rest, is_tail))
-    heads = list(compress(tokens, is_tail))
-    positions = list(compress(range(1, n), is_tail))
+    # the tails, their head sets and the tokens before them, picked in C (itemgetter gives a
+    # tuple only for two or more indices, hence the extra index 0, dropped again)
+    pick = itemgetter(*positions, 0)
+    tails, sets = pick(tokens)[:-1], pick(head_sets)[:-1]
+    heads = pick([""] + tokens)[:-1]  # item i of [""] + tokens is the token before tokens[i]
     # previous + ZWNJ + token is a joinable word iff previous is one of the token's join heads
-    known_pair = list(map(frozenset.__contains__, map(lexicon.join_heads.__getitem__, tails), heads))
+    known_pair = list(map(frozenset.__contains__, sets, heads))
     is_suffix = list(map(suffixes.__contains__, tails))
     if True in is_suffix:
         after_word = map(words.__contains__, compress(heads, is_suffix))
