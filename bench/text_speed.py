@@ -10,6 +10,9 @@ Measured, in this order and in the same process:
 1. hazm's pipeline ``WordTokenizer().tokenize(Normalizer().normalize(x))`` (one instance each) and
    ours ``tokenize(normalize(x), punctuation=True)``: articles/s and MB/s (UTF-8 input), CPU time
    of this process, single core; the two are interleaved in rounds so machine load hits both alike;
+   a "floor" row runs only the skeleton of this design (character table, spacing out, split,
+   one look-up a token, join, re-split) to show what hazm's rules cost on top, and a cProfile of
+   our pipeline shows where that time goes;
 2. hazm's ``word_tokenize()`` function (a new WordTokenizer, i.e. its dictionary reloaded, on
    every call) on a few normalised articles, against one WordTokenizer instance;
 3. our pipeline over the whole corpus with 1, 2, ... worker processes (wall clock, pool start-up
@@ -56,11 +59,11 @@ def _floor(text: str) -> list[str]:
     the character table, one punctuation-spacing pass, a split, one lexicon look-up a token (the ZWNJ
     joins need at least that), a join, and the tokenizer's spacing pass and split of the result."""
     text, _ = T._translate(text, T._char_table(True, False, True, True, True, True))
-    tokens = T._PUNCT_GROUP_RE.sub(r" \g<0> ", text).split()
+    tokens = T._space_out_groups(text).split()
     tails = T._lexicon().join_tails
     for token in tokens:
         token in tails  # noqa: B015 (the look-up is the point)
-    return T._PUNCT_GROUP_RE.sub(r" \g<0> ", " ".join(tokens)).split()
+    return T._space_out_groups(" ".join(tokens)).split()
 
 
 def _ours_batch(texts: list[str]) -> int:
@@ -94,6 +97,27 @@ def single_core(texts: list[str], rounds: int) -> dict:
             "hazm_tokens": [results["hazm"][t] for t in texts],
             "ours_tokens": [results["ours"][t] for t in texts],
             "hazm_normalizer": normalizer}
+
+
+def where_time_goes(texts: list[str], top: int = 10) -> tuple[float, list[tuple[str, float]]]:
+    """cProfile of our pipeline over ``texts``: total seconds and the ``top`` entries by own time
+    (C functions such as ``re.Pattern.sub`` summed over every pattern), as shares of the total."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile(time.process_time)  # CPU time, like the rest of this bench
+    profiler.enable()
+    for text in texts:
+        _ours(text)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    rows = []
+    for (file, line, name), (_, _, own, _, _) in stats.stats.items():
+        where = f"{Path(file).name}:{name}" if file != "~" else name.strip("<>")
+        rows.append((where, own))
+    total = sum(own for _, own in rows)
+    rows.sort(key=lambda row: -row[1])
+    return total, [(where, own / total) for where, own in rows[:top]]
 
 
 def word_tokenize_cost(texts: list[str], normalizer) -> dict:
@@ -200,6 +224,7 @@ def main(argv=None) -> int:
     single = single_core(texts, args.rounds)
     cpu = single["cpu"]
     word_tok = word_tokenize_cost(texts[:3], single["hazm_normalizer"])
+    profile_total, profile_rows = where_time_goes(texts)
     scaling = parallel(texts, sorted(set(args.workers)))
     agree_p, total_p, diffs_p = agreement(single["hazm_tokens"], single["ours_tokens"], punctuation=True)
     agree_w, total_w, _ = agreement(single["hazm_tokens"], single["ours_tokens"], punctuation=False)
@@ -232,9 +257,19 @@ def main(argv=None) -> int:
         "",
         f"Target of issue 3: at least 10x single core — "
         f"{'met' if cpu['hazm'] / cpu['ours'] >= 10 else 'NOT met'} in this run. The floor row is the "
-        "bare skeleton that any pure-Python pipeline of this shape runs before applying a single one "
-        "of hazm's rules (affix spacing, ZWNJ repair, punctuation spacing, verb parts); its speed-up "
-        "is the most such a pipeline can reach, which is why 10x needs compiled code.",
+        "bare skeleton of this design before a single one of hazm's rules (affix spacing, ZWNJ "
+        "repair, punctuation spacing, verb parts): it takes "
+        f"{cpu['floor'] / cpu['ours']:.0%} of our time. 10x allows {cpu['hazm'] / 10:.2f} CPU s for "
+        f"the whole pipeline, i.e. {max(cpu['hazm'] / 10 - cpu['floor'], 0):.2f} s beyond the "
+        f"skeleton for all of hazm's rules; they take {cpu['ours'] - cpu['floor']:.2f} s now "
+        "(where, below).",
+        "",
+        f"### Where the time goes (cProfile of our pipeline: {profile_total:.2f} CPU s with "
+        "profiling; own time, each C function summed over all its calls, e.g. every regex `sub`)",
+        "",
+        "| function | share |",
+        "|---|---:|",
+        *[f"| `{where}` | {share:.0%} |" for where, share in profile_rows],
         "",
         f"One-time loading of the lexicons: hazm {single['load']['hazm']:.1f} s (Normalizer + "
         f"WordTokenizer), ours {single['load']['ours']:.1f} s (the same hazm data, once per process).",

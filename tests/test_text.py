@@ -242,7 +242,7 @@ def _hazm_subs(patterns, text: str) -> str:
     return text
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=800, deadline=None, suppress_health_check=list(HealthCheck))
 @given(_PASS_TEXTS)
 def test_rewritten_affix_and_punctuation_passes_equal_hazm_patterns(text):
     from hazm.constants import AFFIX_SPACING_PATTERNS, PUNCTUATION_SPACING_PATTERNS
@@ -290,6 +290,19 @@ def test_numpy_character_table_equals_str_translate(text, extra):
     expected = long_text.translate(table.mapping)
     assert translated == expected
     assert has_triple == (T._TRIPLE_LETTER_RE.search(expected) is not None)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.one_of(_TEXTS, st.text(alphabet=_ALPHABET + "_…-\U0001d7ce\U0001f600", max_size=30)))
+def test_without_punctuation_drops_exactly_the_tokens_without_a_word_character(text):
+    normal = T.normalize(text)
+    for join in (True, False):
+        every = T.tokenize(normal, punctuation=True, join_verb_parts=join)
+        expected = [t for t in every if re.search(r"\w", t)]
+        assert T.tokenize(normal, join_verb_parts=join) == expected
+        assert T.tokenize(text, join_verb_parts=join) == [
+            t for t in T.tokenize(text, punctuation=True, join_verb_parts=join) if re.search(r"\w", t)
+        ]
 
 
 def test_suffix_with_no_compound_in_the_lexicon_still_joins(hazm_objects):

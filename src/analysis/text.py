@@ -3,10 +3,12 @@
 Faithful to hazm 0.12 (``Normalizer().normalize`` and ``WordTokenizer().tokenize``, with hazm's own
 lexicons: ``words.dat``, ``verbs.dat``, the Lemmatizer's conjugations, loaded once, lazily) but
 several times faster: one numpy look-up table does every character mapping, patterns are rewritten
-to start with a literal (Python's ``re`` then skips straight to candidates) or skipped when a cheap
-test shows they cannot match, spacing is fixed with one spacing-out pass and a ``str.split``, and
-the dictionary look-ups that repair ZWNJ are done in bulk, only for tokens that could be joined.
-``bench/text_speed.py`` measures speed and agreement against hazm.
+to start with a literal (Python's ``re`` then skips straight to candidates), to test characters
+against a bitmap (digit classes spelled out for the BMP instead of ``\\d``), merged into one pass
+or skipped when a cheap test shows they cannot match; spacing is fixed with one spacing-out pass
+and a ``str.split``; the dictionary look-ups that repair ZWNJ are one C-level ``map`` over the
+tokens, and Python code runs only for the few pairs that could join. Each rewritten pattern has a
+property test against hazm's own. ``bench/text_speed.py`` measures speed and agreement against hazm.
 
 Deliberate differences from hazm (each has a test in ``tests/test_text.py``):
 
@@ -30,7 +32,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import compress
+from itertools import compress, filterfalse
 from operator import itemgetter
 from pathlib import Path
 
@@ -277,36 +279,59 @@ _PUNCT_CHARS = r':.،؛»\])}"«\[({/\\'
 _PUNCT_GROUP = r'[؟!?{digits}.:{chars}](?:(?<=[؟!?])[؟!?]*|(?<=[\d.:])(?:[\d.:]|٫(?=\d))*|)'
 
 
-def _bmp_digit_ranges() -> str:
-    """The characters ``\\d`` matches below U+10000, as a character-class body of ranges."""
-    codes = {ord(c) for c in re.findall(r"\d", "".join(map(chr, range(0x10000))))}
+def _bmp_ranges(category: str) -> str:
+    """The characters a regex ``category`` (``\\d``, ``\\w``) matches below U+10000, as a
+    character-class body of ranges."""
+    codes = {ord(c) for c in re.findall(category, "".join(map(chr, range(0x10000))))}
     starts = sorted(c for c in codes if c - 1 not in codes)
     ends = sorted(c for c in codes if c + 1 not in codes)
     return "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in zip(starts, ends, strict=True))
 
 
+def _in_bmp(text: str) -> bool:
+    """Whether every character of ``text`` is below U+10000 (one UTF-16 code unit each)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
+
+
 _PUNCT_GROUP_RE = re.compile(_PUNCT_GROUP.format(digits=r"\d", chars=_PUNCT_CHARS))
-_PUNCT_GROUP_BMP_RE = re.compile(_PUNCT_GROUP.format(digits=_bmp_digit_ranges(), chars=_PUNCT_CHARS))
+_PUNCT_GROUP_BMP_RE = re.compile(_PUNCT_GROUP.format(digits=_bmp_ranges(r"\d"), chars=_PUNCT_CHARS))
 
 
-def _space_out_groups(text: str) -> str:
+def _space_out_groups(text: str, in_bmp: bool | None = None) -> str:
     """``text`` with a space on each side of every punctuation group and number (hazm's pattern)."""
-    if len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text):  # all in the BMP
+    if _in_bmp(text) if in_bmp is None else in_bmp:
         return _PUNCT_GROUP_BMP_RE.sub(r" \g<0> ", text)
     return _PUNCT_GROUP_RE.sub(r" \g<0> ", text)
 
 
 _WORD_CHAR_RE = re.compile(r"\w")
+# Runs of characters that are neither word characters nor spaces: every token without a word
+# character (punctuation, «…», «-») is one of them. Same trick as above for BMP text.
+_NO_WORD_RUN_RE = re.compile(r"[^\w ]+")
+_NO_WORD_RUN_BMP_RE = re.compile(f"[^{_bmp_ranges(r'\w')} ]+")
 _SENTENCE_END_RE = re.compile(r"([!.?⸮؟]+)[ \n]+")
 
 
-def _split_tokens(text: str) -> list[str]:
-    """Raw tokens: punctuation groups and numbers apart, split on spaces, tabs and newlines."""
+def _spaced_for_tokens(text: str) -> tuple[str, bool]:
+    """hazm's tokenizer input: newlines and tabs as spaces, punctuation groups and numbers spaced
+    out (split on spaces, it gives the raw tokens); and whether the text is all in the BMP."""
     if "\n" in text:
         text = text.replace("\n", " ")
     if "\t" in text:
         text = text.replace("\t", " ")
-    return list(filter(None, _space_out_groups(text).split(" ")))
+    in_bmp = _in_bmp(text)
+    return _space_out_groups(text, in_bmp), in_bmp
+
+
+def _without_punctuation(tokens: list[str], spaced: str, in_bmp: bool) -> list[str]:
+    """``tokens`` without those that have no word character.
+
+    Such a token is a whole run of non-word characters of the spaced text, so one ``findall``
+    collects them all (with runs inside words, e.g. a ZWNJ, which no whole token equals) and one
+    C-level filter drops them; no regex runs per token.
+    """
+    no_word = set((_NO_WORD_RUN_BMP_RE if in_bmp else _NO_WORD_RUN_RE).findall(spaced))
+    return list(filterfalse(no_word.__contains__, tokens)) if no_word else tokens
 
 
 # ---------------------------------------------------------------------------------------------
@@ -585,11 +610,12 @@ def tokenize(text, *, punctuation: bool = False, join_verb_parts: bool = True) -
     text = _as_text(text)
     if not text:
         return []
-    tokens = _split_tokens(text)
+    spaced, in_bmp = _spaced_for_tokens(text)
+    tokens = list(filter(None, spaced.split(" ")))
     if join_verb_parts and len(tokens) > 1:
-        tokens = _join_verb_parts(tokens, _lexicon())
+        tokens = _join_verb_parts(tokens, _lexicon())  # a joined token has «_», a word character
     if not punctuation:
-        tokens = list(compress(tokens, map(_WORD_CHAR_RE.search, tokens)))
+        tokens = _without_punctuation(tokens, spaced, in_bmp)
     return tokens
 
 
