@@ -88,6 +88,10 @@ def test_auto_k_picks_the_planted_number_and_shows_the_curve(planted, fitted):
     within = curve[curve["npmi"] >= best["npmi"] - best["npmi_se"]]
     assert curve.loc[curve["chosen"], "k"].item() == within["k"].min()
     assert ((curve["npmi"] >= -1) & (curve["npmi"] <= 1)).all()
+    # the planted topics come back on every resample; more topics than planted split them unevenly
+    stability = curve.set_index("k")["stability"]
+    assert stability[3] > 0.95 and stability.between(0, 1 + 1e-9).all()
+    assert stability[3] == stability.max()
     shares = fitted.transform(planted)
     assert shares.shape == (len(planted), 3) and np.allclose(shares.sum(axis=1), 1)
     dominant = topics.dominant_topics(fitted, planted)
@@ -197,6 +201,25 @@ def test_npmi_coherence_extremes():
     independent = np.array([[1, 1], [1, 0], [0, 1], [0, 0]])
     assert topics.npmi_coherence([[0, 1]], independent)[0] == pytest.approx(0.0, abs=1e-12)
     assert topics.topic_diversity([[0, 1], [1, 2]]) == pytest.approx(0.75)
+
+
+def test_resample_stability_matches_topics_whatever_their_order():
+    rng = np.random.default_rng(0)
+    topic_set = rng.random((4, 30))
+    assert topics.resample_stability([topic_set, topic_set[::-1], topic_set[[2, 0, 3, 1]]]) == pytest.approx(1.0)
+    disjoint = np.zeros((2, 4))
+    disjoint[0, :2] = disjoint[1, 2:] = 1
+    other = np.zeros((2, 4))
+    other[0, [0, 2]] = other[1, [1, 3]] = 1
+    assert topics.resample_stability([disjoint, other]) == pytest.approx(0.5)
+    assert np.isnan(topics.resample_stability([topic_set]))
+
+
+def test_fixed_k_curve_has_one_row_without_resample_figures(planted):
+    model = topics.TopicModel(k=3, stopwords=STOP, random_state=0).fit(planted)
+    row = model.coherence_.iloc[0]
+    assert len(model.coherence_) == 1 and row["k"] == 3 and bool(row["chosen"])
+    assert np.isnan(row["npmi_se"]) and np.isnan(row["stability"])
 
 
 def test_topic_label_avoids_repeating_words():

@@ -8,7 +8,8 @@ frequency — plus the multiword phrases found by :func:`analysis.terms.collocat
 رهبری» is one term. Republished copies are fitted once. With ``k="auto"`` the number of topics is
 chosen by the coherence of its topics on the corpus itself (mean NPMI of each topic's top terms,
 Bouma 2009 / Lau et al. 2014) averaged over resamples, taking the smallest k within one standard
-error of the best; the curve is kept in ``coherence_``. ``fit_vocabulary`` + ``partial_fit`` fit a corpus too large for memory chunk by chunk.
+error of the best; the curve is kept in ``coherence_``, with the stability of each k (do topics fitted
+on different resamples match?) beside it. ``fit_vocabulary`` + ``partial_fit`` fit a corpus too large for memory chunk by chunk.
 
 The functions below take a fitted model and the articles table and return tidy tables: the
 document-topic table, representative articles, prevalence over time/site/category, a 2-D topic map
@@ -90,7 +91,8 @@ class TopicModel(BaseEstimator):
     ``components_`` (k × terms), ``topic_terms_`` (tidy top terms), ``labels_``, ``prevalence_``
     (mean topic share over the fitted articles), ``coherence_`` (one row a candidate k tried:
     ``npmi`` and its standard error ``npmi_se`` over resamples, ``diversity`` — the share of distinct
-    top terms —, ``chosen``), ``topic_coherence_`` (NPMI of each topic kept), ``n_fitted_`` (articles the topics were fitted
+    top terms —, ``stability`` — how alike the topics fitted on different resamples are, see
+    :func:`resample_stability` —, ``chosen``), ``topic_coherence_`` (NPMI of each topic kept), ``n_fitted_`` (articles the topics were fitted
     on, duplicates left out), ``estimator_``.
 
     ``fit`` learns everything from one table in memory. For corpora that do not fit in memory,
@@ -273,8 +275,9 @@ class TopicModel(BaseEstimator):
         resamples, with its standard error. Candidates are searched coarse to fine (every second one,
         then the neighbours of the best until the best stays). The choice is the smallest k whose
         NPMI is within one standard error of the best (the one-standard-error rule: where the curve
-        is flat, fewer topics). Topic diversity is recorded beside it. Returns k and the curve of the
-        candidates tried: ``k``, ``npmi``, ``npmi_se``, ``diversity``."""
+        is flat, fewer topics). Topic diversity and stability (do the resamples find the same
+        topics?) are recorded beside it. Returns k and the curve of the candidates tried: ``k``,
+        ``npmi``, ``npmi_se``, ``diversity``, ``stability``."""
         rng = np.random.default_rng(self.random_state)
         n = matrix.shape[0]
         repeats = max(1, int(self.selection_repeats))
@@ -285,17 +288,20 @@ class TopicModel(BaseEstimator):
         limit = min(limit, min(len(subset) for subset in subsets))
         candidates = sorted({min(k, limit) for k in self.k_range if k >= 1}) or [1]
         scores: dict[int, list[tuple[float, float]]] = {}
+        stability: dict[int, float] = {}
         progress = tqdm(total=len(candidates), desc="choosing k", leave=False)
 
         def score(k: int) -> float:
             if k not in scores:
-                scores[k] = []
+                scores[k], fitted = [], []
                 for subset in subsets:
                     with warnings.catch_warnings():  # candidates only rank k; the final fit still warns
                         warnings.simplefilter("ignore", ConvergenceWarning)
                         estimator = self._estimator(k, ranking=True).fit(matrix[subset])
                     top = _top_ids(estimator.components_, self.top_n)
                     scores[k].append((float(np.mean(npmi_coherence(top, self._reference))), topic_diversity(top)))
+                    fitted.append(estimator.components_)
+                stability[k] = resample_stability(fitted)
                 progress.update()
             return float(np.mean([npmi for npmi, _ in scores[k]]))
 
@@ -314,8 +320,8 @@ class TopicModel(BaseEstimator):
         for k in sorted(scores):
             npmi, diversity = np.array(scores[k]).T
             error = float(npmi.std(ddof=1) / math.sqrt(len(npmi))) if len(npmi) > 1 else 0.0
-            rows.append((k, npmi.mean(), error, diversity.mean()))
-        curve = pd.DataFrame(rows, columns=["k", "npmi", "npmi_se", "diversity"])
+            rows.append((k, npmi.mean(), error, diversity.mean(), stability[k]))
+        curve = pd.DataFrame(rows, columns=["k", "npmi", "npmi_se", "diversity", "stability"])
         # one-standard-error rule: the fewest topics that are as coherent as the best, within its noise
         best_row = curve[curve["k"] == best].iloc[0]
         chosen = int(curve.loc[curve["npmi"] >= best_row["npmi"] - best_row["npmi_se"], "k"].min())
@@ -328,8 +334,8 @@ class TopicModel(BaseEstimator):
         per_topic = npmi_coherence(top, self._reference)
         curve = getattr(self, "coherence_", None)
         if curve is None or self.k != "auto":  # a fixed k: its one row, from the topics kept
-            curve = pd.DataFrame([(self.k_, float(np.mean(per_topic)), np.nan, topic_diversity(top))],
-                                 columns=["k", "npmi", "npmi_se", "diversity"])
+            curve = pd.DataFrame([(self.k_, float(np.mean(per_topic)), np.nan, topic_diversity(top), np.nan)],
+                                 columns=["k", "npmi", "npmi_se", "diversity", "stability"])
         curve["chosen"] = curve["k"] == self.k_
         self.coherence_ = curve
         self.topic_coherence_ = per_topic
@@ -343,6 +349,7 @@ class TopicModel(BaseEstimator):
         self.estimator_ = self._vectorizer = None
         self.coherence_ = pd.DataFrame({"k": pd.Series(dtype="int64"), "npmi": pd.Series(dtype=float),
                                         "npmi_se": pd.Series(dtype=float), "diversity": pd.Series(dtype=float),
+                                        "stability": pd.Series(dtype=float),
                                         "chosen": pd.Series(dtype=bool)})
         self.topic_coherence_ = np.zeros(0)
         self.topic_terms_ = pd.DataFrame(columns=["topic", "rank", "term", "weight"])
@@ -466,6 +473,22 @@ class TopicModel(BaseEstimator):
 def _top_ids(components: np.ndarray, n: int) -> list[np.ndarray]:
     n = min(n, components.shape[1])
     return [np.argsort(-row, kind="stable")[:n] for row in components]
+
+
+def resample_stability(components: Sequence[np.ndarray]) -> float:
+    """How alike topic sets fitted on different resamples are (Greene, O'Callaghan and Cunningham
+    2014): for each pair of sets, topics matched one-to-one (Hungarian) on the cosine similarity of
+    their term weights, the mean matched similarity; averaged over the pairs. 1 = the same topics
+    every time; NaN with fewer than two sets."""
+    values = []
+    for i in range(len(components)):
+        for j in range(i + 1, len(components)):
+            a, b = (c / np.maximum(np.linalg.norm(c, axis=1, keepdims=True), 1e-12)
+                    for c in (components[i], components[j]))
+            similarity = a @ b.T
+            rows, cols = linear_sum_assignment(-similarity)
+            values.append(float(similarity[rows, cols].mean()))
+    return float(np.mean(values)) if values else float("nan")
 
 
 def npmi_coherence(top_ids: Sequence[Sequence[int]], binary) -> np.ndarray:
