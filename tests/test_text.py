@@ -280,10 +280,11 @@ def test_spacing_out_groups_knows_every_digit():
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
-@given(_TEXTS, st.sampled_from(["", "\ufdfc", "\ufdf2", "ـــ", "َ"]))
+@given(_TEXTS, st.sampled_from(["", "\ufdfc", "\ufdf2", "ـــ", "َ", "\U0001f600ـ\U0001d7ce", "\uffff", "\ufffe"]))
 def test_numpy_character_table_equals_str_translate(text, extra):
-    # long texts go through the numpy table; characters that become several («﷼» -> «ریال») or
-    # none (kashida, diacritics) must give what str.translate gives
+    # long texts go through the numpy table (UTF-16 code units); characters that become several
+    # («﷼» -> «ریال») or none (kashida, diacritics), characters beyond the BMP and the two code
+    # units the table uses as markers must give what str.translate gives
     table = T._char_table(True, False, True, True, True, True)
     long_text = (text + extra + " ") * (1 + T._NUMPY_MIN_LENGTH // (len(text) + len(extra) + 1))
     translated, has_triple = T._translate(long_text, table)
@@ -303,6 +304,14 @@ def test_without_punctuation_drops_exactly_the_tokens_without_a_word_character(t
         assert T.tokenize(text, join_verb_parts=join) == [
             t for t in T.tokenize(text, punctuation=True, join_verb_parts=join) if re.search(r"\w", t)
         ]
+
+
+def test_long_text_agrees_with_hazm(hazm_pipeline):
+    # more tokens than the index list kept between calls starts with (4096; it grows)
+    text = "\n".join(PASSAGES * 40)
+    assert len(T.tokenize(T.normalize(text), punctuation=True)) > 4096
+    assert T.tokenize(T.normalize(text), punctuation=True) == hazm_pipeline(text)
+    assert T._indices(10_000)[:10_000] == list(range(10_000))
 
 
 def test_suffix_with_no_compound_in_the_lexicon_still_joins(hazm_objects):

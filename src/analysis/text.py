@@ -98,16 +98,20 @@ def load_lexicons() -> None:
 # ---------------------------------------------------------------------------------------------
 # Character tables
 
-_DELETE = 0xFFFFFFFF  # marks a deleted character in the numpy look-up table
-_EXPAND = 0xFFFFFFFE  # marks a character that becomes several (numpy can't; str.translate does)
+# The numpy table works on UTF-16 code units: characters beyond the BMP are surrogate pairs that
+# map to themselves (no mapping touches them), and the table is small enough to stay in cache.
+# Its last two entries are markers; the noncharacters U+FFFE and U+FFFF themselves, like every
+# character that becomes several, send the text to str.translate.
+_DELETE = 0xFFFE  # marks a deleted character in the numpy look-up table
+_EXPAND = 0xFFFF  # marks a character that becomes several (numpy can't; str.translate does)
 _NUMPY_MIN_LENGTH = 256  # shorter texts are translated with str.translate
 
 
 @dataclass(frozen=True)
 class _CharTable:
     mapping: dict  # str.translate table (ord -> str or None)
-    lookup: object  # numpy uint32 array over all code points: new code point, _DELETE or _EXPAND
-    letters: object  # numpy bool array: code point is a Persian letter
+    lookup: object  # numpy uint16 array over UTF-16 code units: new unit, _DELETE or _EXPAND
+    letters: object  # numpy bool array over UTF-16 code units: a Persian letter
 
 
 def _compose(*tables: dict) -> dict:
@@ -157,10 +161,14 @@ def _char_table(
     if remove_specials_chars:
         tables.append({ord(c): None for c in _class_chars(SPECIAL_CHARS_PATTERNS[0][0])})
     mapping = _compose(*tables)
-    lookup = np.arange(0x110000, dtype=np.uint32)
-    for key, value in mapping.items():
-        lookup[key] = _DELETE if value is None else ord(value) if len(value) == 1 else _EXPAND
-    letters = np.zeros(0x110000, dtype=bool)
+    lookup = np.arange(0x10000, dtype=np.uint16)
+    lookup[[_DELETE, _EXPAND]] = _EXPAND
+    for key, value in mapping.items():  # all BMP characters (hazm's tables)
+        lookup[key] = (
+            _DELETE if value is None else ord(value) if len(value) == 1 and ord(value) < _DELETE
+            else _EXPAND
+        )
+    letters = np.zeros(0x10000, dtype=bool)
     letters[[ord(c) for c in PERSIAN_LETTERS]] = True
     return _CharTable(
         mapping=mapping,
@@ -183,16 +191,16 @@ def _translate(text: str, table: _CharTable) -> tuple[str, bool]:
 
     if len(text) >= _NUMPY_MIN_LENGTH:
         try:
-            codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+            codes = np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
         except UnicodeEncodeError:  # lone surrogates
             codes = None
         if codes is not None:
             codes = table.lookup[codes]
-            marked = codes >= _EXPAND  # deleted or expanding characters (the two markers)
+            marked = codes >= _DELETE  # deleted or expanding characters (the two markers)
             if marked.any():
                 codes = None if (codes == _EXPAND).any() else codes[~marked]
         if codes is not None:
-            text = codes.tobytes().decode("utf-32-le")
+            text = codes.tobytes().decode("utf-16-le")
             same = codes[1:] == codes[:-1]
             same = same[1:] & same[:-1]
             return text, bool(table.letters[codes[2:][same]].any())
@@ -235,17 +243,13 @@ _SUFFIX = _sub(
 _HEH_ENCLITIC = _sub(rf"ه ا(?<=[^ ]ه ا)(م|یم|ش|ند|ی|ید|ت)(?=[ \n{_PUNC_AFTER}]|$)", "ه\u200cا\\1")
 # hazm PUNCTUATION_SPACING_PATTERNS
 _SPACED_QUOTES = _sub(r'" ([^\n"]+) "', r'"\1"')
-_PUNCTUATION_SPACING = [
+_PUNCTUATION_SPACING = [  # the first two, for _settle (correct_spacing has faster equivalents)
     _sub(f" ([{_PUNC_AFTER}])", r"\1"),
     _sub(f"([{_PUNC_BEFORE}]) ", r"\1"),
-    _sub(f"([{_PUNC_AFTER[:3]}])([^ {_PUNC_AFTER}" + r"\d۰۱۲۳۴۵۶۷۸۹])", r"\1 \2"),
-    _sub(f"([{_PUNC_AFTER[3:]}])([^ {_PUNC_AFTER}])", r"\1 \2"),
-    _sub(f"([{_PUNC_BEFORE}])(?<=[^ {_PUNC_BEFORE}][{_PUNC_BEFORE}])", r" \1"),
-    _sub(rf"(\d)({_L})", r"\1 \2"),
-    _sub(rf"(\d)(?<={_L}\d)", r" \1"),
 ]
 _STRAY_ZWNJ_RE = re.compile(r"\u200c(?:(?<![^\W\d_]\u200c)|(?![^\W\d_]))")
 _SPACE_BEFORE_CLOSING_RE = re.compile(f" (?=[{_PUNC_AFTER}])")
+_NO_SPACE_AFTER = "«[({"  # hazm PUNC_BEFORE
 # hazm's next three rules as one pass (a space after «. :» unless a digit follows, after
 # «! ، ؛ ؟ » ] ) }», and before an opening mark). Run one after the other, the third never fires
 # after a closing mark (the first two already put a space there), so here it looks at other
@@ -261,7 +265,6 @@ def _spaced_punctuation(match: re.Match) -> str:
     return " " + mark if mark in _NO_SPACE_AFTER else mark + " "
 
 
-_NO_SPACE_AFTER = "«[({"  # hazm PUNC_BEFORE
 _MI_WORD_RE = re.compile(rf"می(?:(?<=\bنمی)|(?<=\bمی)){_L}+")
 _REPEATED_WORD_RE = re.compile(rf"{_L}*({_L})\1{{2,}}{_L}*")
 _MORE_THAN_TWO_RE = re.compile(rf"({_L})\1{{2,}}")
@@ -463,9 +466,10 @@ def _correct_spacing(text: str, lexicon: _Lexicon) -> str:
     for mark in _NO_SPACE_AFTER:
         if mark + " " in text:
             text = text.replace(mark + " ", mark)
+    # hazm's next three rules, as one pass
+    text = _PUNCTUATION_SPACE_RE.sub(_spaced_punctuation, text)
     # hazm's last two rules put a space between a digit and a letter; here they never match (every
     # number was spaced out above, and no lexicon word that could join has a digit), so skip them
-    text = _PUNCTUATION_SPACE_RE.sub(_spaced_punctuation, text)
     return text
 
 
@@ -492,6 +496,17 @@ def _separate_mi_prefix(text: str) -> str:
     return "".join(pieces)
 
 
+_INDICES: list[int] = list(range(4096))
+
+
+def _indices(n: int) -> list[int]:
+    """0, 1, 2, ... (at least ``n`` of them), kept between calls: ``compress`` over ready-made ints
+    is twice as fast as over ``range``, which makes a new int object for every item."""
+    if len(_INDICES) < n:
+        _INDICES.extend(range(len(_INDICES), 2 * n))
+    return _INDICES
+
+
 def _token_spacing(tokens: list[str], lexicon: _Lexicon) -> str:
     """``" ".join(hazm Normalizer.token_spacing(tokens))``: ZWNJ-join tokens the lexicon knows.
 
@@ -507,7 +522,7 @@ def _token_spacing(tokens: list[str], lexicon: _Lexicon) -> str:
     # the heads each token could join to (None: it ends no join), one dictionary look-up a token
     head_sets = list(map(lexicon.join_heads.get, tokens))
     head_sets[0] = None  # the first token has nothing before it
-    positions = list(compress(range(n), head_sets))
+    positions = list(compress(_indices(n), head_sets))
     if not positions:
         return " ".join(tokens)
     joinable, verbs, words, suffixes = (
@@ -627,7 +642,7 @@ def _join_verb_parts(tokens: list[str], lexicon: _Lexicon) -> list[str]:
     Unlike hazm, an auxiliary at the very end of the text is kept instead of being dropped.
     """
     starts = lexicon.verb_part_starts
-    candidates = list(compress(range(len(tokens)), map(starts.__contains__, tokens)))
+    candidates = list(compress(_indices(len(tokens)), map(starts.__contains__, tokens)))
     if not candidates:
         return tokens
     before, after, participles = lexicon.before_verbs, lexicon.after_verbs, lexicon.participles
