@@ -279,7 +279,7 @@ _MORE_THAN_TWO_RE = re.compile(rf"({_L})\1{{2,}}")
 # Unicode database, which halves the scan. Text with characters beyond the BMP (emoji, rare
 # scripts) uses the plain ``\d`` pattern, so non-BMP digits still count as digits.
 _PUNCT_CHARS = r':.،؛»\])}"«\[({/\\'
-_PUNCT_GROUP = r'[؟!?{digits}.:{chars}](?:(?<=[؟!?])[؟!?]*|(?<=[\d.:])(?:[\d.:]|٫(?=\d))*|)'
+_PUNCT_GROUP = r'([؟!?{digits}.:{chars}](?:(?<=[؟!?])[؟!?]*|(?<=[\d.:])(?:[\d.:]|٫(?=\d))*|))'
 
 
 def _bmp_ranges(category: str) -> str:
@@ -301,10 +301,13 @@ _PUNCT_GROUP_BMP_RE = re.compile(_PUNCT_GROUP.format(digits=_bmp_ranges(r"\d"), 
 
 
 def _space_out_groups(text: str, in_bmp: bool | None = None) -> str:
-    """``text`` with a space on each side of every punctuation group and number (hazm's pattern)."""
-    if _in_bmp(text) if in_bmp is None else in_bmp:
-        return _PUNCT_GROUP_BMP_RE.sub(r" \g<0> ", text)
-    return _PUNCT_GROUP_RE.sub(r" \g<0> ", text)
+    """``text`` with a space on each side of every punctuation group and number (hazm's pattern).
+
+    ``" ".join(pattern.split(text))`` (the pattern is one capturing group) gives what
+    ``pattern.sub(" \\g<0> ", text)`` gives, a fifth faster.
+    """
+    pattern = _PUNCT_GROUP_BMP_RE if (_in_bmp(text) if in_bmp is None else in_bmp) else _PUNCT_GROUP_RE
+    return " ".join(pattern.split(text))
 
 
 _WORD_CHAR_RE = re.compile(r"\w")
