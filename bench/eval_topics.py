@@ -330,9 +330,9 @@ def evaluate_fars(folder: Path, dev_names: list[str], with_ablation: bool = True
             extra += category_spread(articles, mine["model"])
         extra += ["", f"### Seeds ({name.strip('*')} set)", "",
                   "The seed moves the resamples k is chosen on (and the NMF start). NPMI is measured on the "
-                  "articles the topics were fitted on, so on a few hundred articles it keeps rising slowly with k "
-                  "(narrower topics, built around fewer articles) while the stability of the topics falls: the "
-                  "top of the curve is flat and where its maximum lies depends on the resamples.", ""]
+                  "articles the topics were fitted on; on a few hundred articles its top is flat (candidates from "
+                  "about k = 8 up lie within one or two standard errors of each other) while the stability of the "
+                  "topics falls with k, so where the maximum lies depends on the resamples.", ""]
         extra += seed_spread(articles)
         if subset is not held_out and with_ablation:
             extra += ["", "### Options tried (development set only)", "",
