@@ -468,3 +468,12 @@ def test_files_are_found_in_the_order_of_their_path_parts(tmp_path):
     keys = [item.key for item in collect_inputs(tmp_path)]
     assert keys == ["2023/a/z.txt", "2023/a.txt", "2023/b.txt", "2023-extra.txt", "a.txt"]
     assert keys == sorted(keys, key=lambda key: key.split("/"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="اب ‌\u00a0\t\u200fx.\n", max_size=12), max_size=6))
+def test_body_words_counted_from_spaces_as_split_counts_them(paragraphs):
+    """The loader's word count of a body (spaces counted when that is exact) is ``wc -w``'s."""
+    kept = corpus._paragraphs(paragraphs, False)
+    body = "\n\n".join(kept)
+    assert corpus._count_body_words(body, len(kept)) == corpus.count_words(body) == len(body.split())

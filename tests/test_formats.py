@@ -14,8 +14,6 @@ from analysis.formats import (
     format_of,
     iter_archive,
     iter_records,
-    _parse_any_article,
-    _parse_plain_article,
     link_line,
     parse_article,
     record_article,
@@ -135,39 +133,6 @@ def test_parse_article_never_raises(text):
     raw = parse_article(text)
     assert all(p and p == p.strip() for p in raw.paragraphs)
     assert raw.lead == (raw.paragraphs[0] if raw.paragraphs else "")
-
-
-# the seed layout's kinds of line, and lines that look like them, for the fast reader's property test
-_LAYOUT_LINES = [
-    "## عنوان خبر", "# عنوان", "##", TEXT, "بند کوتاه ۱۲ نفر", "بند: ۱۴۰۱/۰۱/۱۵", "۱۴۰۱/۰۱/۱۵ - ۰۹:۱۰",
-    "تاریخ انتشار: ۱۴۰۱/۰۱/۱۵ - ۰۹:۱۰", "تاریخ: 2021-04-04", "**دسته بندی اخبار: [بسیج کارگری](#)**",
-    "**برچسب‌ها: [پ](#), [ت](#)**", "**مهم: این یک [پیوند](#) است**", "**پررنگ**", "<http://a.basij.ir/node/1>",
-    "http://b.basij.ir/node/2", "https://x.ir/a b", "<نه پیوند>", "", " ", "\u200c", "\ufeff", "\t",
-]
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.sampled_from(["## عنوان خبر", "\n\u200c# عنوان", "##", "عنوان بی‌نشانه", ""]),
-       st.lists(st.sampled_from(_LAYOUT_LINES), max_size=14),
-       st.lists(st.sampled_from(["", " ", "\u200c"]), min_size=14, max_size=14))
-def test_fast_reader_agrees_with_line_reader(head, lines, edges):
-    """Whatever the fast reader of the plain layout accepts, it reads as the line-by-line reader does."""
-    text = "\n".join([head, *(edge + line for edge, line in zip(edges, lines))])
-    fast = _parse_plain_article(text)
-    assert fast is None or fast == _parse_any_article(text)
-
-
-def test_fast_reader_takes_the_seed_layout():
-    text = ("\n## عنوان\n\n\nبند نخست ۱۲\n\nبند دوم\n\nتاریخ انتشار: ۱۴۰۱/۰۱/۱۵ - ۰۹:۱۰\n\n"
-            "**دسته بندی اخبار: [الف](#), [ب](#)**\n\n<http://a.basij.ir/node/1>\n")
-    fast = _parse_plain_article(text)
-    assert fast is not None and fast == _parse_any_article(text)
-    assert (fast.title, fast.paragraphs, fast.categories, fast.url) == (
-        "عنوان", ["بند نخست ۱۲", "بند دوم"], ["الف", "ب"], "http://a.basij.ir/node/1")
-    assert fast.date.jalali == "1401-01-15"
-    # a block of two lines, or a date line inside the text, is left to the line-by-line reader
-    assert _parse_plain_article("## t\n\nالف\nب\n\nhttp://a.ir/1") is None
-    assert _parse_plain_article("## t\n\nتاریخ: ۱۴۰۱/۰۱/۱۵\n\nمتن\n\nhttp://a.ir/1") is None
 
 
 @pytest.mark.parametrize("kind", ["json", "jsonl"])

@@ -226,7 +226,7 @@ def read_bytes(path) -> bytes:
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         parts = []
-        while part := os.read(descriptor, 1 << 20):
+        while part := os.read(descriptor, 1 << 16):
             parts.append(part)
         return parts[0] if len(parts) == 1 else b"".join(parts)
     finally:
@@ -267,11 +267,23 @@ def count_words(text: str) -> int:
     return len(text.split())
 
 
+def _count_body_words(body: str, n_paragraphs: int) -> int:
+    """``count_words(body)`` for a body of ``n_paragraphs`` stripped, newline-free paragraphs joined
+    by blank lines. When single spaces are its only whitespace (``isprintable`` once ZWNJ and the
+    newlines are taken out: no other space, tab or control character), each paragraph has one word
+    more than spaces, which is counted without splitting the text (about twice as fast)."""
+    if "  " not in body and body.replace("\u200c", "").replace("\n", "").isprintable():
+        return body.count(" ") + n_paragraphs if body else 0
+    return count_words(body)
+
+
 def _paragraphs(paragraphs: list[str], normalize: bool) -> list[str]:
     """The non-blank lines of ``paragraphs``, stripped (``strip_line``), after
     ``analysis.text.normalize`` when ``normalize``."""
-    if not normalize and not any("\n" in p for p in paragraphs):
-        return [p for p in map(strip_line, paragraphs) if p]
+    if not normalize:
+        stripped = [p.strip(INVISIBLE_CHARS) for p in paragraphs]
+        if "\n" not in "".join(stripped):
+            return [p for p in stripped if p]
     text = "\n".join(paragraphs)
     if normalize:
         text = _normalizer()(text)
@@ -322,7 +334,7 @@ def article_row(raw: RawArticle, *, path: str, key: str, member: str, encoding: 
         "published_jalali": parsed.jalali if parsed else "",
         "date_source": date_source,
         "n_chars": len(body),
-        "n_words": count_words(body),
+        "n_words": _count_body_words(body, len(paragraphs)),
         "encoding": encoding,
         "_hash": hashlib.blake2b(f"{title}\x1f{body}".encode("utf-8"), digest_size=16).hexdigest(),
     }
@@ -530,12 +542,15 @@ def _run(files: list[InputFile], errors: str, workers: int, progress: bool | Non
             return results
         size = max(50, min(500, len(files) // (workers * 8) or 1))
         chunks = _chunks(files, size)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(text=normalize)) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(text=normalize))
+        try:
             for chunk, result in zip(chunks, pool.map(_parse_chunk, chunks, [errors] * len(chunks),
                                                       [normalize] * len(chunks))):
                 columns, rejects = result
                 results.append((_arrow_table(columns), rejects))
                 bar.update(len(chunk))
+        finally:  # the workers exit while the table is assembled (or the error is raised)
+            pool.shutdown(wait=False, cancel_futures=True)
     return results
 
 

@@ -28,7 +28,7 @@ DIGITS_TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "012
 JALALI_YEAR_LIMIT = 1700
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedDate:
     """A calendar date (and time when known) in both calendars."""
 
@@ -106,28 +106,30 @@ def parse_date(text: str) -> ParsedDate | None:
     """
     if not text:
         return None
-    text = latin_digits(str(text))
-    time_first = _TIME_FIRST.match(text)
+    text = str(text)  # ``\d`` and ``int`` read Persian and Arabic-Indic digits as they are
+    time_first = None  # a clock before the date, looked for only when the date has none after it
     for pattern in (_NUMERIC_YMD, _WORDS_DMY, _NUMERIC_DMY):
         found = pattern.search(text)
         if not found:
             continue
-        parts = found.groupdict()
         calendar = None
-        if "name" in parts:
-            named = _month_numbers().get(parts["name"].casefold())
+        if pattern is _WORDS_DMY:
+            named = _month_numbers().get(found["name"].casefold())
             if named is None:
                 continue
             calendar, month = named
         else:
-            month = int(parts["m"])
-        clock = parts if parts.get("H") else (time_first.groupdict() if time_first else {})
-        has_time = bool(clock.get("H"))
-        hour, minute, second = int(clock.get("H") or 0), int(clock.get("M") or 0), int(clock.get("S") or 0)
-        if not (hour < 24 and minute < 60 and second < 60):
+            month = int(found["m"])
+        clock = found
+        if not found["H"]:
+            if time_first is None:
+                time_first = _TIME_FIRST.match(text) or False
+            clock = time_first
+        hour, minute, second = (int(clock["H"]), int(clock["M"]), int(clock["S"] or 0)) if clock else (0, 0, 0)
+        has_time = bool(clock) and hour < 24 and minute < 60 and second < 60
+        if not has_time:
             hour = minute = second = 0
-            has_time = False
-        parsed = make_date(int(parts["y"]), month, int(parts["d"]), hour, minute, second,
+        parsed = make_date(int(found["y"]), month, int(found["d"]), hour, minute, second,
                            calendar=calendar, has_time=has_time)
         if parsed is not None:
             return parsed

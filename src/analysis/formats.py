@@ -189,15 +189,9 @@ def split_paragraphs(text: str) -> list[str]:
     return paragraphs_of(blocks)
 
 
-def parse_article(text: str) -> RawArticle:
-    """Raw fields of one article in the seed's layout (see the module docstring)."""
-    article = _parse_plain_article(text)
-    return article if article is not None else _parse_any_article(text)
-
-
 def _line_kind(line: str, *, dates: bool = True):
-    """('links', (label, names)), ('url', url) or ('date', parsed date) for a metadata line, tried in
-    that order (date lines only when ``dates``); None for a line of text."""
+    """('links', (label, names)), ('url', url) or ('date', parsed date) for a metadata line of the
+    seed layout, tried in that order (date lines only when ``dates``); None for a line of text."""
     if line.startswith("**") and "](" in line:
         links = link_line(line)
         if links is not None:
@@ -227,41 +221,8 @@ def _add_metadata(article: RawArticle, kind: str, value) -> None:
         article.date, article.date_source = value, "date line"
 
 
-def _parse_plain_article(text: str) -> RawArticle | None:
-    """The common case of the seed layout, read with a few string operations over the whole text:
-    a ``#`` title line, paragraphs of one line each between blank lines, then the metadata lines
-    (category/tags, date, URL). None when the text is anything else, or when a line of text could be
-    read as metadata: ``_parse_any_article``, the line-by-line reader, then decides. Both give the
-    same fields for every text this one accepts (tested)."""
-    head, _, rest = text.lstrip(_INVISIBLE).partition("\n")
-    if not head.startswith("#"):
-        return None
-    article = RawArticle(title=head.rstrip(_INVISIBLE).lstrip("#").strip())
-    tail: list[tuple[str, object]] = []  # metadata lines, from the last one up
-    body = rest.rstrip(_INVISIBLE)
-    while body:
-        before, newline, last = body.rpartition("\n")
-        kind = _line_kind(last.lstrip(_INVISIBLE))
-        if kind is None:
-            break
-        tail.append(kind)
-        body = before.rstrip(_INVISIBLE) if newline else ""
-    paragraphs = [p for p in (chunk.strip(_INVISIBLE) for chunk in body.split("\n\n")) if p]
-    for paragraph in paragraphs:  # a block of lines, or a line the line-by-line reader might take
-        if "\n" in paragraph or paragraph[0] in "*<hH" or (  # for metadata
-                len(paragraph) <= _MAX_DATE_LINE_CHARS and date_line(paragraph) is not None):
-            return None
-    if sum(kind == "date" for kind, _ in tail) > 1:  # the second date line would be text
-        return None
-    for kind, value in reversed(tail):  # in the order of the text
-        _add_metadata(article, kind, value)
-    article.paragraphs = paragraphs
-    article.lead = paragraphs[0] if paragraphs else ""
-    return article
-
-
-def _parse_any_article(text: str) -> RawArticle:
-    """``parse_article`` line by line: any arrangement of the layout's lines."""
+def parse_article(text: str) -> RawArticle:
+    """Raw fields of one article in the seed's layout (see the module docstring)."""
     article = RawArticle()
     blocks: list[list[str]] = [[]]
     heading_seen = False
@@ -275,10 +236,12 @@ def _parse_any_article(text: str) -> RawArticle:
             article.title = line.lstrip("#").strip()
             heading_seen = True
             continue
-        kind = _line_kind(line, dates=article.date is None)
-        if kind is not None:
-            _add_metadata(article, *kind)
-            continue
+        # a metadata line starts with one of these or is short (a date line): skip the long rest
+        if line[0] in "*<hH" or len(line) <= _MAX_DATE_LINE_CHARS:
+            kind = _line_kind(line, dates=article.date is None)
+            if kind is not None:
+                _add_metadata(article, *kind)
+                continue
         blocks[-1].append(line)
     if not heading_seen:
         first_block = next((block for block in blocks if block), [])
