@@ -454,7 +454,8 @@ def _parse_chunk(files: Sequence[InputFile], errors: str, normalize: bool = Fals
 
     The columns are plain Python data, not Arrow: a worker process that never imports pyarrow stays
     about 50 MB smaller. Text columns come as Arrow's own buffers (``_string_buffers``), so the
-    parent builds the table without decoding or copying them again.
+    parent builds the table without decoding or copying them again; ``lead`` is left out (it is the
+    body up to its first blank line, which ``_arrow_table`` takes from the body: a quarter less to send).
     """
     records: list[dict] = []
     rejects: list[dict] = []
@@ -466,7 +467,7 @@ def _parse_chunk(files: Sequence[InputFile], errors: str, normalize: bool = Fals
         return None, rejects
     texts = _string_columns()
     return {name: _string_buffers([r[name] for r in records]) if name in texts else [r[name] for r in records]
-            for name in records[0]}, rejects
+            for name in records[0] if name != "lead"}, rejects
 
 
 @lru_cache(maxsize=1)
@@ -488,6 +489,7 @@ def _string_buffers(values: list[str]) -> tuple[int, bytes, bytes]:
 def _arrow_table(columns: dict | None):
     """A chunk's columns (``_parse_chunk``) as a pyarrow Table (None stays None)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     if columns is None:
         return None
@@ -497,13 +499,18 @@ def _arrow_table(columns: dict | None):
     pool = pa.system_memory_pool()
     arrays = {}
     for field in schema:
+        if field.name == "lead":
+            continue
         values = columns[field.name]
         if field.type == pa.large_string():  # the buffers are used as they are, no copy
             length, offsets, data = values
             arrays[field.name] = pa.LargeStringArray.from_buffers(length, pa.py_buffer(offsets), pa.py_buffer(data))
         else:
             arrays[field.name] = pa.array(values, type=field.type, memory_pool=pool)
-    return pa.table(arrays, schema=schema)
+    # the lead is the first paragraph, and paragraphs are joined by blank lines (``article_row``)
+    paragraphs = pc.split_pattern(arrays["body"], "\n\n", max_splits=1, memory_pool=pool)
+    arrays["lead"] = pc.list_element(paragraphs, 0, memory_pool=pool)
+    return pa.table({field.name: arrays[field.name] for field in schema}, schema=schema)
 
 
 def _at_least_bytes(files: Sequence[InputFile], limit: int) -> bool:

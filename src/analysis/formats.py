@@ -146,13 +146,17 @@ def link_line(line: str) -> tuple[str, tuple[str, ...]] | None:
 def date_line(line: str):
     """The parsed date (``ParsedDate``) of a date line (``تاریخ انتشار: ۱۳۹۴/۰۲/۱۰ - ۱۰:۳۰`` or a
     line that is only a date); else None."""
-    if len(line) > _MAX_DATE_LINE_CHARS or not _DIGIT.search(line):
+    if len(line) > _MAX_DATE_LINE_CHARS:
         return None
-    found = _DATE_LINE.fullmatch(line) if (":" in line or "：" in line) else None
+    labelled = ":" in line or "：" in line
+    bare = line.strip("* ")
+    starts_with_digit = bare[:1].isdigit()  # as a line that is only a date does
+    if not (labelled or starts_with_digit) or not _DIGIT.search(line):
+        return None
+    found = _DATE_LINE.fullmatch(line) if labelled else None
     if found and label_key(found["label"]) in _date_labels():
         return parse_date(found["value"])
-    bare = line.strip("* ")
-    if bare[:1].isdigit() and _ONLY_DATE.fullmatch(bare):  # a date starts with a digit
+    if starts_with_digit and _ONLY_DATE.fullmatch(bare):
         return parse_date(bare)
     return None
 
