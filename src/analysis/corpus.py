@@ -43,6 +43,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -125,26 +126,33 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def _walk(root: Path) -> list[tuple[str, str]]:
+def _entry_name(entry: os.DirEntry) -> str:
+    return entry.name
+
+
+def _walk(root: Path) -> list[InputFile]:
     """(path, key relative to root) of the non-hidden files under a directory, sorted by key.
 
     Sorted by the key's parts, as ``key.split("/")`` compares (``2023/a.txt`` before
     ``2023-extra.txt``): a depth-first walk that lists each folder's entries in name order.
     """
-    found: list[tuple[str, str]] = []
+    found: list[InputFile] = []
 
     def visit(folder: str, prefix: str) -> None:
         try:
             with os.scandir(folder) as listing:
-                entries = sorted((e.name, e) for e in listing if not _is_hidden(e.name))
+                entries = sorted(listing, key=_entry_name)
         except OSError:
             return
-        for name, entry in entries:
+        for entry in entries:
+            name = entry.name
+            if _is_hidden(name):
+                continue
             if entry.is_dir():
                 if not entry.is_symlink():  # as os.walk: a linked folder is not followed
                     visit(entry.path, f"{prefix}{name}/")
             else:
-                found.append((entry.path, prefix + name))
+                found.append(InputFile(entry.path, prefix + name))
 
     visit(os.fspath(root), "")
     return found
@@ -165,6 +173,8 @@ def collect_inputs(source) -> list[InputFile]:
     sources = [source] if isinstance(source, str | os.PathLike) else list(source)
     if not sources:
         raise FileNotFoundError("no corpus source given (an empty list)")
+    if len(sources) == 1 and os.path.isdir(sources[0]):  # one folder: its keys are unique already
+        return _walk(Path(sources[0]))
     found: list[tuple[str, Path, str]] = []  # (path, root, key)
     globbed = False
     for item in sources:
@@ -303,7 +313,7 @@ def article_row(raw: RawArticle, *, path: str, key: str, member: str, encoding: 
     short = _normalize_short if normalize else _clean_short
     title = short(raw.title) if raw.title else ""
     # paragraphs lose edge whitespace and invisible marks (ZWNJ, LRM/RLM) whatever the input format
-    paragraphs = _paragraphs(raw.paragraphs, normalize)
+    paragraphs = raw.paragraphs if raw.clean and not normalize else _paragraphs(raw.paragraphs, normalize)
     if not _HAS_TEXT.search(title) and not any(_HAS_TEXT.search(p) for p in paragraphs):
         raise InputError("no text: no letter or digit in a title or paragraph (only blank lines, "
                          "invisible characters, punctuation, links or a date)")
@@ -466,8 +476,15 @@ def _parse_chunk(files: Sequence[InputFile], errors: str, normalize: bool = Fals
     if not records:
         return None, rejects
     texts = _string_columns()
-    return {name: _string_buffers([r[name] for r in records]) if name in texts else [r[name] for r in records]
-            for name in records[0] if name != "lead"}, rejects
+    columns = {name: _string_buffers([r[name] for r in records]) if name in texts else [r[name] for r in records]
+               for name in records[0] if name != "lead"}
+    columns["published"] = [None if when is None else (when - _EPOCH) // _MICROSECOND * 1000
+                            for when in columns["published"]]  # nanoseconds: ints cost less to send
+    return columns, rejects
+
+
+_EPOCH = datetime(1970, 1, 1)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 @lru_cache(maxsize=1)
@@ -505,6 +522,8 @@ def _arrow_table(columns: dict | None):
         if field.type == pa.large_string():  # the buffers are used as they are, no copy
             length, offsets, data = values
             arrays[field.name] = pa.LargeStringArray.from_buffers(length, pa.py_buffer(offsets), pa.py_buffer(data))
+        elif field.name == "published":  # nanoseconds since the epoch
+            arrays[field.name] = pa.array(values, type=pa.int64(), memory_pool=pool).cast(field.type)
         else:
             arrays[field.name] = pa.array(values, type=field.type, memory_pool=pool)
     # the lead is the first paragraph, and paragraphs are joined by blank lines (``article_row``)

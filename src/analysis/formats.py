@@ -64,6 +64,7 @@ class RawArticle:
     url: str = ""
     date: object = None  # a record's date field value, or the parsed date (ParsedDate) of a date line
     date_source: str = "none"  # 'record' or 'date line' when ``date`` is set
+    clean: bool = False  # the paragraphs are already non-blank lines stripped with ``strip_line``
 
 
 def supported_suffixes() -> str:
@@ -255,6 +256,7 @@ def parse_article(text: str) -> RawArticle:
             article.title = first_block.pop(0)
     article.paragraphs = paragraphs_of(blocks)
     article.lead = article.paragraphs[0] if article.paragraphs else ""
+    article.clean = True
     return article
 
 
