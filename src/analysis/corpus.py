@@ -450,13 +450,20 @@ def _member_filename(member: str) -> str:
 
 
 def _arrow_schema():
+    """Schema of a chunk's Arrow table: the articles table's columns but ``duplicate_of`` and the
+    label lists (``_LABEL_COLUMNS``, kept as Python lists), plus ``_hash``."""
     import pyarrow as pa
 
     # large_string: what pandas' string columns hold, so the table converts without copying text
-    types = {"string": pa.large_string(), "object": pa.list_(pa.string()),
-             "datetime64[ns]": pa.timestamp("ns"), "int64": pa.int64()}
-    fields = [pa.field(name, types[dtype]) for name, dtype in ARTICLE_COLUMNS.items() if name != "duplicate_of"]
+    types = {"string": pa.large_string(), "datetime64[ns]": pa.timestamp("ns"), "int64": pa.int64()}
+    fields = [pa.field(name, types[dtype]) for name, dtype in ARTICLE_COLUMNS.items()
+              if name != "duplicate_of" and name not in _LABEL_COLUMNS]
     return pa.schema([*fields, pa.field("_hash", pa.large_string())])
+
+
+#: columns of label lists: they stay Python lists from the worker to the table (the table holds
+#: lists), each label one string object per chunk (the workers' label cache, kept by pickle)
+_LABEL_COLUMNS = ("categories", "tags")
 
 
 def _parse_chunk(files: Sequence[InputFile], errors: str, normalize: bool = False):
@@ -504,7 +511,7 @@ def _string_buffers(values: list[str]) -> tuple[int, bytes, bytes]:
 
 
 def _arrow_table(columns: dict | None):
-    """A chunk's columns (``_parse_chunk``) as a pyarrow Table (None stays None)."""
+    """A chunk's columns (``_parse_chunk``) as (pyarrow Table, {label column: lists}); None stays None."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -529,7 +536,8 @@ def _arrow_table(columns: dict | None):
     # the lead is the first paragraph, and paragraphs are joined by blank lines (``article_row``)
     paragraphs = pc.split_pattern(arrays["body"], "\n\n", max_splits=1, memory_pool=pool)
     arrays["lead"] = pc.list_element(paragraphs, 0, memory_pool=pool)
-    return pa.table({field.name: arrays[field.name] for field in schema}, schema=schema)
+    table = pa.table({field.name: arrays[field.name] for field in schema}, schema=schema)
+    return table, {name: columns[name] for name in _LABEL_COLUMNS}
 
 
 def _at_least_bytes(files: Sequence[InputFile], limit: int) -> bool:
@@ -580,40 +588,29 @@ def _run(files: list[InputFile], errors: str, workers: int, progress: bool | Non
     return results
 
 
-def _to_frame(tables: list) -> pd.DataFrame:
+def _to_frame(chunks: list) -> pd.DataFrame:
+    """One DataFrame of the chunks' (Arrow table, label lists) pairs (``_arrow_table``)."""
     import pandas as pd
     import pyarrow as pa
 
-    if not tables:
+    if not chunks:
         frame = empty_articles()
         frame["_hash"] = pd.Series(dtype="string")
         return frame
-    table = pa.concat_tables(tables)
+    table = pa.concat_tables([table for table, _ in chunks])
     columns = {}
     for name in table.column_names:
         dtype = ARTICLE_COLUMNS.get(name, "string")
         column = table.column(name)
         if dtype == "string":
             columns[name] = pd.array(column, dtype="string")
-        elif dtype == "object":
-            columns[name] = pd.Series(_label_lists(column), dtype="object")
         elif dtype == "int64":
             columns[name] = column.to_numpy().astype("int64")
         else:
             columns[name] = pd.Series(column.to_numpy(), dtype=dtype)
+    for name in _LABEL_COLUMNS:
+        columns[name] = pd.Series([row for _, labels in chunks for row in labels[name]], dtype="object")
     return pd.DataFrame(columns, copy=False)
-
-
-def _label_lists(column) -> list[list[str]]:
-    """A list<string> Arrow column (no nulls) as Python lists in which each distinct label is one
-    string object (a corpus has few categories and tags, repeated on every row)."""
-    lists = column.combine_chunks()
-    encoded = lists.flatten().dictionary_encode()
-    names = encoded.dictionary.to_pylist()
-    labels = [names[i] for i in encoded.indices.to_numpy().tolist()]
-    offsets = lists.offsets.to_numpy()
-    bounds = (offsets - offsets[0]).tolist()
-    return [labels[start:end] for start, end in zip(bounds, bounds[1:])]
 
 
 def duplicate_of(articles: pd.DataFrame, hashes: Iterable[str]) -> pd.Series:
@@ -672,10 +669,10 @@ def read_corpus(source, *, errors: str = "collect", normalize: bool = False, wor
     results = _run(files, errors, max(1, int(workers)), progress, bool(normalize))
     del files
     rejects = pd.DataFrame([r for _, rows in results for r in rows], columns=list(REJECT_COLUMNS))
-    tables = [table for table, _ in results if table is not None]
+    chunks = [chunk for chunk, _ in results if chunk is not None]
     del results
-    articles = _to_frame(tables)
-    del tables
+    articles = _to_frame(chunks)
+    del chunks
     rejects = rejects.astype(REJECT_COLUMNS) if len(rejects) else empty_rejects()
     articles["doc_id"] = unique_doc_ids(articles["doc_id"])
     articles["duplicate_of"] = duplicate_of(articles, articles.pop("_hash"))
