@@ -564,8 +564,40 @@ def _progress_bar(total: int, progress: bool | None):
     return tqdm(total=total, unit="file", desc="loading corpus", disable=not show, file=sys.stderr)
 
 
-def _run(files: list[InputFile], errors: str, workers: int, progress: bool | None, normalize: bool):
-    """Parse all files, in parallel when worth it; results in input order."""
+def _large_folder(source) -> bool:
+    """Whether ``source`` is one folder holding at least ``PARALLEL_MIN_FILES`` files and
+    ``PARALLEL_MIN_BYTES`` bytes, found by walking only as far as it takes (a few thousand files),
+    so that the workers can start while the inputs are listed."""
+    if not isinstance(source, str | os.PathLike) or not os.path.isdir(source):
+        return False
+    files = size = 0
+    for folder, subfolders, names in os.walk(source):
+        subfolders[:] = [name for name in subfolders if not _is_hidden(name)]
+        for name in names:
+            if _is_hidden(name):
+                continue
+            files += 1
+            if size < PARALLEL_MIN_BYTES:
+                try:
+                    size += os.stat(os.path.join(folder, name)).st_size
+                except OSError:
+                    continue
+            if files >= PARALLEL_MIN_FILES and size >= PARALLEL_MIN_BYTES:
+                return True
+    return False
+
+
+def _start_pool(workers: int, normalize: bool) -> ProcessPoolExecutor:
+    """A process pool whose workers are already starting (a pool starts them at the first tasks)."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(text=normalize))
+    for _ in range(workers):
+        pool.submit(int)
+    return pool
+
+
+def _run(files: list[InputFile], errors: str, workers: int, progress: bool | None, normalize: bool,
+         pool: ProcessPoolExecutor | None = None):
+    """Parse all files, in parallel when worth it (in ``pool`` if given); results in input order."""
     results = []
     with _progress_bar(len(files), progress) as bar:
         if workers <= 1 or len(files) < PARALLEL_MIN_FILES or not _at_least_bytes(files, PARALLEL_MIN_BYTES):
@@ -576,7 +608,8 @@ def _run(files: list[InputFile], errors: str, workers: int, progress: bool | Non
             return results
         size = max(50, min(500, len(files) // (workers * 8) or 1))
         chunks = _chunks(files, size)
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(text=normalize))
+        own_pool = pool is None
+        pool = pool or _start_pool(workers, normalize)
         try:
             for chunk, result in zip(chunks, pool.map(_parse_chunk, chunks, [errors] * len(chunks),
                                                       [normalize] * len(chunks))):
@@ -584,7 +617,8 @@ def _run(files: list[InputFile], errors: str, workers: int, progress: bool | Non
                 results.append((_arrow_table(columns), rejects))
                 bar.update(len(chunk))
         finally:  # the workers exit while the table is assembled (or the error is raised)
-            pool.shutdown(wait=False, cancel_futures=True)
+            if own_pool:
+                pool.shutdown(wait=False, cancel_futures=True)
     return results
 
 
@@ -664,9 +698,15 @@ def read_corpus(source, *, errors: str = "collect", normalize: bool = False, wor
 
     if errors not in ("collect", "raise"):
         raise ValueError(f"errors must be 'collect' or 'raise', not {errors!r}")
-    files = collect_inputs(source)
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    results = _run(files, errors, max(1, int(workers)), progress, bool(normalize))
+    workers = max(1, int(workers if workers is not None else (os.cpu_count() or 1)))
+    # a large folder: the workers start while its files are listed
+    pool = _start_pool(workers, bool(normalize)) if workers > 1 and _large_folder(source) else None
+    try:
+        files = collect_inputs(source)
+        results = _run(files, errors, workers, progress, bool(normalize), pool)
+    finally:  # the workers exit while the table is assembled (or the error is raised)
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
     del files
     rejects = pd.DataFrame([r for _, rows in results for r in rows], columns=list(REJECT_COLUMNS))
     chunks = [chunk for chunk, _ in results if chunk is not None]
