@@ -595,6 +595,12 @@ def _start_pool(workers: int, normalize: bool) -> ProcessPoolExecutor:
     return pool
 
 
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool and wait for its workers to exit, so that their memory is free before the table is
+    assembled; tasks not yet started are cancelled (after an error, only the running chunks finish)."""
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
 def _run(files: list[InputFile], errors: str, workers: int, progress: bool | None, normalize: bool,
          pool: ProcessPoolExecutor | None = None):
     """Parse all files, in parallel when worth it (in ``pool`` if given); results in input order."""
@@ -616,9 +622,9 @@ def _run(files: list[InputFile], errors: str, workers: int, progress: bool | Non
                 columns, rejects = result
                 results.append((_arrow_table(columns), rejects))
                 bar.update(len(chunk))
-        finally:  # the workers exit while the table is assembled (or the error is raised)
+        finally:
             if own_pool:
-                pool.shutdown(wait=False, cancel_futures=True)
+                _stop(pool)
     return results
 
 
@@ -704,9 +710,9 @@ def read_corpus(source, *, errors: str = "collect", normalize: bool = False, wor
     try:
         files = collect_inputs(source)
         results = _run(files, errors, workers, progress, bool(normalize), pool)
-    finally:  # the workers exit while the table is assembled (or the error is raised)
+    finally:
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            _stop(pool)
     del files
     rejects = pd.DataFrame([r for _, rows in results for r in rows], columns=list(REJECT_COLUMNS))
     chunks = [chunk for chunk, _ in results if chunk is not None]

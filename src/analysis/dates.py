@@ -95,7 +95,7 @@ _WORDS_DMY = re.compile(r"(?<!\d)(?P<d>\d{1,2})\s+(?P<name>[^\W\d_]+)\s+(?P<y>\d
 _TIME_FIRST = re.compile(r"^\s*(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?[\s\-–,،]+")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)  # bounded: date lines with a time are mostly distinct (the days are cached below)
 def parse_date(text: str) -> ParsedDate | None:
     """The first date in ``text`` (Jalali or Gregorian, any digits), or ``None``.
 
