@@ -505,6 +505,9 @@ def _string_buffers(values: list[str]) -> tuple[int, bytes, bytes]:
     from array import array
     from itertools import accumulate
 
+    joined = "".join(values)
+    if joined.isascii():  # ids, URLs, hashes...: a character is a byte, one encode for all
+        return len(values), array("q", accumulate(map(len, values), initial=0)).tobytes(), joined.encode("ascii")
     encoded = [value.encode("utf-8") for value in values]
     offsets = array("q", accumulate(map(len, encoded), initial=0))
     return len(values), offsets.tobytes(), b"".join(encoded)
