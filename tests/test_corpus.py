@@ -392,11 +392,15 @@ def test_parallel_load_equals_serial(tmp_path, monkeypatch):
         write(tmp_path / f"{i:02d}.txt", seed_layout(title=f"{TITLE} {i}", date_line=f"تاریخ: 1394/02/{i + 1:02d}"))
     write(tmp_path / "zz.bin", b"\x00\x01")
     serial = read_corpus(tmp_path, workers=1)
+    assert not corpus._large_folder(tmp_path)
     monkeypatch.setattr(corpus, "PARALLEL_MIN_FILES", 2)
     monkeypatch.setattr(corpus, "PARALLEL_MIN_BYTES", 0)
-    parallel = read_corpus(tmp_path, workers=2)
-    pd.testing.assert_frame_equal(serial.articles, parallel.articles)
-    pd.testing.assert_frame_equal(serial.rejects, parallel.rejects)
+    assert corpus._large_folder(tmp_path) and not corpus._large_folder([tmp_path])
+    # a large folder: the pool starts while the files are listed; a list of sources: once they are
+    for source in (tmp_path, [tmp_path]):
+        parallel = read_corpus(source, workers=2)
+        pd.testing.assert_frame_equal(serial.articles, parallel.articles)
+        pd.testing.assert_frame_equal(serial.rejects, parallel.rejects)
 
 
 # --------------------------------------------------------------------------- CLI

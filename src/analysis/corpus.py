@@ -569,8 +569,8 @@ def _progress_bar(total: int, progress: bool | None):
 
 def _large_folder(source) -> bool:
     """Whether ``source`` is one folder holding at least ``PARALLEL_MIN_FILES`` files and
-    ``PARALLEL_MIN_BYTES`` bytes, found by walking only as far as it takes (a few thousand files),
-    so that the workers can start while the inputs are listed."""
+    ``PARALLEL_MIN_BYTES`` bytes, found by walking only as far as it takes (a few thousand files;
+    at most 20,000), so that the workers can start while the inputs are listed."""
     if not isinstance(source, str | os.PathLike) or not os.path.isdir(source):
         return False
     files = size = 0
@@ -587,6 +587,8 @@ def _large_folder(source) -> bool:
                     continue
             if files >= PARALLEL_MIN_FILES and size >= PARALLEL_MIN_BYTES:
                 return True
+            if files >= 50 * PARALLEL_MIN_FILES:  # many tiny files: leave the choice to ``_run``
+                return False
     return False
 
 
