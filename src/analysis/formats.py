@@ -229,25 +229,28 @@ def _add_metadata(article: RawArticle, kind: str, value) -> None:
 def parse_article(text: str) -> RawArticle:
     """Raw fields of one article in the seed's layout (see the module docstring)."""
     article = RawArticle()
-    blocks: list[list[str]] = [[]]
+    block: list[str] = []
+    blocks = [block]
     heading_seen = False
     for raw in text.split("\n"):
         line = raw.strip(_INVISIBLE) if raw else raw  # most blank lines are empty: no strip call
         if not line:
-            if blocks[-1]:
-                blocks.append([])
+            if block:
+                block = []
+                blocks.append(block)
             continue
-        if line[0] == "#" and not heading_seen and len(blocks) == 1 and not blocks[0]:
+        first = line[0]
+        if first == "#" and not heading_seen and len(blocks) == 1 and not block:
             article.title = line.lstrip("#").strip()
             heading_seen = True
             continue
         # a metadata line starts with one of these or is short (a date line): skip the long rest
-        if line[0] in "*<hH" or len(line) <= _MAX_DATE_LINE_CHARS:
+        if first in "*<hH" or len(line) <= _MAX_DATE_LINE_CHARS:
             kind = _line_kind(line, dates=article.date is None)
             if kind is not None:
                 _add_metadata(article, *kind)
                 continue
-        blocks[-1].append(line)
+        block.append(line)
     if not heading_seen:
         first_block = next((block for block in blocks if block), [])
         first = first_block[0] if first_block else ""
