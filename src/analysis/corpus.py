@@ -543,16 +543,22 @@ def _arrow_table(columns: dict | None):
     return table, {name: columns[name] for name in _LABEL_COLUMNS}
 
 
-def _at_least_bytes(files: Sequence[InputFile], limit: int) -> bool:
-    """Whether the files hold ``limit`` bytes or more (stats only as many as it takes)."""
-    total = 0
-    for item in files:
-        try:
-            total += os.stat(item.path).st_size
-        except OSError:
-            continue
-        if total >= limit:
+def _worth_parallel(paths: Iterable[str], give_up_after: int | None = None) -> bool:
+    """Whether ``paths`` name at least ``PARALLEL_MIN_FILES`` files holding ``PARALLEL_MIN_BYTES``
+    bytes: what makes worker processes pay. Stats only as many files as it takes; False once
+    ``give_up_after`` paths did not settle it."""
+    files = size = 0
+    for path in paths:
+        files += 1
+        if size < PARALLEL_MIN_BYTES:
+            try:
+                size += os.stat(path).st_size
+            except OSError:
+                continue
+        if files >= PARALLEL_MIN_FILES and size >= PARALLEL_MIN_BYTES:
             return True
+        if give_up_after is not None and files >= give_up_after:
+            return False
     return False
 
 
@@ -568,28 +574,19 @@ def _progress_bar(total: int, progress: bool | None):
 
 
 def _large_folder(source) -> bool:
-    """Whether ``source`` is one folder holding at least ``PARALLEL_MIN_FILES`` files and
-    ``PARALLEL_MIN_BYTES`` bytes, found by walking only as far as it takes (a few thousand files;
-    at most 20,000), so that the workers can start while the inputs are listed."""
+    """Whether ``source`` is one folder worth parallel parsing (``_worth_parallel``), found by
+    walking only as far as it takes (at most 20,000 files), so that the workers can start while
+    the inputs are listed."""
     if not isinstance(source, str | os.PathLike) or not os.path.isdir(source):
         return False
-    files = size = 0
-    for folder, subfolders, names in os.walk(source):
-        subfolders[:] = [name for name in subfolders if not _is_hidden(name)]
-        for name in names:
-            if _is_hidden(name):
-                continue
-            files += 1
-            if size < PARALLEL_MIN_BYTES:
-                try:
-                    size += os.stat(os.path.join(folder, name)).st_size
-                except OSError:
-                    continue
-            if files >= PARALLEL_MIN_FILES and size >= PARALLEL_MIN_BYTES:
-                return True
-            if files >= 50 * PARALLEL_MIN_FILES:  # many tiny files: leave the choice to ``_run``
-                return False
-    return False
+
+    def files():
+        for folder, subfolders, names in os.walk(source):
+            subfolders[:] = [name for name in subfolders if not _is_hidden(name)]
+            yield from (os.path.join(folder, name) for name in names if not _is_hidden(name))
+
+    # many tiny files: leave the choice to ``_run``, once they are all listed
+    return _worth_parallel(files(), give_up_after=50 * PARALLEL_MIN_FILES)
 
 
 def _start_pool(workers: int, normalize: bool) -> ProcessPoolExecutor:
@@ -611,7 +608,7 @@ def _run(files: list[InputFile], errors: str, workers: int, progress: bool | Non
     """Parse all files, in parallel when worth it (in ``pool`` if given); results in input order."""
     results = []
     with _progress_bar(len(files), progress) as bar:
-        if workers <= 1 or len(files) < PARALLEL_MIN_FILES or not _at_least_bytes(files, PARALLEL_MIN_BYTES):
+        if workers <= 1 or not _worth_parallel(item.path for item in files):
             for chunk in _chunks(files, 200):
                 columns, rejects = _parse_chunk(chunk, errors, normalize)
                 results.append((_arrow_table(columns), rejects))

@@ -201,11 +201,9 @@ def _line_kind(line: str, *, dates: bool = True):
         links = link_line(line)
         if links is not None:
             return "links", links
-    first = line[0]
-    if first == "<" or (first in "hH" and line[:4].lower() == "http"):  # url_line's pre-check
-        url = url_line(line)
-        if url is not None:
-            return "url", url
+    url = url_line(line)
+    if url is not None:
+        return "url", url
     if dates and len(line) <= _MAX_DATE_LINE_CHARS:
         found = date_line(line)
         if found is not None:

@@ -64,6 +64,11 @@ def _host(parts) -> str:
         host = parts.hostname or ""
     except ValueError:
         return ""
+    return _valid_host(host)
+
+
+def _valid_host(host: str) -> str:
+    """A host name lower-cased, without its trailing dot; '' when it is no host name."""
     host = host.rstrip(".").lower()
     return host if _HOST.fullmatch(host) else ""
 
@@ -130,18 +135,11 @@ def _domain_and_site(host: str) -> tuple[str, str]:
 _PLAIN_URL = re.compile(r"https?://([a-z0-9.\-]+)(/[!-\"$&-;=>@-~]*)?", re.IGNORECASE)
 
 
-@lru_cache(maxsize=4096)
-def _host_domain_and_site(netloc: str) -> tuple[str, str]:
-    """(registered domain, site) of a plain URL's host as written (any case, trailing dot)."""
-    host = netloc.rstrip(".").lower()
-    return _domain_and_site(host) if _HOST.fullmatch(host) else ("", "")
-
-
 def url_parts(url: str) -> UrlParts:
     """Domain, site and article id of a URL (empty strings where the URL says nothing)."""
     plain = _PLAIN_URL.fullmatch(url) if url else None
     if plain is not None:  # the usual URL, read without urlsplit (same parts: tested)
-        return UrlParts(*_host_domain_and_site(plain[1]), _id_in(plain[2] or "/", ""))
+        return UrlParts(*_domain_and_site(_valid_host(plain[1])), _id_in(plain[2] or "/", ""))
     parts = _split(url) if url else None
     if parts is None:
         return UrlParts("", "", "")
