@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -37,6 +38,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from analysis import text as T  # noqa: E402
+
+WORD_CHAR = re.compile(r"\w")  # a token with none is punctuation
 
 
 def read_articles(path: Path, limit: int | None) -> list[str]:
@@ -60,9 +63,9 @@ def _floor(text: str) -> list[str]:
     joins need at least that), a join, and the tokenizer's spacing pass and split of the result."""
     text, _ = T._translate(text, T._char_table(True, False, True, True, True, True))
     tokens = T._space_out_groups(text).split()
-    tails = T._lexicon().join_tails
+    heads = T._lexicon().join_heads
     for token in tokens:
-        token in tails  # noqa: B015 (the look-up is the point)
+        token in heads  # noqa: B015 (the look-up is the point)
     return T._space_out_groups(" ".join(tokens)).split()
 
 
@@ -164,7 +167,7 @@ def parallel(texts: list[str], workers_list: list[int]) -> list[dict]:
 
 def agreement(hazm_tokens, ours_tokens, *, punctuation: bool) -> tuple[float, int, Counter]:
     def keep(tokens):
-        return tokens if punctuation else [t for t in tokens if T._WORD_CHAR_RE.search(t)]
+        return tokens if punctuation else [t for t in tokens if WORD_CHAR.search(t)]
 
     matched = total = 0
     differences: Counter = Counter()

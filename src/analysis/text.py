@@ -50,7 +50,6 @@ _ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 class _Lexicon:
     words: dict  # word -> (count, pos tags), hazm words.dat
     joinable_words: frozenset  # words with a positive count plus all normalizer verb forms
-    join_tails: frozenset  # every token that could end a ZWNJ join (see _token_spacing)
     join_heads: dict  # tail -> frozenset of the texts it joins to form a joinable word, and ""
     verbs: frozenset  # verb forms hazm's Normalizer knows (Lemmatizer(joined_verb_parts=False))
     suffixes: frozenset  # hazm SUFFIXES
@@ -78,7 +77,6 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         words=words,
         joinable_words=frozenset(joinable),
-        join_tails=frozenset(heads),
         # "" (never a token) keeps every set non-empty, i.e. true, for itertools.compress
         join_heads={tail: frozenset(h | {""}) for tail, h in heads.items()},
         verbs=verbs,
@@ -310,7 +308,6 @@ def _space_out_groups(text: str, in_bmp: bool | None = None) -> str:
     return " ".join(pattern.split(text))
 
 
-_WORD_CHAR_RE = re.compile(r"\w")
 # Runs of characters that are neither word characters nor spaces: every token without a word
 # character (punctuation, «…», «-») is one of them. Same trick as above for BMP text.
 _NO_WORD_RUN_RE = re.compile(r"[^\w ]+")
@@ -549,7 +546,7 @@ def _token_spacing(tokens: list[str], lexicon: _Lexicon) -> str:
         return " ".join(tokens)
     hit_set = set(hits)
     last = n - 1
-    join_tails = lexicon.join_tails
+    join_heads = lexicon.join_heads  # its keys: every token that could end a join
     merged: dict[int, str] = {}  # index of a joined token -> the whole joined word ending there
     for t in hits:
         while True:
@@ -565,7 +562,7 @@ def _token_spacing(tokens: list[str], lexicon: _Lexicon) -> str:
             merged[t] = pair
             # the next token now follows a longer word: hazm tries it again even if its plain
             # pair failed
-            if t < last and t + 1 not in hit_set and tokens[t + 1] in join_tails:
+            if t < last and t + 1 not in hit_set and tokens[t + 1] in join_heads:
                 t += 1
                 continue
             break
