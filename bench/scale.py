@@ -154,6 +154,8 @@ def run_analyses(stage: str, dataset: str) -> None:
     elif stage == "entities":
         from distributed import Client, LocalCluster
 
+        from analysis.entities import rank_entities
+
         counting = engine.counts(site_entity_counts, keys=["site", "canonical", "type"],
                                  values=["articles", "mentions"], columns=["doc_id", "body", "site"],
                                  name="entities by site")
@@ -161,7 +163,7 @@ def run_analyses(stage: str, dataset: str) -> None:
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
                 Client(cluster) as client:
             counts = engine.run(counting, dataset, scheduler=client)
-        top = top_by_site(counts, 20)
+        top = rank_entities(counts, by="site", n=20)
         print(f"{int(counts['mentions'].sum()):,} mentions of {len(counts):,} (site, entity) pairs on {workers} "
               f"Dask workers; {len(top):,} top-entity rows over {top['site'].nunique()} sites")
     elif stage == "republication":
@@ -174,18 +176,9 @@ def run_analyses(stage: str, dataset: str) -> None:
 def site_entity_counts(chunk):
     """Articles and mentions of each (site, entity) in a part: the entities stage's partial table,
     so memory holds counts, not every mention of the corpus."""
-    from analysis.entities import article_mentions
+    from analysis.entities import article_mentions, entity_counts
 
-    mentions = article_mentions(chunk[["doc_id", "body"]]).merge(chunk[["doc_id", "site"]], on="doc_id")
-    return (mentions.groupby(["site", "canonical", "type"])
-            .agg(articles=("doc_id", "nunique"), mentions=("doc_id", "size")).reset_index())
-
-
-def top_by_site(counts, n: int):
-    """The ``n`` entities named in most articles (then mentions) of each site, ranked."""
-    ranked = counts.sort_values(["site", "articles", "mentions", "canonical"], ascending=[True, False, False, True])
-    ranked = ranked.assign(rank=ranked.groupby("site").cumcount() + 1)
-    return ranked[ranked["rank"] <= n].reset_index(drop=True)
+    return entity_counts(article_mentions(chunk[["doc_id", "body"]]), chunk[["doc_id", "site"]], by="site")
 
 
 def corpus_for(n: int, work: Path, seed: int, given: dict | None = None) -> Path:

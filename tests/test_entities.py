@@ -18,8 +18,10 @@ from analysis.entities import (
     cooccurrence,
     cooccurrence_graph,
     entities,
+    entity_counts,
     entity_key,
     entity_timeline,
+    rank_entities,
     top_entities,
 )
 from analysis.plots import entities as plots
@@ -147,6 +149,15 @@ def test_top_entities_by_site_and_month():
     assert set(by_month["month"]) == {"1402-01", "1402-03"}
     with pytest.raises(ValueError):
         top_entities(ents, by="site")
+
+
+def test_counts_of_parts_add_up_to_the_top_entities():
+    """entity_counts of parts of a corpus, added up and ranked, give top_entities of the whole."""
+    ents, articles = _toy()
+    keys = ["site", "canonical", "type"]
+    parts = [entity_counts(ents[ents["doc_id"].isin(ids)], articles, by="site") for ids in (["a"], ["b", "c"])]
+    summed = pd.concat(parts).groupby(keys, as_index=False)[["articles", "mentions"]].sum()
+    pd.testing.assert_frame_equal(rank_entities(summed, by="site", n=2), top_entities(ents, articles, by="site", n=2))
 
 
 def test_timeline_fills_months_with_zeros():

@@ -5,7 +5,8 @@
 - :func:`canonical_form` — spelling variants (Arabic letters, ZWNJ and spacing) folded together.
 - :func:`cooccurrence` / :func:`cooccurrence_graph` — which entities are named together (in one
   sentence or one article), as an edge table or a networkx graph.
-- :func:`top_entities` — the most-named entities, overall or by site / category / month.
+- :func:`top_entities` — the most-named entities, overall or by site / category / month
+  (:func:`entity_counts` then :func:`rank_entities`, which also rank counts added up by parts).
 - :func:`entity_timeline` — mentions of entities a month (Jalali by default).
 
 Canonical forms: titles and honorifics («حجت‌الاسلام»، «دکتر»، «سردار») are split off into
@@ -245,17 +246,31 @@ def top_entities(ents: pd.DataFrame, articles: pd.DataFrame | None = None, by: s
     ``YYYY-MM`` by default; ``calendar="gregorian"``). Returns columns [by], canonical, type,
     articles, mentions, rank.
     """
+    return rank_entities(entity_counts(ents, articles, by=by, types=types, calendar=calendar), by=by, n=n)
+
+
+def entity_counts(ents: pd.DataFrame, articles: pd.DataFrame | None = None, by: str | None = None,
+                  types=None, calendar: str = "jalali") -> pd.DataFrame:  # fmt: skip
+    """Articles naming each entity and its mentions, overall or by a group (``by`` as in
+    :func:`top_entities`): columns [by], canonical, type, articles, mentions. Counts of parts of a
+    corpus add up to the whole corpus's (an article is in one part)."""
     table = ents if types is None else ents[ents["type"].isin(list(types))]
     keys = ["canonical", "type"]
     if by is not None:
         if articles is None:
-            raise ValueError("top_entities(by=...) needs the articles table")
+            raise ValueError("entity_counts(by=...) needs the articles table")
         table = _with_article_columns(table, articles, by, calendar)
         keys = [by] + keys
-    counts = table.groupby(keys).agg(articles=("doc_id", "nunique"), mentions=("doc_id", "size")).reset_index()
+    return table.groupby(keys).agg(articles=("doc_id", "nunique"), mentions=("doc_id", "size")).reset_index()
+
+
+def rank_entities(counts: pd.DataFrame, by: str | None = None, n: int = 10) -> pd.DataFrame:
+    """The ``n`` entities of :func:`entity_counts` named in most articles (then mentions, then
+    canonical form), overall or in each ``by`` group; adds ``rank``."""
     counts = counts.sort_values(["articles", "mentions", "canonical"], ascending=[False, False, True])
     group = counts.groupby(by, sort=True) if by is not None else None
-    counts["rank"] = (group.cumcount() if group is not None else pd.Series(range(len(counts)), index=counts.index)) + 1
+    counts = counts.assign(rank=(group.cumcount() if group is not None
+                                 else pd.Series(range(len(counts)), index=counts.index)) + 1)
     counts = counts[counts["rank"] <= n]
     order = [by, "rank"] if by is not None else ["rank"]
     return counts.sort_values(order).reset_index(drop=True)
