@@ -306,7 +306,8 @@ def _join_member(outer: str, inner: str) -> str:
 
 def article_row(raw: RawArticle, *, path: str, key: str, member: str, encoding: str,
                 normalize: bool = False) -> dict:
-    """A row of the articles table (without ``duplicate_of``) from raw fields; InputError if no text.
+    """A row of the articles table (without ``duplicate_of``) from raw fields, plus ``_hash``
+    (``content_hash``) and ``_body_utf8``; InputError if no text.
 
     ``normalize``: run the text through ``analysis.text.normalize`` (else it is kept as published).
     """
@@ -318,6 +319,7 @@ def article_row(raw: RawArticle, *, path: str, key: str, member: str, encoding: 
         raise InputError("no text: no letter or digit in a title or paragraph (only blank lines, "
                          "invisible characters, punctuation, links or a date)")
     body = "\n\n".join(paragraphs)
+    body_utf8 = body.encode("utf-8")
     url = raw.url.strip()
     domain, site, article_id = url_parts(url) if url else ("", "", "")
     parsed, date_source = None, "none"
@@ -346,8 +348,18 @@ def article_row(raw: RawArticle, *, path: str, key: str, member: str, encoding: 
         "n_chars": len(body),
         "n_words": _count_body_words(body, len(paragraphs)),
         "encoding": encoding,
-        "_hash": hashlib.blake2b(f"{title}\x1f{body}".encode("utf-8"), digest_size=16).hexdigest(),
+        "_hash": content_hash(title, body_utf8),
+        "_body_utf8": body_utf8,  # encoded once, for the hash and for the Arrow buffers (``_parse_chunk``)
     }
+
+
+def content_hash(title: str, body_utf8: bytes) -> str:
+    """32 hex digits of BLAKE2b over the title, a unit separator and the body's UTF-8: the key that
+    finds identical articles and per-article caches (``duplicate_of``, ``dataset``)."""
+    digest = hashlib.blake2b(title.encode("utf-8"), digest_size=16)
+    digest.update(b"\x1f")
+    digest.update(body_utf8)
+    return digest.hexdigest()
 
 
 def parse_file(source, *, name: str | None = None, key: str | None = None,
@@ -484,7 +496,8 @@ def _parse_chunk(files: Sequence[InputFile], errors: str, normalize: bool = Fals
         return None, rejects
     texts = _string_columns()
     columns = {name: _string_buffers([r[name] for r in records]) if name in texts else [r[name] for r in records]
-               for name in records[0] if name != "lead"}
+               for name in records[0] if name not in ("lead", "body", "_body_utf8")}
+    columns["body"] = _utf8_buffers([r["_body_utf8"] for r in records])
     columns["published"] = [None if when is None else (when - _EPOCH) // _MICROSECOND * 1000
                             for when in columns["published"]]  # nanoseconds: ints cost less to send
     return columns, rejects
@@ -508,9 +521,16 @@ def _string_buffers(values: list[str]) -> tuple[int, bytes, bytes]:
     joined = "".join(values)
     if joined.isascii():  # ids, URLs, hashes...: a character is a byte, one encode for all
         return len(values), array("q", accumulate(map(len, values), initial=0)).tobytes(), joined.encode("ascii")
-    encoded = [value.encode("utf-8") for value in values]
+    return _utf8_buffers([value.encode("utf-8") for value in values])
+
+
+def _utf8_buffers(encoded: list[bytes]) -> tuple[int, bytes, bytes]:
+    """UTF-8 strings as the buffers of an Arrow ``large_string`` array (see ``_string_buffers``)."""
+    from array import array
+    from itertools import accumulate
+
     offsets = array("q", accumulate(map(len, encoded), initial=0))
-    return len(values), offsets.tobytes(), b"".join(encoded)
+    return len(encoded), offsets.tobytes(), b"".join(encoded)
 
 
 def _arrow_table(columns: dict | None):

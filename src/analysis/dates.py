@@ -13,9 +13,9 @@ jdatetime. The main entry points:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 import jdatetime
 
@@ -28,9 +28,9 @@ DIGITS_TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "012
 JALALI_YEAR_LIMIT = 1700
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedDate:
-    """A calendar date (and time when known) in both calendars."""
+class ParsedDate(NamedTuple):
+    """A calendar date (and time when known) in both calendars (a named tuple: a loader makes one
+    an article, and a tuple is made several times faster than a frozen dataclass)."""
 
     gregorian: datetime  # naive; midnight when the time is unknown
     jalali: str  # YYYY-MM-DD
@@ -113,6 +113,7 @@ def parse_date(text: str) -> ParsedDate | None:
         if not found:
             continue
         calendar = None
+        year, day, hour, minute, second = found.group("y", "d", "H", "M", "S")
         if pattern is _WORDS_DMY:
             named = _month_numbers().get(found["name"].casefold())
             if named is None:
@@ -120,16 +121,17 @@ def parse_date(text: str) -> ParsedDate | None:
             calendar, month = named
         else:
             month = int(found["m"])
-        clock = found
-        if not found["H"]:
+        has_clock = bool(hour)
+        if not has_clock:  # no clock after the date: one before it?
             if time_first is None:
                 time_first = _TIME_FIRST.match(text) or False
-            clock = time_first
-        hour, minute, second = (int(clock["H"]), int(clock["M"]), int(clock["S"] or 0)) if clock else (0, 0, 0)
-        has_time = bool(clock) and hour < 24 and minute < 60 and second < 60
+            has_clock = bool(time_first)
+            hour, minute, second = time_first.group("H", "M", "S") if time_first else (0, 0, 0)
+        hour, minute, second = int(hour), int(minute), int(second or 0)
+        has_time = has_clock and hour < 24 and minute < 60 and second < 60
         if not has_time:
             hour = minute = second = 0
-        parsed = make_date(int(found["y"]), month, int(found["d"]), hour, minute, second,
+        parsed = make_date(int(year), month, int(day), hour, minute, second,
                            calendar=calendar, has_time=has_time)
         if parsed is not None:
             return parsed

@@ -242,8 +242,10 @@ def parse_article(text: str) -> RawArticle:
             article.title = line.lstrip("#").strip()
             heading_seen = True
             continue
-        # a metadata line starts with one of these or is short (a date line): skip the long rest
-        if first in "*<hH" or len(line) <= _MAX_DATE_LINE_CHARS:
+        # a metadata line starts with one of these, or is a short date line (labelled, or starting
+        # with a digit): the rest is text, not even looked at by ``_line_kind``
+        if first in "*<hH" or (len(line) <= _MAX_DATE_LINE_CHARS and article.date is None
+                               and (first.isdigit() or ":" in line or "：" in line)):
             kind = _line_kind(line, dates=article.date is None)
             if kind is not None:
                 _add_metadata(article, *kind)
