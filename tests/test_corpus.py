@@ -439,6 +439,16 @@ def test_parse_file_never_crashes_and_accounts_for_input(data, name):
         assert reject["path"] == name and reject["reason"]
 
 
+@given(title=st.text(max_size=60), body=st.text(max_size=300))
+def test_content_hash_is_blake2b_of_title_separator_and_body(title, body):
+    import hashlib
+
+    # the key of duplicate_of and of the dataset's per-article caches: it must never change
+    title, body = (t.encode("utf-8", "replace").decode("utf-8") for t in (title, body))
+    expected = hashlib.blake2b(f"{title}\x1f{body}".encode("utf-8"), digest_size=16).hexdigest()
+    assert corpus.content_hash(title, body.encode("utf-8")) == expected
+
+
 @settings(max_examples=100, deadline=None)
 @given(text=st.text(max_size=400), name=st.sampled_from(["a.txt", "a.json", "a.jsonl", "a.csv"]))
 def test_parse_file_on_arbitrary_text(text, name):

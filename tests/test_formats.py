@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from analysis.encodings import UndecodableError, decode_text
 from analysis.formats import (
     InputError,
+    _line_kind,
     format_of,
     iter_archive,
     iter_records,
@@ -125,6 +126,29 @@ def test_decode_text_raises_only_undecodable(data):
         assert str(error)
     else:
         assert "\r" not in text and encoding
+
+
+METADATA_PIECES = st.sampled_from(["تاریخ انتشار", "تاریخ", "Date", "دسته بندی", "**", "*", "<", ">", ":", "：", " ",
+                                    "۱۴۰۱/۰۱/۱۵", "2022-04-04", "۰۹:۱۰", "- ", "http://a.basij.ir/node/1", "HTTP://x.ir",
+                                    "[الف](#)", ", ", "خبر", "h", "H", "۱۲", "9", "/" + "n" * 80])
+
+
+@settings(max_examples=300)
+@given(pieces=st.lists(METADATA_PIECES, min_size=1, max_size=8))
+def test_parse_article_reads_every_metadata_line(pieces):
+    # parse_article hands only lines that can be metadata to _line_kind: it must not skip one
+    line = "".join(pieces).strip()
+    found = _line_kind(line) if line else None
+    raw = parse_article(f"## عنوان\n\n{TEXT}\n\n{line}\n")
+    if found is None:
+        return
+    kind, value = found
+    if kind == "url":
+        assert raw.url == value
+    elif kind == "date":
+        assert raw.date == value and raw.date_source == "date line"
+    else:
+        assert raw.categories or raw.tags
 
 
 @settings(max_examples=150, deadline=None)
