@@ -707,9 +707,9 @@ def duplicate_of(articles: pd.DataFrame, hashes: Iterable[str]) -> pd.Series:
 
 def unique_doc_ids(ids: pd.Series) -> pd.Series:
     """Make doc_ids unique (duplicate archive member names): later repeats get '-2', '-3'..."""
-    repeat = ids.groupby(ids).cumcount()
-    if not repeat.any():
+    if ids.is_unique:  # the usual case, a hash look-up an id instead of a group-by
         return ids
+    repeat = ids.groupby(ids).cumcount()
     return ids.where(repeat == 0, ids + "-" + (repeat + 1).astype("string")).astype("string")
 
 
