@@ -306,6 +306,24 @@ def test_without_punctuation_drops_exactly_the_tokens_without_a_word_character(t
         ]
 
 
+_SPACING_WORDS = [
+    "کتاب", "ها", "های", "هایی", "زمین", "لرزه", "ای", "می", "رود", "گفته", "شده", "است", "خواهد",
+    "اخلال", "گر", "گری", "تر", "ترین", "بزرگ", "خانه", "ام", "ات", "و", "به", "در", "که", "\n",
+    "محدودیت", "کلید", "واژه", "نمی", "دانم", "سر", "پرست", "تحت", "تاثیر", "پیش", "بینی", "۱۲",
+    "،", "»", "x",
+]
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(_SPACING_WORDS), max_size=30))
+def test_token_spacing_equals_hazm(hazm_objects, tokens):
+    # the bulk pair test (a set look-up for each token, a membership test for the one before it)
+    # finds every pair hazm's loop would join; the ZWNJ goes where hazm puts it
+    normalizer, _ = hazm_objects
+    expected = " ".join(normalizer.token_spacing(list(tokens)))
+    assert T._token_spacing(list(tokens), T._lexicon()) == expected
+
+
 def test_long_text_agrees_with_hazm(hazm_pipeline):
     # more tokens than the index list kept between calls starts with (4096; it grows)
     text = "\n".join(PASSAGES * 40)

@@ -32,8 +32,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import compress, filterfalse
-from operator import itemgetter
+from itertools import compress, filterfalse, islice, repeat
 from pathlib import Path
 
 ZWNJ = "\u200c"
@@ -50,7 +49,9 @@ _ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 class _Lexicon:
     words: dict  # word -> (count, pos tags), hazm words.dat
     joinable_words: frozenset  # words with a positive count plus all normalizer verb forms
-    join_heads: dict  # tail -> frozenset of the texts it joins to form a joinable word, and ""
+    # tail -> frozenset of the tokens it could join after: the texts it joins to form a joinable
+    # word and, for a suffix, every word (a superset: token_spacing checks each hit exactly)
+    join_heads: dict
     verbs: frozenset  # verb forms hazm's Normalizer knows (Lemmatizer(joined_verb_parts=False))
     suffixes: frozenset  # hazm SUFFIXES
     before_verbs: frozenset  # خواهم ... (WordTokenizer verb-part joining)
@@ -74,11 +75,14 @@ def _lexicon() -> _Lexicon:
             parts = item.split(ZWNJ)
             for i in range(1, len(parts)):
                 heads.setdefault(ZWNJ.join(parts[i:]), set()).add(ZWNJ.join(parts[:i]))
+    after_words = frozenset(words).union(*(heads[suffix] for suffix in SUFFIXES))
     return _Lexicon(
         words=words,
         joinable_words=frozenset(joinable),
         # "" (never a token) keeps every set non-empty, i.e. true, for itertools.compress
-        join_heads={tail: frozenset(h | {""}) for tail, h in heads.items()},
+        join_heads={
+            tail: after_words if tail in SUFFIXES else frozenset(h) for tail, h in heads.items()
+        },
         verbs=verbs,
         suffixes=frozenset(SUFFIXES),
         before_verbs=frozenset(tokenizer.before_verbs),
@@ -228,6 +232,14 @@ _ELLIPSIS = _sub(r" ?\.\.\.", " …")
 _SPACES = _sub(r" {2,}", " ")
 _NEWLINES = _sub(r"\n{3,}", "\n\n")
 _DOUBLE_ZWNJ = _sub(r"\u200c{2,}", "\u200c")
+# Guards for rare multi-character needles: ``needle in text`` is slow on Persian text (str's
+# search skips ahead with a filter on the low 6 bits of code points, and «ی» (U+06CC) shares
+# them with ZWNJ (U+200C), space with U+06A0...); re's literal search is about twice as fast.
+_THREE_NEWLINES_RE = re.compile("\n\n\n")
+_THREE_DOTS_RE = re.compile(r"\.\.\.")
+_TWO_ZWNJ_RE = re.compile("\u200c\u200c")
+_TWO_SPACES_RE = re.compile("  ")
+_HEH_HEH_RE = re.compile("هها")
 # hazm AFFIX_SPACING_PATTERNS
 _HEH_YEH = _sub(r"ه ی (?<=[^ ]ه ی )", "ه\u200cی ")  # ([^ ]ه) ی  -> \1‌ی
 # «می» or «نمی» as a whole token followed by a space (hazm: "(^| )(ن?می) " -> "\1\2‌"); the
@@ -393,7 +405,7 @@ def normalize(
             text = _QUOTES[0].sub(_QUOTES[1], text)
         if _DECIMAL_POINT_TEST.search(text):
             text = _DECIMAL_POINT[0].sub(_DECIMAL_POINT[1], text)
-        if "..." in text:
+        if _THREE_DOTS_RE.search(text):
             text = _ELLIPSIS[0].sub(_ELLIPSIS[1], text)
     if correct_spacing:
         text = _correct_spacing(text, _lexicon())
@@ -414,17 +426,17 @@ def _settle(text: str, persian_style: bool = True) -> str:
         settled = _DECIMAL_POINT[0].sub(_DECIMAL_POINT[1], text)
         while settled != text:  # «۱.۲.۳»: each pass converts every other point
             text, settled = settled, _DECIMAL_POINT[0].sub(_DECIMAL_POINT[1], settled)
-    if persian_style and "..." in text:
+    if persian_style and _THREE_DOTS_RE.search(text):
         text = _ELLIPSIS[0].sub(_ELLIPSIS[1], text).replace("\n ", "\n").strip(" ")
     if persian_style and '"' in text:
         text = _QUOTES[0].sub(_QUOTES[1], text)
         for pattern, repl in _PUNCTUATION_SPACING[:2]:
             text = pattern.sub(repl, text)
     if ZWNJ in text:
-        text = _STRAY_ZWNJ_RE.sub("", text)
-        if "  " in text:
+        text, removed = _STRAY_ZWNJ_RE.subn("", text)
+        if removed and _TWO_SPACES_RE.search(text):
             text = _SPACES[0].sub(" ", text)
-    if "\n\n\n" in text:
+    if _THREE_NEWLINES_RE.search(text):
         text = _NEWLINES[0].sub("\n\n", text)
     return text
 
@@ -440,31 +452,31 @@ def _correct_spacing(text: str, lexicon: _Lexicon) -> str:
     """
     if "\t" in text:
         text = text.replace("\t", " ")
-    if "\n\n\n" in text:
+    if _THREE_NEWLINES_RE.search(text):
         text = _NEWLINES[0].sub("\n\n", text)
     text = _space_out_groups(text)
     if ZWNJ in text:
-        if ZWNJ + ZWNJ in text:
+        if _TWO_ZWNJ_RE.search(text):
             text = _DOUBLE_ZWNJ[0].sub(ZWNJ, text)
         text = _STRAY_ZWNJ_RE.sub("", text)
     # One pass over the whole text; a newline token between lines stops joins across lines.
     text = _token_spacing(list(filter(None, text.replace("\n", " \n ").split(" "))), lexicon)
     text = text.replace(" \n", "\n").replace("\n ", "\n")
-    if " ی " in text:
-        text = _HEH_YEH[0].sub(_HEH_YEH[1], text)
+    text = _HEH_YEH[0].sub(_HEH_YEH[1], text)  # (its literal start is found quicker than " ی ")
     if "می " in text:
         text = _separate_mi_prefix(text)
     text = _SUFFIX[0].sub(_SUFFIX[1], text)
     text = _HEH_ENCLITIC[0].sub(_HEH_ENCLITIC[1], text)
-    if "هها" in text:
+    if _HEH_HEH_RE.search(text):
         text = text.replace("هها", "ه\u200cها")
     if '"' in text:
         text = _SPACED_QUOTES[0].sub(_SPACED_QUOTES[1], text)
     # hazm's " ([.:!،؛؟»\]\)\}])" -> r"\1", then "([«\[\(\{]) " -> r"\1" (plain replacements do the
-    # same: no match of one mark can overlap a match of another)
+    # same: no match of one mark can overlap a match of another; the one-character test first is
+    # much quicker than looking for the pair)
     text = _SPACE_BEFORE_CLOSING_RE.sub("", text)
     for mark in _NO_SPACE_AFTER:
-        if mark + " " in text:
+        if mark in text:
             text = text.replace(mark + " ", mark)
     # hazm's next three rules, as one pass
     text = _PUNCTUATION_SPACE_RE.sub(_spaced_punctuation, text)
@@ -497,6 +509,7 @@ def _separate_mi_prefix(text: str) -> str:
 
 
 _INDICES: list[int] = list(range(4096))
+_NO_HEADS: frozenset = frozenset()
 
 
 def _indices(n: int) -> list[int]:
@@ -511,42 +524,27 @@ def _token_spacing(tokens: list[str], lexicon: _Lexicon) -> str:
     """``" ".join(hazm Normalizer.token_spacing(tokens))``: ZWNJ-join tokens the lexicon knows.
 
     hazm tries every adjacent pair in a Python loop; about one pair in a hundred joins. A join needs
-    ``previous + ZWNJ + token`` to be a known word or verb (then ``previous`` is one of
-    ``lexicon.join_heads[token]``), or ``token`` to be a suffix after a known word. So: one C-level
-    ``map`` finds the tokens that could end a join, their pairs are tested in bulk, and hazm's exact
-    left-to-right logic runs only over the hits and the tokens right after a join.
+    ``previous + ZWNJ + token`` to be a known word or verb, or ``token`` to be a suffix after a
+    known word; either way ``previous`` is in ``lexicon.join_heads[token]``. So two chained C-level
+    ``map`` calls test every pair at once (a set look-up for the token, a membership test for the
+    one before it), and hazm's exact left-to-right logic runs only over the hits and the tokens
+    right after a join. ``tokens`` must not start with a ZWNJ (spacing correction drops any ZWNJ
+    that is not between two letters).
     """
     n = len(tokens)
     if n < 2:
         return " ".join(tokens)
-    # the heads each token could join to (None: it ends no join), one dictionary look-up a token
-    head_sets = list(map(lexicon.join_heads.get, tokens))
-    head_sets[0] = None  # the first token has nothing before it
-    positions = list(compress(_indices(n), head_sets))
-    if not positions:
+    join_heads = lexicon.join_heads  # its keys: every token that could end a join
+    # pair i (tokens[i], tokens[i + 1]) could join iff tokens[i] is in the set of tokens[i + 1]
+    head_sets = map(join_heads.get, islice(tokens, 1, None), repeat(_NO_HEADS))
+    hits = list(compress(islice(_indices(n), 1, n), map(frozenset.__contains__, head_sets, tokens)))
+    if not hits:
         return " ".join(tokens)
     joinable, verbs, words, suffixes = (
         lexicon.joinable_words, lexicon.verbs, lexicon.words, lexicon.suffixes,
     )
-    # the tails, their head sets and the tokens before them, picked in C (itemgetter gives a
-    # tuple only for two or more indices, hence the extra index 0, dropped again)
-    pick = itemgetter(*positions, 0)
-    tails, sets = pick(tokens)[:-1], pick(head_sets)[:-1]
-    heads = pick([""] + tokens)[:-1]  # item i of [""] + tokens is the token before tokens[i]
-    # previous + ZWNJ + token is a joinable word iff previous is one of the token's join heads
-    known_pair = list(map(frozenset.__contains__, sets, heads))
-    is_suffix = list(map(suffixes.__contains__, tails))
-    if True in is_suffix:
-        after_word = map(words.__contains__, compress(heads, is_suffix))
-        hits = sorted(set(compress(positions, known_pair)).union(
-            compress(compress(positions, is_suffix), after_word)))
-    elif True in known_pair:
-        hits = list(compress(positions, known_pair))
-    else:
-        return " ".join(tokens)
     hit_set = set(hits)
     last = n - 1
-    join_heads = lexicon.join_heads  # its keys: every token that could end a join
     merged: dict[int, str] = {}  # index of a joined token -> the whole joined word ending there
     for t in hits:
         while True:
@@ -568,12 +566,11 @@ def _token_spacing(tokens: list[str], lexicon: _Lexicon) -> str:
             break
     if not merged:
         return " ".join(tokens)
-    pieces, start = [], 0
-    for t in sorted(merged):
-        pieces.append(" ".join(tokens[start:t]))
-        start = t
-    pieces.append(" ".join(tokens[start:]))
-    return ZWNJ.join(pieces)
+    # a joined token gets a leading ZWNJ, which then replaces the space in front of it (no token
+    # starts with a ZWNJ, so " " + ZWNJ occurs nowhere else)
+    for t in merged:
+        tokens[t] = ZWNJ + tokens[t]
+    return " ".join(tokens).replace(" " + ZWNJ, ZWNJ)
 
 
 def _decrease_repeated_chars(text: str) -> str:
