@@ -6,9 +6,9 @@ several times faster: one numpy look-up table does every character mapping, patt
 to start with a literal (Python's ``re`` then skips straight to candidates), to test characters
 against a bitmap (digit classes spelled out for the BMP instead of ``\\d``), merged into one pass
 or skipped when a cheap test shows they cannot match; spacing is fixed with one spacing-out pass
-and a ``str.split``; the dictionary look-ups that repair ZWNJ are one C-level ``map`` over the
-tokens, and Python code runs only for the few pairs that could join. Each rewritten pattern has a
-property test against hazm's own. ``bench/text_speed.py`` measures speed and agreement against hazm.
+and a ``str.split``; the dictionary look-ups that repair ZWNJ test every pair of tokens with two
+chained C-level ``map`` calls, and Python code runs only for the few pairs that could join. Each
+rewritten pattern has a property test against hazm's own. ``bench/text_speed.py`` measures speed and agreement against hazm.
 
 Deliberate differences from hazm (each has a test in ``tests/test_text.py``):
 
@@ -401,21 +401,32 @@ def normalize(
     )
     text, has_triple_letter = _translate(text, table)
     if persian_style:
-        if '"' in text:
-            text = _QUOTES[0].sub(_QUOTES[1], text)
-        if _DECIMAL_POINT_TEST.search(text):
-            text = _DECIMAL_POINT[0].sub(_DECIMAL_POINT[1], text)
-        if _THREE_DOTS_RE.search(text):
-            text = _ELLIPSIS[0].sub(_ELLIPSIS[1], text)
+        text = _persian_style(text)
     if correct_spacing:
         text = _correct_spacing(text, _lexicon())
     if decrease_repeated_chars and has_triple_letter:
         text = _decrease_repeated_chars(text)
-    if seperate_mi and "می" in text:
-        text = _MI_WORD_RE.sub(_mi_replacement, text)
+    if seperate_mi:
+        text = _separate_mi(text)
     if correct_spacing:
         text = _settle(text, persian_style)
     return text
+
+
+def _persian_style(text: str) -> str:
+    """hazm ``persian_style``: "..." -> «...», «۱۲.۵» -> «۱۲٫۵», «...» -> « …»."""
+    if '"' in text:
+        text = _QUOTES[0].sub(_QUOTES[1], text)
+    if _DECIMAL_POINT_TEST.search(text):
+        text = _DECIMAL_POINT[0].sub(_DECIMAL_POINT[1], text)
+    if _THREE_DOTS_RE.search(text):
+        text = _ELLIPSIS[0].sub(_ELLIPSIS[1], text)
+    return text
+
+
+def _separate_mi(text: str) -> str:
+    """hazm ``seperate_mi``: «میگفت» -> «می‌گفت» where that is a known verb form."""
+    return _MI_WORD_RE.sub(_mi_replacement, text) if "می" in text else text
 
 
 def _settle(text: str, persian_style: bool = True) -> str:
@@ -442,7 +453,14 @@ def _settle(text: str, persian_style: bool = True) -> str:
 
 
 def _correct_spacing(text: str, lexicon: _Lexicon) -> str:
-    """hazm ``Normalizer.correct_spacing``.
+    """hazm ``Normalizer.correct_spacing``: tokens, ZWNJ joins from the lexicon, affixes, punctuation."""
+    text = _token_spacing(_spacing_tokens(text), lexicon)
+    return _punctuation_spacing(_affix_spacing(text))
+
+
+def _spacing_tokens(text: str) -> list[str]:
+    """The tokens hazm's ``correct_spacing`` starts from, with a ``"\\n"`` token between lines
+    (it stops joins across lines).
 
     hazm first trims spaces and ZWNJs with regexes, then tokenizes each line and joins the tokens
     with single spaces, which already trims and collapses spaces; here punctuation and numbers are
@@ -459,8 +477,12 @@ def _correct_spacing(text: str, lexicon: _Lexicon) -> str:
         if _TWO_ZWNJ_RE.search(text):
             text = _DOUBLE_ZWNJ[0].sub(ZWNJ, text)
         text = _STRAY_ZWNJ_RE.sub("", text)
-    # One pass over the whole text; a newline token between lines stops joins across lines.
-    text = _token_spacing(list(filter(None, text.replace("\n", " \n ").split(" "))), lexicon)
+    return list(filter(None, text.replace("\n", " \n ").split(" ")))
+
+
+def _affix_spacing(text: str) -> str:
+    """hazm's affix rules on the joined tokens (ZWNJ before «ی»، after «می»، before «ها»، «تر» ...),
+    after the spaces around line breaks go."""
     text = text.replace(" \n", "\n").replace("\n ", "\n")
     text = _HEH_YEH[0].sub(_HEH_YEH[1], text)  # (its literal start is found quicker than " ی ")
     if "می " in text:
@@ -471,6 +493,12 @@ def _correct_spacing(text: str, lexicon: _Lexicon) -> str:
         text = text.replace("هها", "ه\u200cها")
     if '"' in text:
         text = _SPACED_QUOTES[0].sub(_SPACED_QUOTES[1], text)
+    return text
+
+
+def _punctuation_spacing(text: str) -> str:
+    """hazm's punctuation spacing rules: no space before closing or after opening marks, one after
+    closing and before opening marks."""
     # hazm's " ([.:!،؛؟»\]\)\}])" -> r"\1", then "([«\[\(\{]) " -> r"\1" (plain replacements do the
     # same: no match of one mark can overlap a match of another; the one-character test first is
     # much quicker than looking for the pair)
@@ -528,8 +556,8 @@ def _token_spacing(tokens: list[str], lexicon: _Lexicon) -> str:
     known word; either way ``previous`` is in ``lexicon.join_heads[token]``. So two chained C-level
     ``map`` calls test every pair at once (a set look-up for the token, a membership test for the
     one before it), and hazm's exact left-to-right logic runs only over the hits and the tokens
-    right after a join. ``tokens`` must not start with a ZWNJ (spacing correction drops any ZWNJ
-    that is not between two letters).
+    right after a join. ``tokens`` (none may start with a ZWNJ: spacing correction drops any ZWNJ
+    that is not between two letters) is changed in place.
     """
     n = len(tokens)
     if n < 2:
