@@ -295,12 +295,9 @@ MAX_CLAUSE = 25
 def model_features(articles: pd.DataFrame, params: dict | None = None):
     """The TF-IDF matrix a default ``TopicModel`` fits its topics on (its vocabulary learned from the
     articles themselves, no labels), one row an article."""
-    from analysis.terms import mark_stopword_phrases, token_lists
     from analysis.topics import TopicModel
 
-    model = TopicModel(**({"k": 8, "random_state": 0} | (params or {}))).fit(articles)
-    docs = [model._terms(mark_stopword_phrases(t, model._stop)) for t in token_lists(articles, model.column)]
-    return model._weigh(model._vectorizer.transform(docs), fit=False)
+    return TopicModel(**({"k": 8, "random_state": 0} | (params or {}))).fit(articles).term_matrix(articles)
 
 
 def baseline_features(texts):

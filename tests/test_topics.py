@@ -117,6 +117,25 @@ def test_lda_on_counts(planted):
     assert _matching_accuracy(planted["theme"], dominant["topic"]) > 0.9
 
 
+def test_term_matrix_is_what_the_model_reads(planted, fitted):
+    matrix = fitted.term_matrix(planted)
+    assert matrix.shape == (len(planted), len(fitted.terms_))
+    assert np.allclose(np.sqrt(matrix.multiply(matrix).sum(axis=1)), 1.0)  # sublinear TF-IDF, unit rows
+    sport = planted.index[planted["theme"] == "sport"][0]
+    row = dict(zip(fitted.terms_, matrix[sport].toarray().ravel()))
+    assert row["فوتبال"] > 0 and row["بیمارستان"] == 0
+    shares = fitted.transform(planted).to_numpy()  # the topic shares are read from the same matrix
+    assert np.allclose(shares, topics._normalise_rows(
+        fitted.estimator_.transform(matrix) * fitted.components_.sum(axis=1)))
+    lda = topics.TopicModel(method="lda", k=3, stopwords=STOP, random_state=0).fit(planted)
+    counts = lda.term_matrix(planted)
+    assert np.allclose(counts.data, np.round(counts.data)) and counts.sum() > len(planted)  # counts for LDA
+    nothing = planted.iloc[:2].assign(tokens=[["و", "در"], []])
+    with pytest.warns(UserWarning):
+        empty = topics.TopicModel(stopwords=STOP).fit(nothing)
+    assert empty.term_matrix(nothing).shape == (2, 0)
+
+
 def test_phrases_join_the_vocabulary():
     frame = _planted(20)
     rng = np.random.default_rng(1)

@@ -365,11 +365,20 @@ class TopicModel(BaseEstimator):
         index = articles["doc_id"] if "doc_id" in articles else pd.RangeIndex(len(articles))
         if self.k_ == 0:
             return pd.DataFrame(index=pd.Index(index, name="doc_id"), columns=pd.RangeIndex(0, name="topic"), dtype=float)
-        docs = [self._terms(mark_stopword_phrases(t, self._stop)) for t in token_lists(articles, self.column)]
-        matrix = self._weigh(self._vectorizer.transform(docs), fit=False)
+        matrix = self.term_matrix(articles)
         with _quiet_blas():
             shares = self._shares(matrix)
         return pd.DataFrame(shares, index=pd.Index(index, name="doc_id"), columns=pd.RangeIndex(self.k_, name="topic"))
+
+    def term_matrix(self, articles: pd.DataFrame) -> sparse.csr_matrix:
+        """The articles as the model reads them: a sparse articles × ``terms_`` matrix (row i is
+        ``articles``' row i) of sublinear, L2-normalised TF-IDF weights for ``method="nmf"``, of
+        counts for ``"lda"`` — e.g. to cluster or classify the articles on the same features."""
+        self._check_fitted()
+        if self.k_ == 0:
+            return sparse.csr_matrix((len(articles), 0))
+        docs = [self._terms(mark_stopword_phrases(t, self._stop)) for t in token_lists(articles, self.column)]
+        return sparse.csr_matrix(self._weigh(self._vectorizer.transform(docs), fit=False))
 
     def _shares(self, matrix) -> np.ndarray:
         """Topic shares of documents: the weights times each topic's total term mass (so that, for
