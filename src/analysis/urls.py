@@ -67,6 +67,7 @@ def _host(parts) -> str:
     return _valid_host(host)
 
 
+@lru_cache(maxsize=4096)  # a corpus has few hosts
 def _valid_host(host: str) -> str:
     """A host name lower-cased, without its trailing dot; '' when it is no host name."""
     host = host.rstrip(".").lower()
