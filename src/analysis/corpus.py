@@ -64,6 +64,7 @@ from .formats import (
     strip_line,
     supported_suffixes,
 )
+from .progress import progress_bar
 from .schema import ARTICLE_COLUMNS, NORMALIZED, REJECT_COLUMNS, empty_articles, empty_rejects
 from .urls import url_parts
 from .workers import worker_context
@@ -588,10 +589,8 @@ def _chunks(items: list, size: int) -> list[list]:
 
 
 def _progress_bar(total: int, progress: bool | None):
-    from tqdm.auto import tqdm
-
     show = progress if progress is not None else total >= PROGRESS_MIN_FILES
-    return tqdm(total=total, unit="file", desc="loading corpus", disable=not show, file=sys.stderr)
+    return progress_bar(total=total, unit="file", desc="loading corpus", show=show, file=sys.stderr)
 
 
 def _large_folder(source) -> bool:
@@ -815,9 +814,7 @@ def normalize_articles(articles: pd.DataFrame, *, workers: int | None = None,
     chunks = _chunks(rows, 500)
     done: list[tuple] = []
     show = progress if progress is not None else len(rows) >= PROGRESS_MIN_FILES
-    from tqdm.auto import tqdm
-
-    with tqdm(total=len(rows), unit="article", desc="normalising", disable=not show, file=sys.stderr) as bar:
+    with progress_bar(total=len(rows), unit="article", desc="normalising", show=show, file=sys.stderr) as bar:
         if workers <= 1 or len(rows) < PARALLEL_MIN_FILES or text_chars < PARALLEL_MIN_BYTES:
             for chunk in chunks:
                 done.extend(_normalized_rows(chunk))

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from .corpus import CorpusError, InputFile, collect_inputs, duplicate_of, parse_file
+from .progress import progress_bar
 from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS, empty_rejects
 from .workers import worker_context
 
@@ -79,11 +80,6 @@ class IngestSummary:
     n_parts_rewritten: int  # earlier parts rewritten (changed files, duplicate_of)
     total_articles: int  # articles in the dataset after the run
     seconds: float
-
-
-def _quiet(show: bool) -> dict:
-    """tqdm keyword arguments: off when not wanted, else left to tqdm (so TQDM_DISABLE=1 still works)."""
-    return {} if show else {"disable": True}
 
 
 # --------------------------------------------------------------------------- the arrow schema
@@ -273,12 +269,10 @@ def _plan(inputs: list[InputFile], manifest: pd.DataFrame, verify: bool) -> tupl
 
 def _run_chunks(jobs: list[tuple[list[tuple[str, str]], str]], out: Path, *, errors: str, workers: int,
                 engine: str, scheduler, progress: bool | None) -> list[dict]:
-    from tqdm.auto import tqdm
-
     n_files = sum(len(files) for files, _ in jobs)
     show = progress if progress is not None else n_files >= 2000
     results: list[dict] = []
-    with tqdm(total=n_files, unit="file", desc="ingesting", file=sys.stderr, **_quiet(show)) as bar:
+    with progress_bar(total=n_files, unit="file", desc="ingesting", file=sys.stderr, show=show) as bar:
         if engine == "dask":
             from distributed import Client, as_completed
 

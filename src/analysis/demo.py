@@ -991,7 +991,7 @@ def _write_corpus(out_dir, n, seed, start_year, years, processes, progress) -> C
     if processes is None:
         processes = (os.cpu_count() or 1) if n >= PARALLEL_MIN_ARTICLES else 1
     chunks = [(str(out_dir), a, min(a + CHUNK_SIZE, n)) for a in range(0, n, CHUNK_SIZE)]
-    from tqdm.auto import tqdm
+    from .progress import progress_bar
 
     totals = Counter()
     partial = out_dir / (GROUND_TRUTH_FILE + ".partial")
@@ -1000,7 +1000,7 @@ def _write_corpus(out_dir, n, seed, start_year, years, processes, progress) -> C
         with partial.open("w", encoding="utf-8") as truth:
             if processes <= 1:
                 writer = _Writer(n, seed, start_year, years)
-                bar = tqdm(total=n, desc="demo corpus", unit="file", disable=not progress)
+                bar = progress_bar(total=n, desc="demo corpus", unit="file", show=progress)
                 for _, a, b in chunks:
                     counts = writer.write(out_dir, a, b, truth)
                     totals.update(counts)
@@ -1009,7 +1009,7 @@ def _write_corpus(out_dir, n, seed, start_year, years, processes, progress) -> C
                 with _worker_pool(processes, n, seed, start_year, years) as pool:
                     try:
                         results = pool.map(_write_chunk, chunks)  # starts the workers
-                        bar = tqdm(total=n, desc="demo corpus", unit="file", disable=not progress)
+                        bar = progress_bar(total=n, desc="demo corpus", unit="file", show=progress)
                         for part, counts in results:
                             with open(part, encoding="utf-8") as fh:
                                 shutil.copyfileobj(fh, truth)

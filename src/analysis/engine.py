@@ -38,6 +38,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .progress import progress_bar
+
 #: partial results merged at a time (fan-in of the combine tree)
 SPLIT_EVERY = 8
 
@@ -65,11 +67,6 @@ class Reduction:
     name: str = "analysis"
     key: str | None = None
     then: Callable[[Any], "Reduction"] | None = None
-
-
-def _quiet(show: bool) -> dict:
-    """tqdm keyword arguments: off when not wanted, else left to tqdm (so TQDM_DISABLE=1 still works)."""
-    return {} if show else {"disable": True}
 
 
 # --------------------------------------------------------------------------------------------- run
@@ -162,7 +159,6 @@ def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress):
     import hashlib
     import pickle
 
-    from tqdm.auto import tqdm
 
     from .dataset import _part_files, _read_part
 
@@ -176,7 +172,7 @@ def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress):
     wanted = set()
     pending: list = []
     show = progress if progress is not None else len(parts) >= 20
-    for path in tqdm(parts, desc=reduction.name, unit="part", **_quiet(show)):
+    for path in progress_bar(parts, desc=reduction.name, unit="part", show=show):
         stat = path.stat()
         entry = store / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.pkl"
         wanted.add(entry.name)
@@ -205,11 +201,10 @@ def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress):
 
 
 def _run_chunks(reduction: Reduction, chunks: Iterable[pd.DataFrame], total, split_every, progress):
-    from tqdm.auto import tqdm
 
     pending: list = []
     show = progress if progress is not None else (total or 0) >= 20
-    for chunk in tqdm(chunks, total=total, desc=reduction.name, unit="chunk", **_quiet(show)):
+    for chunk in progress_bar(chunks, total=total, desc=reduction.name, unit="chunk", show=show):
         if not isinstance(chunk, pd.DataFrame):
             raise TypeError(f"chunks must be pandas DataFrames, got {type(chunk).__name__}")
         pending.append(reduction.map(chunk))

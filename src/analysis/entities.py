@@ -141,13 +141,13 @@ def entities(articles: pd.DataFrame, column: str = "body", model=None) -> pd.Dat
 def article_mentions(articles: pd.DataFrame, column: str = "body", model=None, progress: bool = False) -> pd.DataFrame:
     """Each article's mentions, found article by article (the part of :func:`entities` that works on
     any subset of a corpus); their spellings are not yet made consistent across articles."""
-    from tqdm.auto import tqdm
+    from .progress import progress_bar
 
     require_columns(articles, ["doc_id", column], "entities")
     rows = []
     texts = articles[column].fillna("").astype(str)
     pairs = zip(articles["doc_id"], texts)
-    for doc_id, text in tqdm(pairs, total=len(articles), desc="entities", unit="doc", disable=not progress):
+    for doc_id, text in progress_bar(pairs, total=len(articles), desc="entities", unit="doc", show=progress):
         if text.strip():
             rows.extend(article_entities(str(doc_id), text, model))
     if not rows:

@@ -242,7 +242,7 @@ class CrfRecognizer:
     def fit(self, sentences, progress: bool = False) -> "CrfRecognizer":
         """Learn from ``(tokens, tags)`` pairs (tags already normalised, e.g. by :func:`read_iob`)."""
         import pycrfsuite
-        from tqdm.auto import tqdm
+        from .progress import progress_bar
 
         sentences = [(list(t), [normalize_tag(g) for g in tags]) for t, tags in sentences if t]
         if not sentences:
@@ -260,7 +260,7 @@ class CrfRecognizer:
                 featurizer.dictionary = learn_dictionary([s for i, s in enumerate(sentences) if i % folds != fold],
                                                          other_types=self.dictionary_types)
             part = [s for i, s in enumerate(sentences) if i % folds == fold]
-            for tokens, tags in tqdm(part, desc=f"features {fold + 1}/{folds}", unit="sent", disable=not progress):
+            for tokens, tags in progress_bar(part, desc=f"features {fold + 1}/{folds}", unit="sent", show=progress):
                 trainer.append(featurizer.sentence(tokens), tags)
         self.dictionary_ = learn_dictionary(sentences, other_types=self.dictionary_types) if use_dictionary else None
         featurizer.dictionary = self.dictionary_

@@ -76,12 +76,12 @@ def article_quotes(doc_id: str, text: str, model=None) -> list[tuple]:
 
 def quotes(articles: pd.DataFrame, column: str = "body", model=None) -> pd.DataFrame:
     """The quotes table of an articles table (see :data:`QUOTE_COLUMNS`), one row a statement."""
-    from tqdm.auto import tqdm
+    from .progress import progress_bar
 
     require_columns(articles, ["doc_id", column], "quotes")
     rows = []
     texts = articles[column].fillna("").astype(str)
-    for doc_id, text in tqdm(zip(articles["doc_id"], texts), total=len(articles), desc="quotes", unit="doc"):
+    for doc_id, text in progress_bar(zip(articles["doc_id"], texts), total=len(articles), desc="quotes", unit="doc"):
         if text.strip():
             rows.extend(article_quotes(str(doc_id), text, model))
     if not rows:

@@ -456,7 +456,7 @@ def render_report(
     ``jobs`` notebooks run at once (default: up to 2, one a core). The corpus is loaded once here and
     cached (``cache``, default data/processed/cache) for the notebooks to read.
     """
-    from tqdm.auto import tqdm
+    from .progress import progress_bar
 
     root = project_root()
     notebooks = find_notebooks(Path(notebooks_dir) if notebooks_dir else root / "notebooks")
@@ -471,7 +471,7 @@ def render_report(
     nav = [("index.html", "فهرست")] + [(f"{p.stem}.html", _nav_label(p)) for p in notebooks]
     jobs = max(1, min(jobs or min(2, os.cpu_count() or 1), len(notebooks)))
     results: dict[str, NotebookResult] = {}
-    bar = tqdm(total=len(notebooks), desc="notebooks", unit="nb", disable=not progress)
+    bar = progress_bar(total=len(notebooks), desc="notebooks", unit="nb", show=progress)
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
         futures = {
             pool.submit(

@@ -39,7 +39,8 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
+
+from .progress import progress_bar
 
 _NOT_WORD = re.compile(r"[^\w\s]+")
 #: marks where one document ends in a chunk's joined text; \w-only and never produced by words()
@@ -217,7 +218,7 @@ class RepublicationDetector:
             part = candidates[begin : begin + 100_000]
             estimate[begin : begin + len(part)] = (sig[part[:, 0]] == sig[part[:, 1]]).mean(axis=1)
         likely = candidates[estimate >= self._estimate_cutoff()]
-        similarity = np.array([_jaccard(sets[i], sets[j]) for i, j in tqdm(likely, desc="verifying", disable=not self.progress,
+        similarity = np.array([_jaccard(sets[i], sets[j]) for i, j in progress_bar(likely, desc="verifying", show=self.progress,
                                                 unit="pair", miniters=10000)], dtype=float)
         keep = similarity >= self.threshold - 1e-12
         return pd.DataFrame({"doc_a": likely[keep, 0], "doc_b": likely[keep, 1], "similarity": similarity[keep]})
@@ -292,7 +293,7 @@ def shingle_hashes(texts: list[str], shingle_size: int = SHINGLE_SIZE, chunk_siz
     """
     per_chunk, sizes = [], []
     chunks = range(0, len(texts), chunk_size)
-    for begin in tqdm(chunks, desc="shingling", disable=not progress, unit="chunk"):
+    for begin in progress_bar(chunks, desc="shingling", show=progress, unit="chunk"):
         chunk = texts[begin : begin + chunk_size]
         # one regex pass and one split over the whole chunk; a separator token marks the documents
         joined = _NOT_WORD.sub(" ", f" {_SEPARATOR} ".join(t.lower() for t in chunk)).split()
@@ -336,7 +337,7 @@ def minhash_signatures(offsets: np.ndarray, shingles: np.ndarray, num_perm: int 
     nonempty = np.flatnonzero(np.diff(offsets) > 0)
     block = 16
     step = max(1, chunk_size)
-    for begin in tqdm(range(0, len(nonempty), step), desc="minhash", disable=not progress, unit="chunk"):
+    for begin in progress_bar(range(0, len(nonempty), step), desc="minhash", show=progress, unit="chunk"):
         docs = nonempty[begin : begin + step]
         lo, hi = offsets[docs[0]], offsets[docs[-1] + 1]
         values = (shingles[lo:hi] >> np.uint64(32)).astype(np.uint32)[None, :]

@@ -956,7 +956,7 @@ def add_tokens(
 def _compute_tokens(texts: list[str], options: _TokenOptions, *, n_jobs: int | None, progress: bool):
     import os
 
-    from tqdm.auto import tqdm
+    from .progress import progress_bar
 
     workers = n_jobs if n_jobs is not None else (
         os.cpu_count() or 1 if len(texts) >= PARALLEL_MIN_TEXTS else 1
@@ -965,7 +965,7 @@ def _compute_tokens(texts: list[str], options: _TokenOptions, *, n_jobs: int | N
     batch = 200
     batches = [texts[i:i + batch] for i in range(0, len(texts), batch)]
     # without progress=False, tqdm's own default applies (TQDM_DISABLE=1 in the environment hides it)
-    bar = tqdm(total=len(texts), desc="tokens", unit="doc", **({} if progress else {"disable": True}))
+    bar = progress_bar(total=len(texts), desc="tokens", unit="doc", show=progress)
     out: list[list[str]] = []
     try:
         if workers == 1:

@@ -32,8 +32,8 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation, MiniBatchNMF
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from threadpoolctl import threadpool_limits
-from tqdm.auto import tqdm
 
+from analysis.progress import progress_bar
 from analysis.terms import (
     collocations,
     mark_stopword_phrases,
@@ -224,7 +224,7 @@ class TopicModel(BaseEstimator):
         self.phrases_ = self._learn_phrases([tokens[i] for i in sample], stop) if self.phrases else []
         self._phrase_index = phrase_index(self.phrases_)
         self._words = TopicWords(stop, lexical=self.content_words, lemmas=self.lemmas)
-        docs = [self._terms(t) for t in tqdm(tokens, desc="topic vocabulary", leave=False)]
+        docs = [self._terms(t) for t in progress_bar(tokens, desc="topic vocabulary", leave=False)]
         try:
             counts = self._fit_vectorizer(docs)
         except ValueError as error:  # nothing to model: a model without topics, every table empty
@@ -289,7 +289,7 @@ class TopicModel(BaseEstimator):
         candidates = sorted({min(k, limit) for k in self.k_range if k >= 1}) or [1]
         scores: dict[int, list[tuple[float, float]]] = {}
         stability: dict[int, float] = {}
-        progress = tqdm(total=len(candidates), desc="choosing k", leave=False)
+        progress = progress_bar(total=len(candidates), desc="choosing k", leave=False)
 
         def score(k: int) -> float:
             if k not in scores:

@@ -133,7 +133,7 @@ def iob_training_tokens(paths) -> list[list[str]]:
 
 
 def _cmd_learn(args) -> int:
-    from tqdm.auto import tqdm
+    from .progress import progress_bar
 
     from analysis.ner import IOBError
     from analysis.text import normalize, tokenize
@@ -142,7 +142,7 @@ def _cmd_learn(args) -> int:
     if not texts:
         print("learn-clusters: no .json or .txt corpus files found", file=sys.stderr)
         return 2
-    docs = [tokenize(normalize(t), punctuation=True, join_verb_parts=False) for t in tqdm(texts, desc="tokens")]
+    docs = [tokenize(normalize(t), punctuation=True, join_verb_parts=False) for t in progress_bar(texts, desc="tokens")]
     try:
         labelled = iob_training_tokens(args.iob_train) if args.iob_train else []
     except IOBError as exc:
