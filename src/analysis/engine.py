@@ -159,7 +159,6 @@ def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress):
     import hashlib
     import pickle
 
-
     from .dataset import _part_files, _read_part
 
     key = hashlib.blake2b(f"{reduction.key}|{_code_version()}".encode(), digest_size=10).hexdigest()
@@ -201,7 +200,6 @@ def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress):
 
 
 def _run_chunks(reduction: Reduction, chunks: Iterable[pd.DataFrame], total, split_every, progress):
-
     pending: list = []
     show = progress if progress is not None else (total or 0) >= 20
     for chunk in progress_bar(chunks, total=total, desc=reduction.name, unit="chunk", show=show):
