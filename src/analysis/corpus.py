@@ -40,7 +40,7 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -132,31 +132,29 @@ _ENTRY_NAME = attrgetter("name")  # a DirEntry's name, for sorting in C
 
 
 def _walk(root: Path) -> list[InputFile]:
-    """(path, key relative to root) of the non-hidden files under a directory, sorted by key.
+    """(path, key relative to root) of the non-hidden files under a directory, sorted by key."""
+    return list(_files_under(os.fspath(root)))
 
-    Sorted by the key's parts, as ``key.split("/")`` compares (``2023/a.txt`` before
-    ``2023-extra.txt``): a depth-first walk that lists each folder's entries in name order.
-    """
-    found: list[InputFile] = []
 
-    def visit(folder: str, prefix: str) -> None:
-        try:
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=_ENTRY_NAME)
-        except OSError:
-            return
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):  # hidden (``_is_hidden``)
-                continue
-            if entry.is_dir():
-                if not entry.is_symlink():  # as os.walk: a linked folder is not followed
-                    visit(entry.path, f"{prefix}{name}/")
-            else:
-                found.append(InputFile(entry.path, prefix + name))
-
-    visit(os.fspath(root), "")
-    return found
+def _files_under(folder: str, prefix: str = "") -> Iterator[InputFile]:
+    """The non-hidden files under ``folder``, as ``InputFile`` items whose keys start with
+    ``prefix``, in key order as ``key.split("/")`` compares (``2023/a.txt`` before
+    ``2023-extra.txt``): a depth-first walk that lists each folder's entries in name order. Linked
+    folders are not followed (as ``os.walk``); an unreadable folder gives nothing."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=_ENTRY_NAME)
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if _is_hidden(name):
+            continue
+        if entry.is_dir():
+            if not entry.is_symlink():
+                yield from _files_under(entry.path, f"{prefix}{name}/")
+        else:
+            yield InputFile(entry.path, prefix + name)
 
 
 def _glob_base(pattern: str) -> Path:
@@ -599,14 +597,9 @@ def _large_folder(source) -> bool:
     the inputs are listed."""
     if not isinstance(source, str | os.PathLike) or not os.path.isdir(source):
         return False
-
-    def files():
-        for folder, subfolders, names in os.walk(source):
-            subfolders[:] = [name for name in subfolders if not _is_hidden(name)]
-            yield from (os.path.join(folder, name) for name in names if not _is_hidden(name))
-
     # many tiny files: leave the choice to ``_run``, once they are all listed
-    return _worth_parallel(files(), give_up_after=50 * PARALLEL_MIN_FILES)
+    files = (item.path for item in _files_under(os.fspath(source)))
+    return _worth_parallel(files, give_up_after=50 * PARALLEL_MIN_FILES)
 
 
 def _start_pool(workers: int, normalize: bool) -> ProcessPoolExecutor:
