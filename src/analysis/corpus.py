@@ -621,7 +621,8 @@ def _run(files: list[InputFile], errors: str, workers: int, progress: bool | Non
     """Parse all files, in parallel when worth it (in ``pool`` if given); results in input order."""
     results = []
     with _progress_bar(len(files), progress) as bar:
-        if workers <= 1 or not _worth_parallel(item.path for item in files):
+        # a pool given was started because the folder is large (``_large_folder``): no second look
+        if workers <= 1 or (pool is None and not _worth_parallel(item.path for item in files)):
             for chunk in _chunks(files, 200):
                 columns, rejects = _parse_chunk(chunk, errors, normalize)
                 results.append((_arrow_table(columns), rejects))
