@@ -79,7 +79,6 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         words=words,
         joinable_words=frozenset(joinable),
-        # "" (never a token) keeps every set non-empty, i.e. true, for itertools.compress
         join_heads={
             tail: after_words if tail in SUFFIXES else frozenset(h) for tail, h in heads.items()
         },
@@ -253,10 +252,6 @@ _SUFFIX = _sub(
 _HEH_ENCLITIC = _sub(rf"ه ا(?<=[^ ]ه ا)(م|یم|ش|ند|ی|ید|ت)(?=[ \n{_PUNC_AFTER}]|$)", "ه\u200cا\\1")
 # hazm PUNCTUATION_SPACING_PATTERNS
 _SPACED_QUOTES = _sub(r'" ([^\n"]+) "', r'"\1"')
-_PUNCTUATION_SPACING = [  # the first two, for _settle (correct_spacing has faster equivalents)
-    _sub(f" ([{_PUNC_AFTER}])", r"\1"),
-    _sub(f"([{_PUNC_BEFORE}]) ", r"\1"),
-]
 _STRAY_ZWNJ_RE = re.compile(r"\u200c(?:(?<![^\W\d_]\u200c)|(?![^\W\d_]))")
 _SPACE_BEFORE_CLOSING_RE = re.compile(f" (?=[{_PUNC_AFTER}])")
 _NO_SPACE_AFTER = "«[({"  # hazm PUNC_BEFORE
@@ -441,8 +436,7 @@ def _settle(text: str, persian_style: bool = True) -> str:
         text = _ELLIPSIS[0].sub(_ELLIPSIS[1], text).replace("\n ", "\n").strip(" ")
     if persian_style and '"' in text:
         text = _QUOTES[0].sub(_QUOTES[1], text)
-        for pattern, repl in _PUNCTUATION_SPACING[:2]:
-            text = pattern.sub(repl, text)
+        text = _close_up_marks(text)
     if ZWNJ in text:
         text, removed = _STRAY_ZWNJ_RE.subn("", text)
         if removed and _TWO_SPACES_RE.search(text):
@@ -496,16 +490,25 @@ def _affix_spacing(text: str) -> str:
     return text
 
 
-def _punctuation_spacing(text: str) -> str:
-    """hazm's punctuation spacing rules: no space before closing or after opening marks, one after
-    closing and before opening marks."""
-    # hazm's " ([.:!،؛؟»\]\)\}])" -> r"\1", then "([«\[\(\{]) " -> r"\1" (plain replacements do the
-    # same: no match of one mark can overlap a match of another; the one-character test first is
-    # much quicker than looking for the pair)
+def _close_up_marks(text: str) -> str:
+    r"""hazm's first two punctuation spacing rules: no space before a closing mark, none after an
+    opening one.
+
+    hazm's " ([.:!،؛؟»\]\)\}])" -> r"\1", then "([«\[\(\{]) " -> r"\1"; plain replacements do the
+    same (no match of one mark can overlap a match of another), and the one-character test first is
+    much quicker than looking for the pair.
+    """
     text = _SPACE_BEFORE_CLOSING_RE.sub("", text)
     for mark in _NO_SPACE_AFTER:
         if mark in text:
             text = text.replace(mark + " ", mark)
+    return text
+
+
+def _punctuation_spacing(text: str) -> str:
+    """hazm's punctuation spacing rules: no space before closing or after opening marks, one after
+    closing and before opening marks."""
+    text = _close_up_marks(text)
     # hazm's next three rules, as one pass
     text = _PUNCTUATION_SPACE_RE.sub(_spaced_punctuation, text)
     # hazm's last two rules put a space between a digit and a letter; here they never match (every
