@@ -34,6 +34,17 @@ PASSAGES = [
 ]
 
 
+@pytest.fixture(autouse=True, params=["compiled", "python"])
+def passes(request, monkeypatch):
+    """Each test runs with both implementations of the passes over every token (the compiled one
+    where the extension is built, and the pure-Python one)."""
+    compiled = request.param == "compiled"
+    if compiled and T.COMPILED_PASSES is None:
+        pytest.skip("analysis._text_speedups is not built")
+    monkeypatch.setattr(T, "_PASSES", T.COMPILED_PASSES if compiled else T.PYTHON_PASSES)
+    return request.param
+
+
 @pytest.fixture(scope="module")
 def hazm_objects():
     """hazm's Normalizer and WordTokenizer, built once (each loads the lexicons: seconds)."""

@@ -28,12 +28,14 @@ converted with ``str``; text in other scripts passes through.
 from __future__ import annotations
 
 import math
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import compress, filterfalse, islice, repeat
 from pathlib import Path
+from typing import NamedTuple
 
 ZWNJ = "\u200c"
 PERSIAN_LETTERS = "آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
@@ -305,13 +307,13 @@ _PUNCT_GROUP_RE = re.compile(_PUNCT_GROUP.format(digits=r"\d", chars=_PUNCT_CHAR
 _PUNCT_GROUP_BMP_RE = re.compile(_PUNCT_GROUP.format(digits=_bmp_ranges(r"\d"), chars=_PUNCT_CHARS))
 
 
-def _space_out_groups(text: str, in_bmp: bool | None = None) -> str:
+def _space_out_groups(text: str) -> str:
     """``text`` with a space on each side of every punctuation group and number (hazm's pattern).
 
     ``" ".join(pattern.split(text))`` (the pattern is one capturing group) gives what
     ``pattern.sub(" \\g<0> ", text)`` gives, a fifth faster.
     """
-    pattern = _PUNCT_GROUP_BMP_RE if (_in_bmp(text) if in_bmp is None else in_bmp) else _PUNCT_GROUP_RE
+    pattern = _PUNCT_GROUP_BMP_RE if _in_bmp(text) else _PUNCT_GROUP_RE
     return " ".join(pattern.split(text))
 
 
@@ -322,25 +324,15 @@ _NO_WORD_RUN_BMP_RE = re.compile(f"[^{_bmp_ranges(r'\w')} ]+")
 _SENTENCE_END_RE = re.compile(r"([!.?⸮؟]+)[ \n]+")
 
 
-def _spaced_for_tokens(text: str) -> tuple[str, bool]:
-    """hazm's tokenizer input: newlines and tabs as spaces, punctuation groups and numbers spaced
-    out (split on spaces, it gives the raw tokens); and whether the text is all in the BMP."""
-    if "\n" in text:
-        text = text.replace("\n", " ")
-    if "\t" in text:
-        text = text.replace("\t", " ")
-    in_bmp = _in_bmp(text)
-    return _space_out_groups(text, in_bmp), in_bmp
+def _word_tokens(tokens: list[str]) -> list[str]:
+    """``tokens`` without those that have no word character (punctuation).
 
-
-def _without_punctuation(tokens: list[str], spaced: str, in_bmp: bool) -> list[str]:
-    """``tokens`` without those that have no word character.
-
-    Such a token is a whole run of non-word characters of the spaced text, so one ``findall``
-    collects them all (with runs inside words, e.g. a ZWNJ, which no whole token equals) and one
-    C-level filter drops them; no regex runs per token.
+    Such a token is a whole run of non-word characters of the tokens joined by spaces, so one
+    ``findall`` collects them all (with runs inside words, e.g. a ZWNJ, which no whole token
+    equals) and one C-level filter drops them; no regex runs per token.
     """
-    no_word = set((_NO_WORD_RUN_BMP_RE if in_bmp else _NO_WORD_RUN_RE).findall(spaced))
+    spaced = " ".join(tokens)
+    no_word = set((_NO_WORD_RUN_BMP_RE if _in_bmp(spaced) else _NO_WORD_RUN_RE).findall(spaced))
     return list(filterfalse(no_word.__contains__, tokens)) if no_word else tokens
 
 
@@ -448,8 +440,9 @@ def _settle(text: str, persian_style: bool = True) -> str:
 
 def _correct_spacing(text: str, lexicon: _Lexicon) -> str:
     """hazm ``Normalizer.correct_spacing``: tokens, ZWNJ joins from the lexicon, affixes, punctuation."""
-    text = _token_spacing(_spacing_tokens(text), lexicon)
-    return _punctuation_spacing(_affix_spacing(text))
+    passes = _PASSES
+    text = passes.token_spacing(passes.spacing_tokens(text), lexicon)
+    return passes.punctuation_spacing(_affix_spacing(text))
 
 
 def _spacing_tokens(text: str) -> list[str]:
@@ -653,13 +646,23 @@ def tokenize(text, *, punctuation: bool = False, join_verb_parts: bool = True) -
     text = _as_text(text)
     if not text:
         return []
-    spaced, in_bmp = _spaced_for_tokens(text)
-    tokens = list(filter(None, spaced.split(" ")))
+    passes = _PASSES
+    tokens = passes.raw_tokens(text)
     if join_verb_parts and len(tokens) > 1:
-        tokens = _join_verb_parts(tokens, _lexicon())  # a joined token has «_», a word character
+        tokens = passes.join_verb_parts(tokens, _lexicon())  # a joined token has «_», a word character
     if not punctuation:
-        tokens = _without_punctuation(tokens, spaced, in_bmp)
+        tokens = passes.word_tokens(tokens)
     return tokens
+
+
+def _raw_tokens(text: str) -> list[str]:
+    """hazm's raw tokens: ``text`` split at spaces, tabs and line breaks, each punctuation group and
+    number a token of its own."""
+    if "\n" in text:
+        text = text.replace("\n", " ")
+    if "\t" in text:
+        text = text.replace("\t", " ")
+    return list(filter(None, _space_out_groups(text).split(" ")))
 
 
 def _join_verb_parts(tokens: list[str], lexicon: _Lexicon) -> list[str]:
@@ -695,6 +698,46 @@ def _join_verb_parts(tokens: list[str], lexicon: _Lexicon) -> list[str]:
         position = end + 1
     out.extend(tokens[position:])
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The passes over every token or character: compiled where the extension is built, else the
+# Python code above
+
+
+class _Passes(NamedTuple):
+    """One implementation of the passes that have a compiled twin; both give the same results."""
+
+    raw_tokens: Callable[[str], list[str]]
+    spacing_tokens: Callable[[str], list[str]]
+    token_spacing: Callable[[list[str], _Lexicon], str]
+    punctuation_spacing: Callable[[str], str]
+    join_verb_parts: Callable[[list[str], _Lexicon], list[str]]
+    word_tokens: Callable[[list[str]], list[str]]
+
+
+PYTHON_PASSES = _Passes(
+    _raw_tokens, _spacing_tokens, _token_spacing, _punctuation_spacing, _join_verb_parts,
+    _word_tokens,
+)
+
+
+def _compiled_passes() -> _Passes | None:
+    """The compiled twins (``analysis._text_speedups``), or None where the extension was not built
+    or the environment sets ``ANALYSIS_PURE_PYTHON=1``."""
+    if os.environ.get("ANALYSIS_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    try:
+        from analysis import _text_speedups as compiled
+    except ImportError:
+        return None
+    return _Passes(*(getattr(compiled, name) for name in _Passes._fields))
+
+
+COMPILED_PASSES = _compiled_passes()
+_PASSES = COMPILED_PASSES or PYTHON_PASSES
+#: "compiled" or "python": which implementation of those passes this process uses
+IMPLEMENTATION = "python" if COMPILED_PASSES is None else "compiled"
 
 
 def sentences(text) -> list[str]:

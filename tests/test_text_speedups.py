@@ -1,0 +1,104 @@
+"""The compiled passes of analysis.text (``analysis._text_speedups``) give exactly what their
+pure-Python twins give. Skipped where the extension is not built (no C compiler at install)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis import text as T
+
+pytestmark = pytest.mark.skipif(
+    T.COMPILED_PASSES is None, reason="analysis._text_speedups is not built (pip install -e . builds it)"
+)
+
+ZWNJ = "\u200c"
+PY, C = T.PYTHON_PASSES, T.COMPILED_PASSES
+
+# every character class the passes tell apart: letters (Persian, Arabic, Latin, non-BMP), digits of
+# several scripts (non-BMP too), «٫» between digits or not, ZWNJ runs, «_», each punctuation mark
+# hazm's patterns name, spaces, tabs, line breaks, other whitespace, a lone surrogate
+_PIECES = (
+    list("هیامشندتبوxyZ_") + ["می", "نمی", "ها", "است"]
+    + list("0159۰۱۹٠٣\u0966") + ["\U0001d7ce", "\U0001f600", "\U000104a0", "²", "½", "\ud800"]
+    + ["٫", ZWNJ, ZWNJ * 2, ZWNJ * 3]
+    + list(".:!،؛؟»«][(){}?\"/\\…-'%٪")
+    + [" ", " ", "  ", "\n", "\n\n", "\n\n\n", "\t", "\r", "\u00a0"]
+)
+_TEXTS = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
+_SETTINGS = settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@_SETTINGS
+@given(_TEXTS)
+def test_raw_tokens(text):
+    assert C.raw_tokens(text) == PY.raw_tokens(text)
+
+
+@_SETTINGS
+@given(_TEXTS)
+def test_spacing_tokens(text):
+    assert C.spacing_tokens(text) == PY.spacing_tokens(text)
+
+
+@_SETTINGS
+@given(_TEXTS)
+def test_punctuation_spacing(text):
+    assert C.punctuation_spacing(text) == PY.punctuation_spacing(text)
+
+
+@_SETTINGS
+@given(_TEXTS)
+def test_word_tokens(text):
+    tokens = PY.raw_tokens(text)
+    assert C.word_tokens(tokens) == PY.word_tokens(tokens)
+
+
+_WORDS = [
+    "کتاب", "ها", "های", "هایی", "زمین", "لرزه", "ای", "می", "رود", "گفته", "شده", "است", "خواهد",
+    "اخلال", "گر", "گری", "تر", "ترین", "بزرگ", "خانه", "ام", "ات", "و", "به", "در", "که", "\n",
+    "محدودیت", "کلید", "واژه", "نمی", "دانم", "سر", "پرست", "تحت", "تاثیر", "پیش", "بینی", "۱۲",
+    "،", "»", "x", "رفته", "بود", "خواهم", "رفت", "کرده", "باشد", "شد", "گفت",
+]
+
+
+@_SETTINGS
+@given(st.lists(st.sampled_from(_WORDS), max_size=30))
+def test_token_spacing(tokens):
+    lexicon = T._lexicon()
+    expected = PY.token_spacing(list(tokens), lexicon)
+    given_tokens = list(tokens)
+    assert C.token_spacing(given_tokens, lexicon) == expected
+
+
+@_SETTINGS
+@given(st.lists(st.sampled_from(_WORDS), max_size=30))
+def test_join_verb_parts(tokens):
+    lexicon = T._lexicon()
+    assert C.join_verb_parts(list(tokens), lexicon) == PY.join_verb_parts(list(tokens), lexicon)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "کتاب" + ZWNJ * 2 + "ها",  # a ZWNJ run between letters shrinks to one
+        ZWNJ + "کتاب" + ZWNJ,  # not between letters: goes
+        "کتاب" + ZWNJ + "-ها",  # goes, and the token closes up
+        "۱۲٫۵ و ۱۲٫ و ٫۵ 3.14: ۱۲:۳۰",
+        "چرا؟!؟ «سلام» (الف) [ب] {ج} x/y a\\b",
+        "یک\n\n\n\nدو\r\nسه\tچهار\u00a0پنج",
+        "\U0001d7ce\U0001d7cf.\U0001f600 \ud800",
+    ],
+)
+def test_twins_agree_on_edge_cases(text):
+    for name in ("raw_tokens", "spacing_tokens", "punctuation_spacing"):
+        assert getattr(C, name)(text) == getattr(PY, name)(text), name
+
+
+def test_pure_python_can_be_forced(monkeypatch):
+    monkeypatch.setenv("ANALYSIS_PURE_PYTHON", "1")
+    assert T._compiled_passes() is None
+    monkeypatch.setenv("ANALYSIS_PURE_PYTHON", "0")
+    assert T._compiled_passes() == C
