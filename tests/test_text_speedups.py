@@ -3,6 +3,8 @@ pure-Python twins give. Skipped where the extension is not built (no C compiler 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,6 +28,12 @@ _PIECES = (
     + list(".:!،؛؟»«][(){}?\"/\\…-'%٪")
     + [" ", " ", "  ", "\n", "\n\n", "\n\n\n", "\t", "\r", "\u00a0"]
 )
+_WORDS = [
+    "کتاب", "ها", "های", "هایی", "زمین", "لرزه", "ای", "می", "رود", "گفته", "شده", "است", "خواهد",
+    "اخلال", "گر", "گری", "تر", "ترین", "بزرگ", "خانه", "ام", "ات", "و", "به", "در", "که", "\n",
+    "محدودیت", "کلید", "واژه", "نمی", "دانم", "سر", "پرست", "تحت", "تاثیر", "پیش", "بینی", "۱۲",
+    "،", "»", "x", "رفته", "بود", "خواهم", "رفت", "کرده", "باشد", "شد", "گفت",
+]
 _TEXTS = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 _SETTINGS = settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
 
@@ -39,7 +47,19 @@ def test_raw_tokens(text):
 @_SETTINGS
 @given(_TEXTS)
 def test_spacing_tokens(text):
-    assert C.spacing_tokens(text) == PY.spacing_tokens(text)
+    from analysis._text_speedups import spacing_tokens
+
+    assert spacing_tokens(text) == T._spacing_tokens(text)
+
+
+@_SETTINGS
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.sampled_from(_WORDS)), max_size=40).map("".join))
+def test_lexicon_spacing(text):
+    lexicon = T._lexicon()
+    expected = PY.lexicon_spacing(text, lexicon)
+    assert C.lexicon_spacing(text, lexicon) == expected
+    # the prefilters only skip look-ups that would fail
+    assert C.lexicon_spacing(text, replace(lexicon, prefilters=None)) == expected
 
 
 @_SETTINGS
@@ -55,28 +75,22 @@ def test_word_tokens(text):
     assert C.word_tokens(tokens) == PY.word_tokens(tokens)
 
 
-_WORDS = [
-    "کتاب", "ها", "های", "هایی", "زمین", "لرزه", "ای", "می", "رود", "گفته", "شده", "است", "خواهد",
-    "اخلال", "گر", "گری", "تر", "ترین", "بزرگ", "خانه", "ام", "ات", "و", "به", "در", "که", "\n",
-    "محدودیت", "کلید", "واژه", "نمی", "دانم", "سر", "پرست", "تحت", "تاثیر", "پیش", "بینی", "۱۲",
-    "،", "»", "x", "رفته", "بود", "خواهم", "رفت", "کرده", "باشد", "شد", "گفت",
-]
 
 
 @_SETTINGS
-@given(st.lists(st.sampled_from(_WORDS), max_size=30))
-def test_token_spacing(tokens):
+@given(st.lists(st.sampled_from(_WORDS), max_size=30).map(" ".join))
+def test_lexicon_spacing_of_words(text):
     lexicon = T._lexicon()
-    expected = PY.token_spacing(list(tokens), lexicon)
-    given_tokens = list(tokens)
-    assert C.token_spacing(given_tokens, lexicon) == expected
+    assert C.lexicon_spacing(text, lexicon) == PY.lexicon_spacing(text, lexicon)
 
 
 @_SETTINGS
 @given(st.lists(st.sampled_from(_WORDS), max_size=30))
 def test_join_verb_parts(tokens):
     lexicon = T._lexicon()
-    assert C.join_verb_parts(list(tokens), lexicon) == PY.join_verb_parts(list(tokens), lexicon)
+    expected = PY.join_verb_parts(list(tokens), lexicon)
+    assert C.join_verb_parts(list(tokens), lexicon) == expected
+    assert C.join_verb_parts(list(tokens), replace(lexicon, prefilters=None)) == expected
 
 
 @pytest.mark.parametrize(
@@ -93,7 +107,9 @@ def test_join_verb_parts(tokens):
     ],
 )
 def test_twins_agree_on_edge_cases(text):
-    for name in ("raw_tokens", "spacing_tokens", "punctuation_spacing"):
+    lexicon = T._lexicon()
+    assert C.lexicon_spacing(text, lexicon) == PY.lexicon_spacing(text, lexicon)
+    for name in ("raw_tokens", "punctuation_spacing"):
         assert getattr(C, name)(text) == getattr(PY, name)(text), name
 
 

@@ -16,6 +16,7 @@ from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.object cimport PyObject
 from cpython.set cimport PySet_Contains
+from libc.string cimport memset
 
 
 cdef extern from "Python.h":
@@ -30,6 +31,77 @@ cdef extern from "Python.h":
 
 cdef str ZWNJ = "\u200c"
 cdef str NEWLINE = "\n"
+
+ctypedef unsigned int uint32
+
+
+# ---------------------------------------------------------------------------------------------
+# Prefilters: bit tables of word shapes (length, first and last character), so that most tokens
+# need no hashing and no set look-up. They only ever skip look-ups that would fail: with or
+# without them, the passes give the same results.
+
+DEF PAIR_BITS = 22  # one bit a (head, tail) pair code: 4 Mbit, about 6% set by hazm's 250,000 pairs
+DEF WORD_BITS = 16
+
+
+cdef inline uint32 _shape(str word) noexcept:
+    return _shape_of(PyUnicode_KIND(word), PyUnicode_DATA(word), 0, len(word))
+
+
+cdef inline uint32 _shape_of(int kind, void *data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """A 32-bit code of the length and the first and last characters of ``text[start:end]``."""
+    cdef uint32 h
+    if end <= start:
+        return 0
+    h = (<uint32>(end - start) * 0x9E3779B1u) ^ (<uint32>PyUnicode_READ(kind, data, start) * 0x85EBCA77u)
+    h ^= <uint32>PyUnicode_READ(kind, data, end - 1) * 0xC2B2AE3Du
+    h ^= h >> 15
+    h *= 0x2C1B3C6Du
+    h ^= h >> 12
+    return h
+
+
+cdef inline uint32 _pair(uint32 head, uint32 tail) noexcept:
+    return (head * 0x9E3779B1u + tail) * 0x85EBCA77u
+
+
+cdef inline bint _bit(const unsigned char *table, uint32 code, int bits) noexcept:
+    cdef uint32 index = code >> (32 - bits)
+    return table[index >> 3] & (1 << (index & 7))
+
+
+cdef inline void _set_bit(unsigned char *table, uint32 code, int bits) noexcept:
+    cdef uint32 index = code >> (32 - bits)
+    table[index >> 3] |= 1 << (index & 7)
+
+
+cdef class Prefilters:
+    """Bit tables for a lexicon: which (head, tail) pairs could join with a ZWNJ, which tokens
+    could be a suffix, which could start a verb group."""
+
+    cdef bytearray pairs, suffixes, verb_starts
+
+    def __init__(self, join_heads, suffixes, verb_starts):
+        self.pairs = bytearray(1 << (PAIR_BITS - 3))
+        self.suffixes = bytearray(1 << (WORD_BITS - 3))
+        self.verb_starts = bytearray(1 << (WORD_BITS - 3))
+        cdef unsigned char *pairs = self.pairs
+        cdef uint32 tail_shape
+        for tail, heads in join_heads.items():
+            if tail in suffixes:  # their head set is every word: tested through the suffix table
+                continue
+            tail_shape = _shape(tail)
+            for head in heads:
+                _set_bit(pairs, _pair(_shape(head), tail_shape), PAIR_BITS)
+        for word in suffixes:
+            _set_bit(self.suffixes, _shape(word), WORD_BITS)
+        for word in verb_starts:
+            _set_bit(self.verb_starts, _shape(word), WORD_BITS)
+
+
+def prefilters(lexicon):
+    """:class:`Prefilters` of an ``analysis.text`` lexicon."""
+    return Prefilters(lexicon.join_heads, lexicon.suffixes, lexicon.verb_part_starts)
 
 
 cdef inline bint _is_decimal(Py_UCS4 c) noexcept:
@@ -86,74 +158,94 @@ cdef inline Py_ssize_t _group_end(int kind, void *data, Py_ssize_t n, Py_ssize_t
     return j
 
 
-def raw_tokens(str text):
-    """Tokens of ``text`` split at spaces, tabs and line breaks, with every punctuation group and
-    number a token of its own: ``analysis.text._raw_tokens``."""
-    cdef Py_ssize_t n = len(text), i = 0, start = -1
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void *data = PyUnicode_DATA(text)
-    cdef Py_UCS4 c
-    cdef list out = []
-    while i < n:
-        c = PyUnicode_READ(kind, data, i)
-        if c == 0x20 or c == 0x0A or c == 0x09:
-            if start >= 0:
-                out.append(text[start:i])
-                start = -1
-            i += 1
-        elif _starts_group(c):
-            if start >= 0:
-                out.append(text[start:i])
-                start = -1
-            j = _group_end(kind, data, n, i)
-            out.append(text[i:j])
-            i = j
-        else:
-            if start < 0:
-                start = i
-            i += 1
-    if start >= 0:
-        out.append(text[start:n])
-    return out
+cdef class _Spans:
+    """Where a text's tokens are: token ``t`` is ``text[starts[t]:ends[t]]``, or, where a ZWNJ run
+    inside it was removed or shortened (``starts[t] == -1``), ``rebuilt[ends[t]]``."""
+
+    cdef str text
+    cdef int kind
+    cdef void *data
+    cdef Py_ssize_t *starts
+    cdef Py_ssize_t *ends
+    cdef Py_ssize_t count, capacity
+    cdef list rebuilt
+
+    def __cinit__(self, str text):
+        self.text = text
+        self.kind = PyUnicode_KIND(text)
+        self.data = PyUnicode_DATA(text)
+        self.capacity = len(text) + 1  # a text of n characters has at most n tokens
+        self.starts = <Py_ssize_t *>PyMem_Malloc(2 * self.capacity * sizeof(Py_ssize_t))
+        if self.starts is NULL:
+            raise MemoryError()
+        self.ends = self.starts + self.capacity
+        self.count = 0
+        self.rebuilt = []
+
+    def __dealloc__(self):
+        PyMem_Free(self.starts)
+
+    cdef inline void add(self, Py_ssize_t start, Py_ssize_t end) noexcept:
+        self.starts[self.count] = start
+        self.ends[self.count] = end
+        self.count += 1
+
+    cdef inline void add_rebuilt(self, str token):
+        self.starts[self.count] = -1
+        self.ends[self.count] = len(self.rebuilt)
+        self.rebuilt.append(token)
+        self.count += 1
+
+    cdef inline str token(self, Py_ssize_t t):
+        if self.starts[t] < 0:
+            return self.rebuilt[self.ends[t]]
+        return self.text[self.starts[t]:self.ends[t]]
+
+    cdef inline uint32 shape(self, Py_ssize_t t):
+        if self.starts[t] < 0:
+            return _shape(self.rebuilt[self.ends[t]])
+        return _shape_of(self.kind, self.data, self.starts[t], self.ends[t])
 
 
-def spacing_tokens(str text):
-    """The tokens spacing correction starts from, ``"\\n"`` tokens between lines:
-    ``analysis.text._spacing_tokens``.
+cdef _Spans _scan(str text, bint lines):
+    """The tokens of ``text``: split at spaces and tabs, each punctuation group and number a token.
 
-    As :func:`raw_tokens`, except that a line break is a token (three or more in a row count as two),
-    a run of ZWNJs stays as one ZWNJ when it stands between two letters and goes otherwise.
+    ``lines=False``: as hazm's tokenizer, a line break is a space. ``lines=True``: as spacing
+    correction, a line break is a token (three or more in a row count as two), and a run of ZWNJs
+    stays as one ZWNJ between two letters and goes elsewhere.
     """
-    cdef Py_ssize_t n = len(text), i = 0, j, start = -1, breaks
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void *data = PyUnicode_DATA(text)
+    cdef _Spans spans = _Spans(text)
+    cdef Py_ssize_t n = len(text), i = 0, j, start = -1
+    cdef int kind = spans.kind
+    cdef void *data = spans.data
     cdef Py_UCS4 c
     cdef bint keep
-    cdef list out = []
     cdef object head = None  # the part of the open token before a removed or shortened ZWNJ run
     while i < n:
         c = PyUnicode_READ(kind, data, i)
         if c == 0x20 or c == 0x09 or c == 0x0A or _starts_group(c):
             if start >= 0:
-                out.append(text[start:i] if head is None else head + text[start:i])
+                if head is None:
+                    spans.add(start, i)
+                else:
+                    spans.add_rebuilt(head + text[start:i])
+                    head = None
                 start = -1
-                head = None
-            if c == 0x0A:
+            if c == 0x0A and lines:
                 j = i + 1
                 while j < n and PyUnicode_READ(kind, data, j) == 0x0A:
                     j += 1
-                breaks = j - i
-                out.append(NEWLINE)
-                if breaks > 1:
-                    out.append(NEWLINE)
+                spans.add(i, i + 1)
+                if j - i > 1:
+                    spans.add(i, i + 1)
                 i = j
-            elif c == 0x20 or c == 0x09:
+            elif c == 0x20 or c == 0x09 or c == 0x0A:
                 i += 1
             else:
                 j = _group_end(kind, data, n, i)
-                out.append(text[i:j])
+                spans.add(i, j)
                 i = j
-        elif c == 0x200C:
+        elif c == 0x200C and lines:
             j = i + 1
             while j < n and PyUnicode_READ(kind, data, j) == 0x200C:
                 j += 1
@@ -170,56 +262,128 @@ def spacing_tokens(str text):
                 start = i
             i += 1
     if start >= 0:
-        out.append(text[start:n] if head is None else head + text[start:n])
-    return out
+        if head is None:
+            spans.add(start, n)
+        else:
+            spans.add_rebuilt(head + text[start:n])
+    return spans
 
 
-def token_spacing(list tokens, lexicon):
-    """``" ".join`` of the tokens with ZWNJ joins from the lexicon: ``analysis.text._token_spacing``
-    (but ``tokens`` is not changed)."""
-    cdef Py_ssize_t n = PyList_GET_SIZE(tokens), t, last = n - 1
+def raw_tokens(str text):
+    """Tokens of ``text`` split at spaces, tabs and line breaks, with every punctuation group and
+    number a token of its own: ``analysis.text._raw_tokens``."""
+    cdef _Spans spans = _scan(text, False)
+    return [text[spans.starts[t]:spans.ends[t]] for t in range(spans.count)]
+
+
+def spacing_tokens(str text):
+    """The tokens spacing correction starts from, ``"\\n"`` tokens between lines:
+    ``analysis.text._spacing_tokens``."""
+    cdef _Spans spans = _scan(text, True)
+    return [spans.token(t) for t in range(spans.count)]
+
+
+def lexicon_spacing(str text, lexicon):
+    """The text's spacing tokens joined by spaces, ZWNJ-joined where hazm's lexicon knows the
+    compound: ``analysis.text._lexicon_spacing``.
+
+    Token strings are made only for the pairs the prefilters cannot rule out; the output is
+    written straight from the text.
+    """
+    cdef _Spans spans = _scan(text, True)
+    cdef Py_ssize_t n = spans.count, t, last = n - 1
     cdef PyObject *heads
     cdef list hits = []
-    cdef dict merged
+    cdef dict join_heads = lexicon.join_heads
+    cdef Prefilters filters = lexicon.prefilters
+    cdef const unsigned char *pair_bits = NULL
+    cdef const unsigned char *suffix_bits = NULL
+    cdef uint32 shape, previous_shape = 0
     cdef object token, previous, pair
     cdef bint joined
-    if n < 2:
-        return " ".join(tokens)
-    cdef dict join_heads = lexicon.join_heads
+    if n == 0:
+        return ""
+    if filters is not None:
+        pair_bits, suffix_bits = filters.pairs, filters.suffixes
+        previous_shape = spans.shape(0)
     for t in range(1, n):
-        heads = PyDict_GetItem(join_heads, <object>PyList_GET_ITEM(tokens, t))
-        if heads is not NULL and PySet_Contains(<object>heads, <object>PyList_GET_ITEM(tokens, t - 1)):
-            hits.append(t)
-    if not hits:
-        return " ".join(tokens)
-    joinable, verbs, words, suffixes = (
-        lexicon.joinable_words, lexicon.verbs, lexicon.words, lexicon.suffixes,
-    )
-    hit_set = set(hits)
-    merged = {}  # index of a joined token -> the whole joined word ending there
-    for t in hits:
-        while True:
-            token = tokens[t]
-            previous = merged.get(t - 1, tokens[t - 1])
-            pair = previous + ZWNJ + token
-            if pair in joinable:
-                joined = not (t < last and f"{token}_{tokens[t + 1]}" in verbs)
-            else:
-                joined = token in suffixes and previous in words
-            if not joined:
-                break
-            merged[t] = pair
-            if t < last and t + 1 not in hit_set and tokens[t + 1] in join_heads:
-                t += 1
+        if filters is not None:
+            shape = spans.shape(t)
+            if not (_bit(suffix_bits, shape, WORD_BITS)
+                    or _bit(pair_bits, _pair(previous_shape, shape), PAIR_BITS)):
+                previous_shape = shape
                 continue
-            break
-    if not merged:
-        return " ".join(tokens)
-    cdef list out = list(tokens)
-    for t, pair in merged.items():
-        out[t] = pair
-        out[t - 1] = None  # the head of a join: the joined word comes with its last part
-    return " ".join(filter(None, out))
+            previous_shape = shape
+        heads = PyDict_GetItem(join_heads, spans.token(t))
+        if heads is not NULL and PySet_Contains(<object>heads, spans.token(t - 1)):
+            hits.append(t)
+    # hazm's left-to-right joins, over the hits only (as analysis.text._token_spacing)
+    cdef dict merged = {}  # index of a joined token -> the whole joined word ending there
+    if hits:
+        joinable, verbs, words, suffixes = (
+            lexicon.joinable_words, lexicon.verbs, lexicon.words, lexicon.suffixes,
+        )
+        hit_set = set(hits)
+        for t in hits:
+            while True:
+                token = spans.token(t)
+                previous = merged.get(t - 1)
+                if previous is None:
+                    previous = spans.token(t - 1)
+                pair = previous + ZWNJ + token
+                if pair in joinable:
+                    joined = not (t < last and f"{token}_{spans.token(t + 1)}" in verbs)
+                else:
+                    joined = token in suffixes and previous in words
+                if not joined:
+                    break
+                merged[t] = pair
+                if t < last and t + 1 not in hit_set and spans.token(t + 1) in join_heads:
+                    t += 1
+                    continue
+                break
+    return _joined_text(spans, merged)
+
+
+cdef str _joined_text(_Spans spans, dict merged):
+    """The tokens, each after a ZWNJ where it was joined to the one before, else after a space."""
+    cdef Py_ssize_t n = spans.count, t, i, size = 0, k = 0
+    cdef str token
+    for t in range(n):
+        size += (spans.ends[t] - spans.starts[t]) if spans.starts[t] >= 0 else len(<str>spans.rebuilt[spans.ends[t]])
+    size += n - 1
+    cdef Py_UCS4 *out = <Py_UCS4 *>PyMem_Malloc(max(size, 1) * sizeof(Py_UCS4))
+    if out is NULL:
+        raise MemoryError()
+    cdef unsigned char *after_zwnj = <unsigned char *>PyMem_Malloc(n)
+    if after_zwnj is NULL:
+        PyMem_Free(out)
+        raise MemoryError()
+    cdef int kind
+    cdef void *data
+    try:
+        memset(after_zwnj, 0, n)
+        for t in merged:
+            after_zwnj[<Py_ssize_t>t] = 1
+        for t in range(n):
+            if t:
+                out[k] = 0x200C if after_zwnj[t] else 0x20
+                k += 1
+            if spans.starts[t] >= 0:
+                kind, data = spans.kind, spans.data
+                for i in range(spans.starts[t], spans.ends[t]):
+                    out[k] = PyUnicode_READ(kind, data, i)
+                    k += 1
+            else:
+                token = spans.rebuilt[spans.ends[t]]
+                kind, data = PyUnicode_KIND(token), PyUnicode_DATA(token)
+                for i in range(len(token)):
+                    out[k] = PyUnicode_READ(kind, data, i)
+                    k += 1
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, k)
+    finally:
+        PyMem_Free(out)
+        PyMem_Free(after_zwnj)
 
 
 def join_verb_parts(list tokens, lexicon):
@@ -227,8 +391,15 @@ def join_verb_parts(list tokens, lexicon):
     cdef Py_ssize_t n = PyList_GET_SIZE(tokens), t
     cdef list candidates = []
     starts = lexicon.verb_part_starts
+    cdef Prefilters filters = lexicon.prefilters
+    cdef const unsigned char *start_bits = NULL
+    if filters is not None:
+        start_bits = filters.verb_starts
     for t in range(n - 1):  # the last token starts no group
-        if PySet_Contains(starts, <object>PyList_GET_ITEM(tokens, t)):
+        token = <object>PyList_GET_ITEM(tokens, t)
+        if start_bits is not NULL and not _bit(start_bits, _shape(<str>token), WORD_BITS):
+            continue
+        if PySet_Contains(starts, token):
             candidates.append(t)
     if not candidates:
         return tokens

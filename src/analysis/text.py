@@ -31,7 +31,7 @@ import math
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import compress, filterfalse, islice, repeat
 from pathlib import Path
@@ -60,6 +60,8 @@ class _Lexicon:
     after_verbs: frozenset  # است، شده_است ...
     participles: frozenset  # past participles «رفته»، «نرفته»
     verb_part_starts: frozenset  # before_verbs | participles
+    # bit tables with which the compiled passes skip most set look-ups (None without them)
+    prefilters: object = None
 
 
 @cache
@@ -78,7 +80,7 @@ def _lexicon() -> _Lexicon:
             for i in range(1, len(parts)):
                 heads.setdefault(ZWNJ.join(parts[i:]), set()).add(ZWNJ.join(parts[:i]))
     after_words = frozenset(words).union(*(heads[suffix] for suffix in SUFFIXES))
-    return _Lexicon(
+    lexicon = _Lexicon(
         words=words,
         joinable_words=frozenset(joinable),
         join_heads={
@@ -91,6 +93,11 @@ def _lexicon() -> _Lexicon:
         participles=frozenset(tokenizer.verbe),
         verb_part_starts=frozenset(tokenizer.before_verbs | tokenizer.verbe),
     )
+    if COMPILED_PASSES is None:
+        return lexicon
+    from analysis import _text_speedups
+
+    return replace(lexicon, prefilters=_text_speedups.prefilters(lexicon))
 
 
 def load_lexicons() -> None:
@@ -441,8 +448,13 @@ def _settle(text: str, persian_style: bool = True) -> str:
 def _correct_spacing(text: str, lexicon: _Lexicon) -> str:
     """hazm ``Normalizer.correct_spacing``: tokens, ZWNJ joins from the lexicon, affixes, punctuation."""
     passes = _PASSES
-    text = passes.token_spacing(passes.spacing_tokens(text), lexicon)
-    return passes.punctuation_spacing(_affix_spacing(text))
+    return passes.punctuation_spacing(_affix_spacing(passes.lexicon_spacing(text, lexicon)))
+
+
+def _lexicon_spacing(text: str, lexicon: _Lexicon) -> str:
+    """The tokens of ``text`` (:func:`_spacing_tokens`) joined by spaces, and by a ZWNJ where the
+    lexicon knows the compound (:func:`_token_spacing`)."""
+    return _token_spacing(_spacing_tokens(text), lexicon)
 
 
 def _spacing_tokens(text: str) -> list[str]:
@@ -708,17 +720,15 @@ def _join_verb_parts(tokens: list[str], lexicon: _Lexicon) -> list[str]:
 class _Passes(NamedTuple):
     """One implementation of the passes that have a compiled twin; both give the same results."""
 
-    raw_tokens: Callable[[str], list[str]]
-    spacing_tokens: Callable[[str], list[str]]
-    token_spacing: Callable[[list[str], _Lexicon], str]
+    lexicon_spacing: Callable[[str, _Lexicon], str]
     punctuation_spacing: Callable[[str], str]
+    raw_tokens: Callable[[str], list[str]]
     join_verb_parts: Callable[[list[str], _Lexicon], list[str]]
     word_tokens: Callable[[list[str]], list[str]]
 
 
 PYTHON_PASSES = _Passes(
-    _raw_tokens, _spacing_tokens, _token_spacing, _punctuation_spacing, _join_verb_parts,
-    _word_tokens,
+    _lexicon_spacing, _punctuation_spacing, _raw_tokens, _join_verb_parts, _word_tokens,
 )
 
 
@@ -730,6 +740,15 @@ def _compiled_passes() -> _Passes | None:
     try:
         from analysis import _text_speedups as compiled
     except ImportError:
+        return None
+    missing = [name for name in (*_Passes._fields, "prefilters") if not hasattr(compiled, name)]
+    if missing:
+        import warnings
+
+        warnings.warn(
+            f"analysis._text_speedups is out of date (no {', '.join(missing)}); using the Python "
+            "passes. Rebuild it with: pip install -e .", RuntimeWarning, stacklevel=2,
+        )
         return None
     return _Passes(*(getattr(compiled, name) for name in _Passes._fields))
 
