@@ -8,13 +8,13 @@ is ``title``, ``abstract`` and paragraphs joined by newlines, as the raw text a 
 
 Measured, in this order and in the same process:
 1. hazm's pipeline ``WordTokenizer().tokenize(Normalizer().normalize(x))`` (one instance each) and
-   ours ``tokenize(normalize(x), punctuation=True)``: articles/s and MB/s (UTF-8 input), CPU time
-   of this process, single core; the two are interleaved in rounds so machine load hits both alike,
-   and the whole measurement is repeated (``--repeat``, best of 3 by default; each pipeline's best);
-   a "floor" row runs only the skeleton of this design (character table, spacing out, split,
-   one look-up a token, join, re-split) to show what hazm's rules cost on top; each step of our
-   pipeline is then timed on its own input (the steps, chained, must give exactly our output) and a
-   cProfile shows the same time by function;
+   ours ``tokenize(normalize(x), punctuation=True)``, with the compiled passes
+   (``analysis._text_speedups``, what an install with a C compiler uses) and with the pure-Python
+   fallback: articles/s and MB/s (UTF-8 input), CPU time of this process, single core; the
+   pipelines are interleaved in rounds so machine load hits them alike, and the whole measurement
+   is repeated (``--repeat``, best of 3 by default; each pipeline's best); each step of our
+   pipeline is then timed on its own input, for both implementations (the steps, chained, must
+   give exactly our output), and a cProfile shows the same time by function;
 2. hazm's ``word_tokenize()`` function (a new WordTokenizer, i.e. its dictionary reloaded, on
    every call) on a few normalised articles, against one WordTokenizer instance;
 3. our pipeline over the whole corpus with 1, 2, ... worker processes (wall clock, pool start-up
@@ -42,39 +42,40 @@ sys.path.insert(0, str(REPO / "src"))
 from analysis import text as T  # noqa: E402
 
 WORD_CHAR = re.compile(r"\w")  # a token with none is punctuation
-_PER_TOKEN_STEP = re.compile(r"split|token_spacing|verb parts")  # step_times names
 
-TRIED = """## What was tried for 10x (measured while developing on 2026-11-29, same corpus; not rerun here)
+TRIED = """## How the compiled passes work, and what was tried before them
+
+The compiled passes (`src/analysis/_text_speedups.pyx`, Cython, built by `pip install` where a C
+compiler exists) replace the passes that touch every token:
+
+- spacing correction scans the text once into token spans (start and end in the text), repairing
+  ZWNJ runs on the way; it makes a token string only for pairs that bit tables of word shapes
+  (length, first and last letter; about 6% of the 4 Mbit pair table set by hazm's 250,000
+  head-tail pairs) cannot rule out, runs hazm's join logic over those, and writes the joined text
+  straight from the spans;
+- punctuation spacing is two character passes in C instead of two regexes with a callback;
+- the tokenizer scans once into token strings; verb-part candidates pass a shape table before the
+  set look-up; punctuation tokens are dropped with a character-class test.
+
+Each compiled function has a test against its Python twin (`tests/test_text_speedups.py`,
+hypothesis), and `tests/test_text.py` runs whole with either implementation.
+
+Tried in pure Python before (measured while developing on 2026-11-29, same corpus), all slower
+than the present Python passes:
 
 - Memoising the per-token work by chunk (a dict from each chunk between spaces to its spaced-out
-  tokens, read with one C-level `map(cache.__getitem__, chunks)`, Python only on misses): slower.
-  A dict look-up of a freshly split string costs here about as much as the regex pass it saves
-  (tokenizer: split + look-up 0.073 s against 0.073 s for spacing out and `str.split`), and
-  flattening the cached tuples (`chain.from_iterable`) adds 0.05 s: tokenize 0.13 -> 0.20 s,
-  normalize 0.47 -> 0.49 s.
+  tokens, read with one C-level `map(cache.__getitem__, chunks)`, Python only on misses): a dict
+  look-up of a freshly split string costs here about as much as the regex pass it saves, and
+  flattening the cached tuples adds 0.05 s.
 - Fewer, fused regex passes: tokens with one `findall` (0.11 s) or one `re.split` on groups and
-  spaces (0.18 s) against 0.07 s for spacing out + `str.split`; hazm's three punctuation rules as
-  two template substitutions 0.057 s against 0.019 s for the present single pass with a callback.
-  Python's `re` is quick when a pattern starts with one literal or character class; top-level
-  alternations and look-arounds at every space are slow.
-- Pair detection in numpy (UTF-16 code units, a rolling 64-bit hash of each token and of each
-  pair joined by a ZWNJ, Bloom filters of hazm's words): 0.30 s per corpus against 0.18 s for
-  the present split and `token_spacing`; numpy's cost per call outweighs the vector speed on
+  spaces (0.18 s) against 0.07 s for spacing out + `str.split`. Python's `re` is quick when a
+  pattern starts with one literal or character class; top-level alternations and look-arounds at
+  every space are slow.
+- Pair detection in numpy (UTF-16 code units, rolling 64-bit hashes, Bloom filters of hazm's
+  words): 0.30 s per corpus against 0.18 s; numpy's cost per call outweighs the vector speed on
   articles of a few hundred tokens.
-- `str.split()` without arguments (drops empty pieces itself) needs a check that the text has no
-  other whitespace than space, newline and tab; that check alone costs 0.025 s.
-- What was kept: `token_spacing` tests every pair with two chained C-level maps (a set look-up for
-  the token, a membership test for the one before; a suffix's head set holds every word) and marks
-  joins with a leading ZWNJ instead of slicing; rare multi-character guards use `re`'s literal
-  search (`needle in text` is slow on Persian text: its skip filter on the low bits of code
-  points is defeated by «ی» and the space). The whole pipeline went from 0.56 to 0.51 CPU s (best
-  of 12 alternating runs of the old and the new code in one process), about 9% faster.
-- Why 10x is out of reach in this design: the 398,000 tokens are Python strings made twice
-  (normalize splits its spaced-out text, tokenize splits the normalised text), and every pass
-  over them that touches each token (a split, a set look-up, a join) costs 0.03-0.05 s here
-  (70-130 ns a token); the steps that are mostly such passes take more than 10x allows (see
-  the line under the step table). Going further needs the per-token work in compiled code (a C or Rust extension,
-  or one regex engine pass for several rules), which this project does not build.
+- In pure Python the passes over every token (each split, set look-up or join costs 70-130 ns a
+  token) took more than 10x allows, which is why they are compiled now.
 """
 
 
@@ -93,20 +94,25 @@ def _ours(text: str) -> list[str]:
     return T.tokenize(T.normalize(text), punctuation=True)
 
 
-def _floor(text: str) -> list[str]:
-    """The least a pure-Python pipeline of this design does, with none of hazm's rules: one pass of
-    the character table, one punctuation-spacing pass, a split, one lexicon look-up a token (the ZWNJ
-    joins need at least that), a join, and the tokenizer's spacing pass and split of the result."""
-    text, _ = T._translate(text, T._char_table(True, False, True, True, True, True))
-    tokens = T._space_out_groups(text).split()
-    heads = T._lexicon().join_heads
-    for token in tokens:
-        token in heads  # noqa: B015 (the look-up is the point)
-    return T._space_out_groups(" ".join(tokens)).split()
-
-
 def _ours_batch(texts: list[str]) -> int:
     return sum(len(_ours(text)) for text in texts)
+
+
+def _implementations() -> dict[str, T._Passes]:
+    """Our pipeline's implementations of its passes over every token: compiled (if built), Python."""
+    found = {"compiled": T.COMPILED_PASSES, "python": T.PYTHON_PASSES}
+    return {name: passes for name, passes in found.items() if passes is not None}
+
+
+def _with(passes: T._Passes, run):
+    """``run`` with ``analysis.text`` using ``passes``."""
+    def wrapped(*args):
+        saved, T._PASSES = T._PASSES, passes
+        try:
+            return run(*args)
+        finally:
+            T._PASSES = saved
+    return wrapped
 
 
 def single_core(texts: list[str], rounds: int, repeat: int) -> dict:
@@ -120,32 +126,39 @@ def single_core(texts: list[str], rounds: int, repeat: int) -> dict:
     ours_load = time.perf_counter() - start
     T.normalize("گرم کردن")  # compile patterns, build the character table
 
-    def hazm(text):
-        return tokenizer.tokenize(normalizer.normalize(text))
+    def hazm(chunk):
+        return [tokenizer.tokenize(normalizer.normalize(text)) for text in chunk]
 
+    pipelines = {"hazm": hazm} | {
+        name: _with(passes, lambda chunk: [_ours(text) for text in chunk])
+        for name, passes in _implementations().items()
+    }
     chunks = [texts[i::rounds] for i in range(rounds)]
     runs = []
-    results = {"hazm": {}, "ours": {}, "floor": {}}
+    results: dict[str, dict] = {name: {} for name in pipelines}
     for _ in range(repeat):
-        cpu = {"hazm": 0.0, "ours": 0.0, "floor": 0.0}
+        cpu = dict.fromkeys(pipelines, 0.0)
         for chunk in chunks:  # interleaved, so that load from other processes hits them alike
-            for name, run in (("hazm", hazm), ("ours", _ours), ("floor", _floor)):
+            for name, run in pipelines.items():
                 start = time.process_time()
-                out = [run(text) for text in chunk]
+                out = run(chunk)
                 cpu[name] += time.process_time() - start
                 results[name].update(zip(chunk, out, strict=True))
         runs.append(cpu)
-    best = {name: min(run[name] for run in runs) for name in runs[0]}
+    best = {name: min(run[name] for run in runs) for name in pipelines}
+    ours = {name: [results[name][t] for t in texts] for name in pipelines if name != "hazm"}
     return {"cpu": best, "runs": runs, "load": {"hazm": hazm_load, "ours": ours_load},
             "hazm_tokens": [results["hazm"][t] for t in texts],
-            "ours_tokens": [results["ours"][t] for t in texts],
+            "ours_tokens": next(iter(ours.values())),
+            "implementations_agree": all(tokens == next(iter(ours.values())) for tokens in ours.values()),
             "hazm_normalizer": normalizer}
 
 
-def step_times(texts: list[str], repeat: int) -> tuple[list[tuple[str, float]], bool]:
-    """CPU seconds of each step of our pipeline over ``texts`` (best of ``repeat``), each step run on
-    the outputs of the one before; and whether the steps, chained, give exactly our pipeline's
-    tokens (if not, this breakdown is out of date with ``analysis.text``)."""
+def step_times(texts: list[str], repeat: int, passes: T._Passes) -> tuple[list[tuple[str, float]], bool]:
+    """CPU seconds of each step of our pipeline with ``passes`` over ``texts`` (best of
+    ``repeat``), each step run on the outputs of the one before; and whether the steps, chained,
+    give exactly our pipeline's tokens (if not, this breakdown is out of date with
+    ``analysis.text``)."""
     lexicon = T._lexicon()
     table = T._char_table(True, False, True, True, True, True)
 
@@ -156,24 +169,19 @@ def step_times(texts: list[str], repeat: int) -> tuple[list[tuple[str, float]], 
         text, has_triple = state
         return T._separate_mi(T._decrease_repeated_chars(text) if has_triple else text)
 
-    def tokenizer_split(text):
-        spaced, _ = T._spaced_for_tokens(text)
-        return list(filter(None, spaced.split(" ")))
-
     steps = [
         ("normalize: character table (one numpy pass: letters, digits, diacritics, kashida)",
          lambda text: T._translate(text, table)),
         ("normalize: quotes, decimal points, «...»", keep_flag(T._persian_style)),
-        ("normalize: punctuation and numbers spaced out, ZWNJ repair, split into tokens",
-         keep_flag(T._spacing_tokens)),
-        ("normalize: ZWNJ joins from the lexicon (`token_spacing`), join into text",
-         keep_flag(lambda tokens: T._token_spacing(list(tokens), lexicon))),
+        ("normalize: tokens (punctuation and numbers spaced out, ZWNJ repaired), ZWNJ joins from "
+         "the lexicon (`token_spacing`), joined into text",
+         keep_flag(lambda text: passes.lexicon_spacing(text, lexicon))),
         ("normalize: affix rules (ی، می، ها، تر، ام ...)", keep_flag(T._affix_spacing)),
-        ("normalize: punctuation spacing", keep_flag(T._punctuation_spacing)),
+        ("normalize: punctuation spacing", keep_flag(passes.punctuation_spacing)),
         ("normalize: repeated letters, «می» verbs", letters_and_mi),
         ("normalize: settle (idempotence)", T._settle),
-        ("tokenize: punctuation and numbers spaced out, split", tokenizer_split),
-        ("tokenize: verb parts joined", lambda tokens: T._join_verb_parts(tokens, lexicon)),
+        ("tokenize: punctuation and numbers spaced out, split", passes.raw_tokens),
+        ("tokenize: verb parts joined", lambda tokens: passes.join_verb_parts(tokens, lexicon)),
     ]
     best = [float("inf")] * len(steps)
     for _ in range(repeat):
@@ -182,7 +190,7 @@ def step_times(texts: list[str], repeat: int) -> tuple[list[tuple[str, float]], 
             start = time.process_time()
             values = [step(value) for value in values]
             best[i] = min(best[i], time.process_time() - start)
-    exact = values == [_ours(text) for text in texts]
+    exact = values == _with(passes, lambda: [_ours(text) for text in texts])()
     return [(name, seconds) for (name, _), seconds in zip(steps, best, strict=True)], exact
 
 
@@ -326,7 +334,8 @@ def main(argv=None) -> int:
 
     single = single_core(texts, args.rounds, args.repeat)
     cpu = single["cpu"]
-    steps, steps_exact = step_times(texts, args.repeat)
+    ours = "compiled" if "compiled" in cpu else "python"  # what this install uses
+    steps = {name: step_times(texts, args.repeat, passes) for name, passes in _implementations().items()}
     calls = per_call_cost(texts, args.repeat)
     word_tok = word_tokenize_cost(texts[:3], single["hazm_normalizer"])
     profile_total, profile_rows = where_time_goes(texts)
@@ -338,6 +347,13 @@ def main(argv=None) -> int:
     def rate(seconds):
         return f"{n / seconds:,.0f} articles/s, {megabytes / seconds:.2f} MB/s"
 
+    labels = {
+        "compiled": "`analysis.text`, compiled passes (an install with a C compiler)",
+        "python": "`analysis.text`, pure-Python passes (the fallback without a compiler)",
+    }
+    names = list(steps)
+    step_names = [name for name, _ in steps[names[0]][0]]
+    totals = {name: sum(seconds for _, seconds in steps[name][0]) for name in names}
     lines = [
         "# Text pipeline: speed and agreement with hazm",
         "",
@@ -350,53 +366,47 @@ def main(argv=None) -> int:
         "",
         "## Single core",
         "",
+        "Ours is `tokenize(normalize(x), punctuation=True)`.",
+        "",
         "| pipeline | CPU s | throughput | speed-up |",
         "|---|---:|---|---:|",
         f"| hazm `WordTokenizer().tokenize(Normalizer().normalize(x))` | {cpu['hazm']:.2f} | "
         f"{rate(cpu['hazm'])} | 1.0x |",
-        f"| `analysis.text`: `tokenize(normalize(x), punctuation=True)` | {cpu['ours']:.2f} | "
-        f"{rate(cpu['ours'])} | **{cpu['hazm'] / cpu['ours']:.1f}x** |",
-        f"| floor (for reference, not a normaliser): one character-table pass, one punctuation-spacing "
-        f"pass, split, one lexicon look-up a token, join, re-split | {cpu['floor']:.2f} | "
-        f"{rate(cpu['floor'])} | {cpu['hazm'] / cpu['floor']:.1f}x |",
+        *[f"| {labels[name]} | {cpu[name]:.2f} | {rate(cpu[name])} | "
+          f"**{cpu['hazm'] / cpu[name]:.1f}x** |" for name in names],
         "",
         f"Target of issue 3: at least 10x single core — "
-        f"{'met' if cpu['hazm'] / cpu['ours'] >= 10 else 'NOT met'} in this run. The floor row is the "
-        "bare skeleton of this design before a single one of hazm's rules (affix spacing, ZWNJ "
-        "repair, punctuation spacing, verb parts): it takes "
-        f"{cpu['floor'] / cpu['ours']:.0%} of our time. 10x allows {cpu['hazm'] / 10:.2f} CPU s for "
-        f"the whole pipeline, i.e. {max(cpu['hazm'] / 10 - cpu['floor'], 0):.2f} s beyond the "
-        f"skeleton for all of hazm's rules; they take {cpu['ours'] - cpu['floor']:.2f} s now "
-        "(where, below).",
+        f"{'met' if cpu['hazm'] / cpu[ours] >= 10 else 'NOT met'} in this run by the {ours} passes, "
+        f"which this install uses. Both implementations give the same tokens on this corpus: "
+        f"{'yes' if single['implementations_agree'] else 'NO'}.",
         "",
-        "Each run (hazm, ours): "
-        + "; ".join(f"{run['hazm']:.2f} s / {run['ours']:.2f} s = {run['hazm'] / run['ours']:.1f}x"
+        "Each run (hazm / " + " / ".join(names) + "): "
+        + "; ".join(" / ".join(f"{run[name]:.2f} s" for name in ["hazm", *names])
+                    + " = " + ", ".join(f"{run['hazm'] / run[name]:.1f}x" for name in names)
                     for run in single["runs"]) + ".",
         "",
         f"### Where the time goes, step by step (each step timed on its own input, best of "
         f"{args.repeat}; chained, the steps give "
-        + ("exactly our tokens" if steps_exact else "NOT our tokens: this table is out of date")
+        + ("exactly our tokens" if all(exact for _, exact in steps.values())
+           else "NOT our tokens: this table is out of date")
         + ")",
         "",
-        "| step | CPU s | share |",
-        "|---|---:|---:|",
-        *[f"| {name} | {seconds:.3f} | {seconds / sum(s for _, s in steps):.0%} |"
-          for name, seconds in steps],
-        f"| all steps | {sum(s for _, s in steps):.3f} | 100% |",
+        "| step | " + " | ".join(f"{name} CPU s" for name in names) + " |",
+        "|---|" + "---:|" * len(names),
+        *[f"| {step} | " + " | ".join(f"{steps[name][0][i][1]:.3f}" for name in names) + " |"
+          for i, step in enumerate(step_names)],
+        "| all steps | " + " | ".join(f"{totals[name]:.3f}" for name in names) + " |",
         "",
-        f"The four steps that are mostly passes over every token (spacing out and splitting, in "
-        f"normalize and again in tokenize; `token_spacing`; verb parts) take "
-        f"{sum(seconds for name, seconds in steps if _PER_TOKEN_STEP.search(name)):.2f} CPU s "
-        f"together (timed step by step, a little slower than inside the pipeline), against the "
-        f"{cpu['hazm'] / 10:.2f} s that 10x allows for everything.",
+        "The compiled passes (`src/analysis/_text_speedups.pyx`) are the third, fifth, eighth and "
+        "ninth steps; the others are the same code in both columns.",
         "",
         f"Per-call cost: the corpus one article a call {calls['single']:.2f} CPU s, the same text "
         f"{calls['group']} articles a call {calls['joined']:.2f} CPU s (best of {args.repeat}): "
         "the time is in the work per token and per character, not per call, so a batch path in "
         "`add_tokens` (many articles through each pass at once) would not buy speed.",
         "",
-        f"### Where the time goes (cProfile of our pipeline: {profile_total:.2f} CPU s with "
-        "profiling; own time, each C function summed over all its calls, e.g. every regex `sub`)",
+        f"### Where the time goes (cProfile of our pipeline, {ours} passes: {profile_total:.2f} CPU s "
+        "with profiling; own time, each C function summed over all its calls, e.g. every regex `sub`)",
         "",
         "| function | share |",
         "|---|---:|",

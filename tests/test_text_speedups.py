@@ -118,3 +118,25 @@ def test_pure_python_can_be_forced(monkeypatch):
     assert T._compiled_passes() is None
     monkeypatch.setenv("ANALYSIS_PURE_PYTHON", "0")
     assert T._compiled_passes() == C
+
+
+@_SETTINGS
+@given(_TEXTS, st.sampled_from(["", "\ufdfc", "ـــ", "َ", "ههه", "\U0001f600", "\uffff", "\ufffe", "كيك"]), st.integers(1, 20))
+def test_translate(text, extra, times):
+    # short and long texts (the Python pass uses str.translate below 256 characters, numpy above),
+    # characters that become several («﷼» -> «ریال») or none, tripled letters, non-BMP characters
+    table = T._char_table(True, False, True, True, True, True)
+    text = (text + extra) * times
+    assert C.translate(text, table) == PY.translate(text, table)
+
+
+_AFFIX_PIECES = st.sampled_from(
+    list("هیامشندتبرگx ۱5\n") + [" ", " ", ZWNJ, "می", "نمی", "ها", "های", "تر", "ترین", "گری", "هها"]
+    + list(".:!،؛؟»«][(){}?\"")
+)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(_AFFIX_PIECES, max_size=30).map("".join))
+def test_affix_spacing(text):
+    assert C.affix_spacing(text) == PY.affix_spacing(text)

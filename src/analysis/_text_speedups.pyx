@@ -16,7 +16,7 @@ from cpython.list cimport PyList_GET_ITEM, PyList_GET_SIZE
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.object cimport PyObject
 from cpython.set cimport PySet_Contains
-from libc.string cimport memset
+from libc.string cimport memcpy, memset
 
 
 cdef extern from "Python.h":
@@ -508,3 +508,268 @@ def punctuation_spacing(str text):
         return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, k)
     finally:
         PyMem_Free(middle)
+
+
+DEF DELETE = 0xFFFE  # analysis.text._DELETE: the character goes
+DEF EXPAND = 0xFFFF  # analysis.text._EXPAND: the character becomes several (str.translate does it)
+
+
+def translate(str text, table):
+    """``text`` through the character table, and whether it has a Persian letter three times in a
+    row: ``analysis.text._translate``.
+
+    One pass over the characters with the table's look-up array (characters beyond the BMP stay as
+    they are); a text with a character that becomes several goes through ``str.translate``.
+    """
+    cdef const unsigned short[::1] lookup = table.lookup
+    cdef const unsigned char[::1] letters = table.letters.view("uint8")
+    cdef Py_ssize_t n = len(text), i, k = 0, run = 0
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c, previous = 0xFFFFFFFF
+    cdef unsigned short code
+    cdef bint triple = False
+    if n == 0:
+        return text, False
+    cdef Py_UCS4 *out = <Py_UCS4 *>PyMem_Malloc(n * sizeof(Py_UCS4))
+    if out is NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c < 0x10000:
+                code = lookup[c]
+                if code == DELETE:
+                    continue
+                if code == EXPAND:
+                    translated = text.translate(table.mapping)
+                    return translated, _has_triple_letter(translated, letters)
+                c = code
+            if c == previous:
+                run += 1
+                if run >= 3 and c < 0x10000 and letters[c]:
+                    triple = True
+            else:
+                previous, run = c, 1
+            out[k] = c
+            k += 1
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, k), triple
+    finally:
+        PyMem_Free(out)
+
+
+cdef bint _has_triple_letter(str text, const unsigned char[::1] letters):
+    cdef Py_ssize_t n = len(text), i, run = 0
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c, previous = 0xFFFFFFFF
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if c == previous:
+            run += 1
+            if run >= 3 and c < 0x10000 and letters[c]:
+                return True
+        else:
+            previous, run = c, 1
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Affix spacing: hazm's affix rules as passes over a character buffer, each reading the output
+# of the one before (as the Python code's regexes do) and deciding every spot on that input.
+
+DEF HEH = 0x0647  # ه
+DEF YEH = 0x06CC  # ی
+DEF ALEF = 0x0627  # ا
+DEF MEEM = 0x0645  # م
+DEF NOON = 0x0646  # ن
+DEF TEH = 0x062A  # ت
+DEF REH = 0x0631  # ر
+DEF GAF = 0x06AF  # گ
+DEF SHEEN = 0x0634  # ش
+DEF DAL = 0x062F  # د
+
+
+cdef inline bint _at(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t i, Py_UCS4 c) noexcept:
+    return i < n and s[i] == c
+
+
+cdef Py_ssize_t _line_spaces(const Py_UCS4 *s, Py_ssize_t n, Py_UCS4 *out) noexcept:
+    """``replace(" \\n", "\\n").replace("\\n ", "\\n")``."""
+    cdef Py_ssize_t i, k = 0
+    cdef Py_UCS4 before = 0  # the character before, as the first replacement leaves the text
+    for i in range(n):
+        if s[i] == 0x20:
+            if _at(s, n, i + 1, 0x0A):
+                continue
+            if before == 0x0A:
+                before = s[i]
+                continue
+        before = s[i]
+        out[k] = s[i]
+        k += 1
+    return k
+
+
+cdef Py_ssize_t _heh_yeh(const Py_UCS4 *s, Py_ssize_t n, Py_UCS4 *out) noexcept:
+    """``([^ ]ه) ی `` -> ``\\1‌ی ``."""
+    cdef Py_ssize_t i
+    memcpy(out, s, n * sizeof(Py_UCS4))
+    for i in range(1, n - 3):
+        if (s[i] == HEH and s[i + 1] == 0x20 and s[i + 2] == YEH and s[i + 3] == 0x20
+                and s[i - 1] != 0x20):
+            out[i + 1] = 0x200C
+    return n
+
+
+cdef Py_ssize_t _mi_prefix(const Py_UCS4 *s, Py_ssize_t n, Py_UCS4 *out) noexcept:
+    """``(^| )(ن?می) `` -> ``\\1\\2‌`` (``analysis.text._separate_mi_prefix``)."""
+    cdef Py_ssize_t i, start, joined_end = -1
+    memcpy(out, s, n * sizeof(Py_UCS4))
+    for i in range(n - 2):
+        if not (s[i] == MEEM and s[i + 1] == YEH and s[i + 2] == 0x20):
+            continue
+        if i == 0 or s[i - 1] == 0x20:
+            start = i
+        elif s[i - 1] == NOON and (i == 1 or s[i - 2] == 0x20):
+            start = i - 1
+        else:
+            continue
+        if start == joined_end:
+            continue
+        out[i + 2] = 0x200C
+        joined_end = i + 3
+    return n
+
+
+cdef inline bint _suffix_boundary(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t i, bint opening) noexcept:
+    """Whether ``i`` is the end of the text or a space, line break, closing mark (or, with
+    ``opening``, an opening mark)."""
+    if i >= n:
+        return True
+    return s[i] == 0x20 or s[i] == 0x0A or _is_closing(s[i]) or opening and _is_opening(s[i])
+
+
+cdef Py_ssize_t _suffixes(const Py_UCS4 *s, Py_ssize_t n, Py_UCS4 *out) noexcept:
+    """`` (تر(ین?)?|گری?|های?)`` -> ``‌\\1`` after two characters that are not a space, line break,
+    digit or punctuation mark, before a space, line break, punctuation mark or the end."""
+    cdef Py_ssize_t i
+    cdef Py_UCS4 a, b
+    cdef bint hit
+    memcpy(out, s, n * sizeof(Py_UCS4))
+    for i in range(2, n - 2):
+        if s[i] != 0x20:
+            continue
+        a, b = s[i + 1], s[i + 2]
+        if not (a == TEH and b == REH or a == GAF and b == REH or a == HEH and b == ALEF):
+            continue
+        if not (_plain(s[i - 1]) and _plain(s[i - 2])):
+            continue
+        if a == TEH:  # ترین, تری, تر: the longest that ends at a boundary
+            hit = (_at(s, n, i + 3, YEH) and _at(s, n, i + 4, NOON) and _suffix_boundary(s, n, i + 5, True)
+                   or _at(s, n, i + 3, YEH) and _suffix_boundary(s, n, i + 4, True)
+                   or _suffix_boundary(s, n, i + 3, True))
+        elif a == GAF:  # گری, گر
+            hit = (_at(s, n, i + 3, YEH) and _suffix_boundary(s, n, i + 4, True)
+                   or _suffix_boundary(s, n, i + 3, True))
+        else:  # های, ها
+            hit = (_at(s, n, i + 3, YEH) and _suffix_boundary(s, n, i + 4, True)
+                   or _suffix_boundary(s, n, i + 3, True))
+        if hit:
+            out[i] = 0x200C
+    return n
+
+
+cdef inline bint _plain(Py_UCS4 c) noexcept:
+    """Not a space, line break, digit or punctuation mark (``[^\\n\\d {PUNC_AFTER}{PUNC_BEFORE}]``)."""
+    return not (c == 0x20 or c == 0x0A or _is_decimal(c) or _is_closing(c) or _is_opening(c))
+
+
+cdef Py_ssize_t _heh_enclitics(const Py_UCS4 *s, Py_ssize_t n, Py_UCS4 *out) noexcept:
+    """``([^ ]ه) ا(م|یم|ش|ند|ی|ید|ت)`` -> ``\\1‌ا\\2`` before a space, line break, closing mark or
+    the end."""
+    cdef Py_ssize_t i, j
+    memcpy(out, s, n * sizeof(Py_UCS4))
+    for i in range(1, n - 3):
+        if not (s[i] == HEH and s[i + 1] == 0x20 and s[i + 2] == ALEF and s[i - 1] != 0x20):
+            continue
+        j = i + 3
+        if (s[j] == MEEM and _suffix_boundary(s, n, j + 1, False)
+                or s[j] == YEH and _at(s, n, j + 1, MEEM) and _suffix_boundary(s, n, j + 2, False)
+                or s[j] == SHEEN and _suffix_boundary(s, n, j + 1, False)
+                or s[j] == NOON and _at(s, n, j + 1, DAL) and _suffix_boundary(s, n, j + 2, False)
+                or s[j] == YEH and _suffix_boundary(s, n, j + 1, False)
+                or s[j] == YEH and _at(s, n, j + 1, DAL) and _suffix_boundary(s, n, j + 2, False)
+                or s[j] == TEH and _suffix_boundary(s, n, j + 1, False)):
+            out[i + 1] = 0x200C
+    return n
+
+
+cdef Py_ssize_t _heh_heh(const Py_UCS4 *s, Py_ssize_t n, Py_UCS4 *out) noexcept:
+    """``replace("هها", "ه‌ها")``."""
+    cdef Py_ssize_t i = 0, k = 0
+    while i < n:
+        out[k] = s[i]
+        k += 1
+        if s[i] == HEH and i + 2 < n and s[i + 1] == HEH and s[i + 2] == ALEF:
+            out[k] = 0x200C
+            k += 1
+        i += 1
+    return k
+
+
+cdef Py_ssize_t _spaced_quotes(const Py_UCS4 *s, Py_ssize_t n, Py_UCS4 *out) noexcept:
+    """``" ([^\\n"]+) "`` -> ``"\\1"``."""
+    cdef Py_ssize_t i = 0, k = 0, e
+    while i < n:
+        if s[i] == 0x22 and _at(s, n, i + 1, 0x20):
+            e = i + 2
+            while e < n and s[e] != 0x0A and s[e] != 0x22:
+                e += 1
+            if e < n and s[e] == 0x22 and e - 1 > i + 2 and s[e - 1] == 0x20:
+                out[k] = 0x22
+                k += 1
+                memcpy(out + k, s + i + 2, (e - 1 - (i + 2)) * sizeof(Py_UCS4))
+                k += e - 1 - (i + 2)
+                out[k] = 0x22
+                k += 1
+                i = e + 1
+                continue
+        out[k] = s[i]
+        k += 1
+        i += 1
+    return k
+
+
+def affix_spacing(str text):
+    """hazm's affix rules (ZWNJ before «ی»، after «می»، before «ها»، «تر» ...) after the spaces
+    around line breaks go: ``analysis.text._affix_spacing``."""
+    cdef Py_ssize_t n = len(text), i
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef bint quotes = False
+    if n == 0:
+        return text
+    # «هها» gains a ZWNJ: at most one for every three characters
+    cdef Py_ssize_t capacity = n + n // 3 + 1
+    cdef Py_UCS4 *buffer = <Py_UCS4 *>PyMem_Malloc(2 * capacity * sizeof(Py_UCS4))
+    if buffer is NULL:
+        raise MemoryError()
+    cdef Py_UCS4 *a = buffer
+    cdef Py_UCS4 *b = buffer + capacity
+    try:
+        for i in range(n):
+            a[i] = PyUnicode_READ(kind, data, i)
+            quotes = quotes or a[i] == 0x22
+        n = _line_spaces(a, n, b)
+        n = _heh_yeh(b, n, a)
+        n = _mi_prefix(a, n, b)
+        n = _suffixes(b, n, a)
+        n = _heh_enclitics(a, n, b)
+        n = _heh_heh(b, n, a)
+        if quotes:
+            n = _spaced_quotes(a, n, b)
+            a, b = b, a
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, a, n)
+    finally:
+        PyMem_Free(buffer)

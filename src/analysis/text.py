@@ -393,7 +393,7 @@ def normalize(
         persian_numbers, latin_numbers, remove_diacritics, remove_specials_chars,
         unicodes_replacement, correct_spacing,
     )
-    text, has_triple_letter = _translate(text, table)
+    text, has_triple_letter = _PASSES.translate(text, table)
     if persian_style:
         text = _persian_style(text)
     if correct_spacing:
@@ -448,7 +448,7 @@ def _settle(text: str, persian_style: bool = True) -> str:
 def _correct_spacing(text: str, lexicon: _Lexicon) -> str:
     """hazm ``Normalizer.correct_spacing``: tokens, ZWNJ joins from the lexicon, affixes, punctuation."""
     passes = _PASSES
-    return passes.punctuation_spacing(_affix_spacing(passes.lexicon_spacing(text, lexicon)))
+    return passes.punctuation_spacing(passes.affix_spacing(passes.lexicon_spacing(text, lexicon)))
 
 
 def _lexicon_spacing(text: str, lexicon: _Lexicon) -> str:
@@ -720,7 +720,9 @@ def _join_verb_parts(tokens: list[str], lexicon: _Lexicon) -> list[str]:
 class _Passes(NamedTuple):
     """One implementation of the passes that have a compiled twin; both give the same results."""
 
+    translate: Callable[[str, _CharTable], tuple[str, bool]]
     lexicon_spacing: Callable[[str, _Lexicon], str]
+    affix_spacing: Callable[[str], str]
     punctuation_spacing: Callable[[str], str]
     raw_tokens: Callable[[str], list[str]]
     join_verb_parts: Callable[[list[str], _Lexicon], list[str]]
@@ -728,7 +730,8 @@ class _Passes(NamedTuple):
 
 
 PYTHON_PASSES = _Passes(
-    _lexicon_spacing, _punctuation_spacing, _raw_tokens, _join_verb_parts, _word_tokens,
+    _translate, _lexicon_spacing, _affix_spacing, _punctuation_spacing, _raw_tokens,
+    _join_verb_parts, _word_tokens,
 )
 
 
