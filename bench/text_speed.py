@@ -170,13 +170,13 @@ def step_times(texts: list[str], repeat: int, passes: T._Passes) -> tuple[list[t
         return T._separate_mi(T._decrease_repeated_chars(text) if has_triple else text)
 
     steps = [
-        ("normalize: character table (one numpy pass: letters, digits, diacritics, kashida)",
-         lambda text: T._translate(text, table)),
+        ("normalize: character table (letters, digits, diacritics, kashida)",
+         lambda text: passes.translate(text, table)),
         ("normalize: quotes, decimal points, «...»", keep_flag(T._persian_style)),
         ("normalize: tokens (punctuation and numbers spaced out, ZWNJ repaired), ZWNJ joins from "
          "the lexicon (`token_spacing`), joined into text",
          keep_flag(lambda text: passes.lexicon_spacing(text, lexicon))),
-        ("normalize: affix rules (ی، می، ها، تر، ام ...)", keep_flag(T._affix_spacing)),
+        ("normalize: affix rules (ی، می، ها، تر، ام ...)", keep_flag(passes.affix_spacing)),
         ("normalize: punctuation spacing", keep_flag(passes.punctuation_spacing)),
         ("normalize: repeated letters, «می» verbs", letters_and_mi),
         ("normalize: settle (idempotence)", T._settle),
@@ -397,8 +397,9 @@ def main(argv=None) -> int:
           for i, step in enumerate(step_names)],
         "| all steps | " + " | ".join(f"{totals[name]:.3f}" for name in names) + " |",
         "",
-        "The compiled passes (`src/analysis/_text_speedups.pyx`) are the third, fifth, eighth and "
-        "ninth steps; the others are the same code in both columns.",
+        "Every step but three is compiled in the first column (`src/analysis/_text_speedups.pyx`); "
+        "quotes and decimal points, repeated letters and «می» verbs, and settle are the same "
+        "Python code in both.",
         "",
         f"Per-call cost: the corpus one article a call {calls['single']:.2f} CPU s, the same text "
         f"{calls['group']} articles a call {calls['joined']:.2f} CPU s (best of {args.repeat}): "
@@ -406,7 +407,8 @@ def main(argv=None) -> int:
         "`add_tokens` (many articles through each pass at once) would not buy speed.",
         "",
         f"### Where the time goes (cProfile of our pipeline, {ours} passes: {profile_total:.2f} CPU s "
-        "with profiling; own time, each C function summed over all its calls, e.g. every regex `sub`)",
+        "with profiling; own time, each C function summed over all its calls, e.g. every regex `sub`; "
+        "compiled passes are not seen by cProfile and count in their caller's own time)",
         "",
         "| function | share |",
         "|---|---:|",

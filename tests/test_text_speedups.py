@@ -120,6 +120,19 @@ def test_pure_python_can_be_forced(monkeypatch):
     assert T._compiled_passes() == C
 
 
+def test_an_out_of_date_build_is_refused_with_a_warning(monkeypatch):
+    import types
+
+    import analysis
+
+    stale = types.ModuleType("analysis._text_speedups")
+    stale.raw_tokens = C.raw_tokens  # an old build: one pass, none of the others
+    monkeypatch.setitem(__import__("sys").modules, "analysis._text_speedups", stale)
+    monkeypatch.setattr(analysis, "_text_speedups", stale, raising=False)
+    with pytest.warns(RuntimeWarning, match="out of date.*pip install -e"):
+        assert T._compiled_passes() is None
+
+
 @_SETTINGS
 @given(_TEXTS, st.sampled_from(["", "\ufdfc", "ـــ", "َ", "ههه", "\U0001f600", "\uffff", "\ufffe", "كيك"]), st.integers(1, 20))
 def test_translate(text, extra, times):

@@ -1,14 +1,23 @@
 """Persian text pipeline: normalisation, word tokens, sentences, stopwords, lemmas and stems.
 
 Faithful to hazm 0.12 (``Normalizer().normalize`` and ``WordTokenizer().tokenize``, with hazm's own
-lexicons: ``words.dat``, ``verbs.dat``, the Lemmatizer's conjugations, loaded once, lazily) but
-several times faster: one numpy look-up table does every character mapping, patterns are rewritten
-to start with a literal (Python's ``re`` then skips straight to candidates), to test characters
-against a bitmap (digit classes spelled out for the BMP instead of ``\\d``), merged into one pass
-or skipped when a cheap test shows they cannot match; spacing is fixed with one spacing-out pass
-and a ``str.split``; the dictionary look-ups that repair ZWNJ test every pair of tokens with two
-chained C-level ``map`` calls, and Python code runs only for the few pairs that could join. Each
-rewritten pattern has a property test against hazm's own. ``bench/text_speed.py`` measures speed and agreement against hazm.
+lexicons: ``words.dat``, ``verbs.dat``, the Lemmatizer's conjugations, loaded once, lazily) and
+more than ten times faster. The passes over every character or token (the character table,
+spacing and ZWNJ joins from the lexicon, affix and punctuation spacing, the tokenizer's split,
+verb parts, the punctuation filter) have two implementations that give the same results:
+
+- compiled (``analysis._text_speedups``, Cython), built by ``pip install`` where a C compiler
+  exists: one scan of the text into token spans, token strings made only where a look-up is
+  needed, bit tables of word shapes that rule out most look-ups;
+- pure Python, used where the extension is not built (or with ``ANALYSIS_PURE_PYTHON=1``), about
+  half as fast: one numpy look-up table does every character mapping, patterns are rewritten to
+  start with a literal (Python's ``re`` then skips straight to candidates) or to test characters
+  against a bitmap, merged or skipped when a cheap test shows they cannot match; the dictionary
+  look-ups test every pair of tokens with chained C-level ``map`` calls.
+
+``IMPLEMENTATION`` says which one this process uses. Each rewritten pattern has a property test
+against hazm's own, each compiled pass one against its Python twin; ``bench/text_speed.py``
+measures speed and agreement against hazm.
 
 Deliberate differences from hazm (each has a test in ``tests/test_text.py``):
 
