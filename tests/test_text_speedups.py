@@ -134,7 +134,11 @@ def test_an_out_of_date_build_is_refused_with_a_warning(monkeypatch):
 
 
 @_SETTINGS
-@given(_TEXTS, st.sampled_from(["", "\ufdfc", "ـــ", "َ", "ههه", "\U0001f600", "\uffff", "\ufffe", "كيك"]), st.integers(1, 20))
+@given(
+    _TEXTS,
+    st.sampled_from(["", "\ufdfc", "ـــ", "َ", "ههه", "\U0001f600", "\uffff", "\ufffe", "كيك"]),
+    st.integers(1, 20),
+)
 def test_translate(text, extra, times):
     # short and long texts (the Python pass uses str.translate below 256 characters, numpy above),
     # characters that become several («﷼» -> «ریال») or none, tripled letters, non-BMP characters
@@ -144,7 +148,8 @@ def test_translate(text, extra, times):
 
 
 _AFFIX_PIECES = st.sampled_from(
-    list("هیامشندتبرگx ۱5\n") + [" ", " ", ZWNJ, "می", "نمی", "ها", "های", "تر", "ترین", "گری", "هها"]
+    list("هیامشندتبرگx ۱5\n")
+    + [" ", " ", ZWNJ, "می", "نمی", "ها", "های", "تر", "ترین", "گری", "هها"]
     + list(".:!،؛؟»«][(){}?\"")
 )
 

@@ -1,11 +1,12 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""Compiled twins of the per-token passes of :mod:`analysis.text`.
+"""Compiled twins of the passes of :mod:`analysis.text` that touch every character or token.
 
-Each function gives exactly what the pure-Python function named in its docstring gives (tests in
-``tests/test_text_speedups.py`` compare them on generated and real text); ``analysis.text`` uses
-these when the extension is built and falls back to its own code otherwise. They scan the text
-once, character by character, and make each token once, where the Python code needs a regex
-pass, a split and C-level ``map`` chains over every token.
+Each public function gives exactly what the pure-Python function named in its docstring gives
+(``tests/test_text_speedups.py`` compares them with hypothesis; ``tests/test_text.py`` runs with
+either); ``analysis.text`` uses these where the extension is built and its own code otherwise.
+Where the Python code needs a regex pass, a split and C-level ``map`` chains over every token,
+these scan the text once, character by character, keep tokens as spans of the text, and make a
+token string only where the result or a dictionary look-up needs one.
 
 Characters are classed as Python's ``re`` classes them for ``str`` patterns: ``\\d`` is
 ``Py_UNICODE_ISDECIMAL``, ``\\w`` is ``Py_UNICODE_ISALNUM`` or ``_``.
@@ -34,74 +35,8 @@ cdef str NEWLINE = "\n"
 
 ctypedef unsigned int uint32
 
-
 # ---------------------------------------------------------------------------------------------
-# Prefilters: bit tables of word shapes (length, first and last character), so that most tokens
-# need no hashing and no set look-up. They only ever skip look-ups that would fail: with or
-# without them, the passes give the same results.
-
-DEF PAIR_BITS = 22  # one bit a (head, tail) pair code: 4 Mbit, about 6% set by hazm's 250,000 pairs
-DEF WORD_BITS = 16
-
-
-cdef inline uint32 _shape(str word) noexcept:
-    return _shape_of(PyUnicode_KIND(word), PyUnicode_DATA(word), 0, len(word))
-
-
-cdef inline uint32 _shape_of(int kind, void *data, Py_ssize_t start, Py_ssize_t end) noexcept:
-    """A 32-bit code of the length and the first and last characters of ``text[start:end]``."""
-    cdef uint32 h
-    if end <= start:
-        return 0
-    h = (<uint32>(end - start) * 0x9E3779B1u) ^ (<uint32>PyUnicode_READ(kind, data, start) * 0x85EBCA77u)
-    h ^= <uint32>PyUnicode_READ(kind, data, end - 1) * 0xC2B2AE3Du
-    h ^= h >> 15
-    h *= 0x2C1B3C6Du
-    h ^= h >> 12
-    return h
-
-
-cdef inline uint32 _pair(uint32 head, uint32 tail) noexcept:
-    return (head * 0x9E3779B1u + tail) * 0x85EBCA77u
-
-
-cdef inline bint _bit(const unsigned char *table, uint32 code, int bits) noexcept:
-    cdef uint32 index = code >> (32 - bits)
-    return table[index >> 3] & (1 << (index & 7))
-
-
-cdef inline void _set_bit(unsigned char *table, uint32 code, int bits) noexcept:
-    cdef uint32 index = code >> (32 - bits)
-    table[index >> 3] |= 1 << (index & 7)
-
-
-cdef class Prefilters:
-    """Bit tables for a lexicon: which (head, tail) pairs could join with a ZWNJ, which tokens
-    could be a suffix, which could start a verb group."""
-
-    cdef bytearray pairs, suffixes, verb_starts
-
-    def __init__(self, join_heads, suffixes, verb_starts):
-        self.pairs = bytearray(1 << (PAIR_BITS - 3))
-        self.suffixes = bytearray(1 << (WORD_BITS - 3))
-        self.verb_starts = bytearray(1 << (WORD_BITS - 3))
-        cdef unsigned char *pairs = self.pairs
-        cdef uint32 tail_shape
-        for tail, heads in join_heads.items():
-            if tail in suffixes:  # their head set is every word: tested through the suffix table
-                continue
-            tail_shape = _shape(tail)
-            for head in heads:
-                _set_bit(pairs, _pair(_shape(head), tail_shape), PAIR_BITS)
-        for word in suffixes:
-            _set_bit(self.suffixes, _shape(word), WORD_BITS)
-        for word in verb_starts:
-            _set_bit(self.verb_starts, _shape(word), WORD_BITS)
-
-
-def prefilters(lexicon):
-    """:class:`Prefilters` of an ``analysis.text`` lexicon."""
-    return Prefilters(lexicon.join_heads, lexicon.suffixes, lexicon.verb_part_starts)
+# Character classes, as Python's re sees them
 
 
 cdef inline bint _is_decimal(Py_UCS4 c) noexcept:
@@ -156,6 +91,92 @@ cdef inline Py_ssize_t _group_end(int kind, void *data, Py_ssize_t n, Py_ssize_t
             else:
                 break
     return j
+
+
+cdef inline bint _is_closing(Py_UCS4 c) noexcept:
+    # . : ! ، ؛ ؟ » ] ) }   (hazm PUNC_AFTER)
+    if c < 128:
+        return c == 0x2E or c == 0x3A or c == 0x21 or c == 0x5D or c == 0x29 or c == 0x7D
+    return c == 0x060C or c == 0x061B or c == 0x061F or c == 0xBB
+
+
+cdef inline bint _is_opening(Py_UCS4 c) noexcept:
+    # « [ ( {   (hazm PUNC_BEFORE)
+    return c == 0xAB or c == 0x5B or c == 0x28 or c == 0x7B
+
+
+# ---------------------------------------------------------------------------------------------
+# Prefilters: bit tables of word shapes (length, first and last character), so that most tokens
+# need no hashing and no set look-up. They only ever skip look-ups that would fail: with or
+# without them, the passes give the same results.
+
+cdef enum:
+    PAIR_BITS = 22  # one bit a (head, tail) pair code: 4 Mbit, about 6% set by hazm's 250,000 pairs
+    WORD_BITS = 16  # one bit a word code
+
+
+cdef inline uint32 _shape(str word) noexcept:
+    return _shape_of(PyUnicode_KIND(word), PyUnicode_DATA(word), 0, len(word))
+
+
+cdef inline uint32 _shape_of(int kind, void *data, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """A 32-bit code of the length and the first and last characters of ``text[start:end]``."""
+    cdef uint32 h
+    if end <= start:
+        return 0
+    h = <uint32>(end - start) * 0x9E3779B1u
+    h ^= <uint32>PyUnicode_READ(kind, data, start) * 0x85EBCA77u
+    h ^= <uint32>PyUnicode_READ(kind, data, end - 1) * 0xC2B2AE3Du
+    h ^= h >> 15
+    h *= 0x2C1B3C6Du
+    h ^= h >> 12
+    return h
+
+
+cdef inline uint32 _pair(uint32 head, uint32 tail) noexcept:
+    return (head * 0x9E3779B1u + tail) * 0x85EBCA77u
+
+
+cdef inline bint _bit(const unsigned char *table, uint32 code, int bits) noexcept:
+    cdef uint32 index = code >> (32 - bits)
+    return table[index >> 3] & (1 << (index & 7))
+
+
+cdef inline void _set_bit(unsigned char *table, uint32 code, int bits) noexcept:
+    cdef uint32 index = code >> (32 - bits)
+    table[index >> 3] |= 1 << (index & 7)
+
+
+cdef class Prefilters:
+    """Bit tables for a lexicon: which (head, tail) pairs could join with a ZWNJ, which tokens
+    could be a suffix, which could start a verb group."""
+
+    cdef bytearray pairs, suffixes, verb_starts
+
+    def __init__(self, join_heads, suffixes, verb_starts):
+        self.pairs = bytearray(1 << (PAIR_BITS - 3))
+        self.suffixes = bytearray(1 << (WORD_BITS - 3))
+        self.verb_starts = bytearray(1 << (WORD_BITS - 3))
+        cdef unsigned char *pairs = self.pairs
+        cdef uint32 tail_shape
+        for tail, heads in join_heads.items():
+            if tail in suffixes:  # their head set is every word: tested through the suffix table
+                continue
+            tail_shape = _shape(tail)
+            for head in heads:
+                _set_bit(pairs, _pair(_shape(head), tail_shape), PAIR_BITS)
+        for word in suffixes:
+            _set_bit(self.suffixes, _shape(word), WORD_BITS)
+        for word in verb_starts:
+            _set_bit(self.verb_starts, _shape(word), WORD_BITS)
+
+
+def prefilters(lexicon):
+    """:class:`Prefilters` of an ``analysis.text`` lexicon."""
+    return Prefilters(lexicon.join_heads, lexicon.suffixes, lexicon.verb_part_starts)
+
+# ---------------------------------------------------------------------------------------------
+# Token spans
 
 
 cdef class _Spans:
@@ -268,19 +289,73 @@ cdef _Spans _scan(str text, bint lines):
             spans.add_rebuilt(head + text[start:n])
     return spans
 
-
-def raw_tokens(str text):
-    """Tokens of ``text`` split at spaces, tabs and line breaks, with every punctuation group and
-    number a token of its own: ``analysis.text._raw_tokens``."""
-    cdef _Spans spans = _scan(text, False)
-    return [text[spans.starts[t]:spans.ends[t]] for t in range(spans.count)]
+# ---------------------------------------------------------------------------------------------
+# The passes, in pipeline order: normalize
 
 
-def spacing_tokens(str text):
-    """The tokens spacing correction starts from, ``"\\n"`` tokens between lines:
-    ``analysis.text._spacing_tokens``."""
-    cdef _Spans spans = _scan(text, True)
-    return [spans.token(t) for t in range(spans.count)]
+cdef enum:
+    DELETE = 0xFFFE  # analysis.text._DELETE: the character goes
+    EXPAND = 0xFFFF  # analysis.text._EXPAND: the character becomes several (str.translate does it)
+
+
+def translate(str text, table):
+    """``text`` through the character table, and whether it has a Persian letter three times in a
+    row: ``analysis.text._translate``.
+
+    One pass over the characters with the table's look-up array (characters beyond the BMP stay as
+    they are); a text with a character that becomes several goes through ``str.translate``.
+    """
+    cdef const unsigned short[::1] lookup = table.lookup
+    cdef const unsigned char[::1] letters = table.letters.view("uint8")
+    cdef Py_ssize_t n = len(text), i, k = 0, run = 0
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c, previous = 0xFFFFFFFF
+    cdef unsigned short code
+    cdef bint triple = False
+    if n == 0:
+        return text, False
+    cdef Py_UCS4 *out = <Py_UCS4 *>PyMem_Malloc(n * sizeof(Py_UCS4))
+    if out is NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c < 0x10000:
+                code = lookup[c]
+                if code == DELETE:
+                    continue
+                if code == EXPAND:
+                    translated = text.translate(table.mapping)
+                    return translated, _has_triple_letter(translated, letters)
+                c = code
+            if c == previous:
+                run += 1
+                if run >= 3 and c < 0x10000 and letters[c]:
+                    triple = True
+            else:
+                previous, run = c, 1
+            out[k] = c
+            k += 1
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, k), triple
+    finally:
+        PyMem_Free(out)
+
+
+cdef bint _has_triple_letter(str text, const unsigned char[::1] letters):
+    cdef Py_ssize_t n = len(text), i, run = 0
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c, previous = 0xFFFFFFFF
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if c == previous:
+            run += 1
+            if run >= 3 and c < 0x10000 and letters[c]:
+                return True
+        else:
+            previous, run = c, 1
+    return False
 
 
 def lexicon_spacing(str text, lexicon):
@@ -350,7 +425,10 @@ cdef str _joined_text(_Spans spans, dict merged):
     cdef Py_ssize_t n = spans.count, t, i, size = 0, k = 0
     cdef str token
     for t in range(n):
-        size += (spans.ends[t] - spans.starts[t]) if spans.starts[t] >= 0 else len(<str>spans.rebuilt[spans.ends[t]])
+        if spans.starts[t] >= 0:
+            size += spans.ends[t] - spans.starts[t]
+        else:
+            size += len(<str>spans.rebuilt[spans.ends[t]])
     size += n - 1
     cdef Py_UCS4 *out = <Py_UCS4 *>PyMem_Malloc(max(size, 1) * sizeof(Py_UCS4))
     if out is NULL:
@@ -386,208 +464,21 @@ cdef str _joined_text(_Spans spans, dict merged):
         PyMem_Free(after_zwnj)
 
 
-def join_verb_parts(list tokens, lexicon):
-    """Verb parts joined with ``_``: ``analysis.text._join_verb_parts``."""
-    cdef Py_ssize_t n = PyList_GET_SIZE(tokens), t
-    cdef list candidates = []
-    starts = lexicon.verb_part_starts
-    cdef Prefilters filters = lexicon.prefilters
-    cdef const unsigned char *start_bits = NULL
-    if filters is not None:
-        start_bits = filters.verb_starts
-    for t in range(n - 1):  # the last token starts no group
-        token = <object>PyList_GET_ITEM(tokens, t)
-        if start_bits is not NULL and not _bit(start_bits, _shape(<str>token), WORD_BITS):
-            continue
-        if PySet_Contains(starts, token):
-            candidates.append(t)
-    if not candidates:
-        return tokens
-    before, after, participles = lexicon.before_verbs, lexicon.after_verbs, lexicon.participles
-    cdef dict groups = {}  # start index -> (joined text, end index)
-    for t in reversed(candidates):
-        token = tokens[t]
-        right, right_end = groups.get(t + 1, (tokens[t + 1], t + 1))
-        if token in before or (token in participles and right in after):
-            groups.pop(t + 1, None)
-            groups[t] = (f"{token}_{right}", right_end)
-    if not groups:
-        return tokens
-    cdef list out = []
-    cdef Py_ssize_t position = 0
-    for start in sorted(groups):
-        joined, end = groups[start]
-        out.extend(tokens[position:start])
-        out.append(joined)
-        position = end + 1
-    out.extend(tokens[position:])
-    return out
-
-
-def word_tokens(list tokens):
-    """The tokens that have a word character: ``analysis.text._without_punctuation``."""
-    cdef list out = []
-    cdef Py_ssize_t i, n
-    cdef int kind
-    cdef void *data
-    for token in tokens:
-        n = len(<str>token)
-        kind = PyUnicode_KIND(token)
-        data = PyUnicode_DATA(token)
-        for i in range(n):
-            if _is_word_char(PyUnicode_READ(kind, data, i)):
-                out.append(token)
-                break
-    return out
-
-
-cdef inline bint _is_closing(Py_UCS4 c) noexcept:
-    # . : ! ، ؛ ؟ » ] ) }   (hazm PUNC_AFTER)
-    if c < 128:
-        return c == 0x2E or c == 0x3A or c == 0x21 or c == 0x5D or c == 0x29 or c == 0x7D
-    return c == 0x060C or c == 0x061B or c == 0x061F or c == 0xBB
-
-
-cdef inline bint _is_opening(Py_UCS4 c) noexcept:
-    # « [ ( {   (hazm PUNC_BEFORE)
-    return c == 0xAB or c == 0x5B or c == 0x28 or c == 0x7B
-
-
-def punctuation_spacing(str text):
-    """hazm's punctuation spacing rules: ``analysis.text._punctuation_spacing``.
-
-    Two passes, as the Python code's steps: first spaces go before a closing mark and after an
-    opening one; then a space goes after a closing mark (after «.» and «:» unless a digit follows)
-    and before an opening one, each decided on the neighbours the first pass left.
-    """
-    cdef Py_ssize_t n = len(text), i, m = 0, k = 0
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void *data = PyUnicode_DATA(text)
-    cdef Py_UCS4 c, before = 0, after
-    cdef bint has_before = False
-    if n == 0:
-        return text
-    cdef Py_UCS4 *middle = <Py_UCS4 *>PyMem_Malloc(3 * n * sizeof(Py_UCS4))
-    if middle is NULL:
-        raise MemoryError()
-    cdef Py_UCS4 *out = middle + n
-    try:
-        # pass 1: " " before a closing mark goes; then " " after an opening mark (as left by that)
-        for i in range(n):
-            c = PyUnicode_READ(kind, data, i)
-            if c == 0x20:
-                if i + 1 < n and _is_closing(PyUnicode_READ(kind, data, i + 1)):
-                    continue
-                if has_before and _is_opening(before):
-                    has_before = True
-                    before = c
-                    continue
-            middle[m] = c
-            m += 1
-            has_before = True
-            before = c
-        # pass 2: one space after a closing mark and before an opening one
-        for i in range(m):
-            c = middle[i]
-            if _is_opening(c):
-                if i > 0 and not (middle[i - 1] == 0x20 or _is_closing(middle[i - 1])
-                                  or _is_opening(middle[i - 1])):
-                    out[k] = 0x20
-                    k += 1
-                out[k] = c
-                k += 1
-                continue
-            out[k] = c
-            k += 1
-            if _is_closing(c) and i + 1 < m:
-                after = middle[i + 1]
-                if not (after == 0x20 or _is_closing(after)
-                        or (c == 0x2E or c == 0x3A) and _is_decimal(after)):
-                    out[k] = 0x20
-                    k += 1
-        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, k)
-    finally:
-        PyMem_Free(middle)
-
-
-DEF DELETE = 0xFFFE  # analysis.text._DELETE: the character goes
-DEF EXPAND = 0xFFFF  # analysis.text._EXPAND: the character becomes several (str.translate does it)
-
-
-def translate(str text, table):
-    """``text`` through the character table, and whether it has a Persian letter three times in a
-    row: ``analysis.text._translate``.
-
-    One pass over the characters with the table's look-up array (characters beyond the BMP stay as
-    they are); a text with a character that becomes several goes through ``str.translate``.
-    """
-    cdef const unsigned short[::1] lookup = table.lookup
-    cdef const unsigned char[::1] letters = table.letters.view("uint8")
-    cdef Py_ssize_t n = len(text), i, k = 0, run = 0
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void *data = PyUnicode_DATA(text)
-    cdef Py_UCS4 c, previous = 0xFFFFFFFF
-    cdef unsigned short code
-    cdef bint triple = False
-    if n == 0:
-        return text, False
-    cdef Py_UCS4 *out = <Py_UCS4 *>PyMem_Malloc(n * sizeof(Py_UCS4))
-    if out is NULL:
-        raise MemoryError()
-    try:
-        for i in range(n):
-            c = PyUnicode_READ(kind, data, i)
-            if c < 0x10000:
-                code = lookup[c]
-                if code == DELETE:
-                    continue
-                if code == EXPAND:
-                    translated = text.translate(table.mapping)
-                    return translated, _has_triple_letter(translated, letters)
-                c = code
-            if c == previous:
-                run += 1
-                if run >= 3 and c < 0x10000 and letters[c]:
-                    triple = True
-            else:
-                previous, run = c, 1
-            out[k] = c
-            k += 1
-        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, k), triple
-    finally:
-        PyMem_Free(out)
-
-
-cdef bint _has_triple_letter(str text, const unsigned char[::1] letters):
-    cdef Py_ssize_t n = len(text), i, run = 0
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void *data = PyUnicode_DATA(text)
-    cdef Py_UCS4 c, previous = 0xFFFFFFFF
-    for i in range(n):
-        c = PyUnicode_READ(kind, data, i)
-        if c == previous:
-            run += 1
-            if run >= 3 and c < 0x10000 and letters[c]:
-                return True
-        else:
-            previous, run = c, 1
-    return False
-
-
 # ---------------------------------------------------------------------------------------------
 # Affix spacing: hazm's affix rules as passes over a character buffer, each reading the output
 # of the one before (as the Python code's regexes do) and deciding every spot on that input.
 
-DEF HEH = 0x0647  # ه
-DEF YEH = 0x06CC  # ی
-DEF ALEF = 0x0627  # ا
-DEF MEEM = 0x0645  # م
-DEF NOON = 0x0646  # ن
-DEF TEH = 0x062A  # ت
-DEF REH = 0x0631  # ر
-DEF GAF = 0x06AF  # گ
-DEF SHEEN = 0x0634  # ش
-DEF DAL = 0x062F  # د
+cdef enum:
+    HEH = 0x0647  # ه
+    YEH = 0x06CC  # ی
+    ALEF = 0x0627  # ا
+    MEEM = 0x0645  # م
+    NOON = 0x0646  # ن
+    TEH = 0x062A  # ت
+    REH = 0x0631  # ر
+    GAF = 0x06AF  # گ
+    SHEEN = 0x0634  # ش
+    DAL = 0x062F  # د
 
 
 cdef inline bint _at(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t i, Py_UCS4 c) noexcept:
@@ -642,7 +533,9 @@ cdef Py_ssize_t _mi_prefix(const Py_UCS4 *s, Py_ssize_t n, Py_UCS4 *out) noexcep
     return n
 
 
-cdef inline bint _suffix_boundary(const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t i, bint opening) noexcept:
+cdef inline bint _suffix_boundary(
+    const Py_UCS4 *s, Py_ssize_t n, Py_ssize_t i, bint opening
+) noexcept:
     """Whether ``i`` is the end of the text or a space, line break, closing mark (or, with
     ``opening``, an opening mark)."""
     if i >= n:
@@ -666,7 +559,8 @@ cdef Py_ssize_t _suffixes(const Py_UCS4 *s, Py_ssize_t n, Py_UCS4 *out) noexcept
         if not (_plain(s[i - 1]) and _plain(s[i - 2])):
             continue
         if a == TEH:  # ترین, تری, تر: the longest that ends at a boundary
-            hit = (_at(s, n, i + 3, YEH) and _at(s, n, i + 4, NOON) and _suffix_boundary(s, n, i + 5, True)
+            hit = (_at(s, n, i + 3, YEH) and _at(s, n, i + 4, NOON)
+                   and _suffix_boundary(s, n, i + 5, True)
                    or _at(s, n, i + 3, YEH) and _suffix_boundary(s, n, i + 4, True)
                    or _suffix_boundary(s, n, i + 3, True))
         elif a == GAF:  # گری, گر
@@ -681,7 +575,8 @@ cdef Py_ssize_t _suffixes(const Py_UCS4 *s, Py_ssize_t n, Py_UCS4 *out) noexcept
 
 
 cdef inline bint _plain(Py_UCS4 c) noexcept:
-    """Not a space, line break, digit or punctuation mark (``[^\\n\\d {PUNC_AFTER}{PUNC_BEFORE}]``)."""
+    """Not a space, line break, digit or punctuation mark:
+    ``[^\\n\\d {PUNC_AFTER}{PUNC_BEFORE}]``."""
     return not (c == 0x20 or c == 0x0A or _is_decimal(c) or _is_closing(c) or _is_opening(c))
 
 
@@ -773,3 +668,133 @@ def affix_spacing(str text):
         return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, a, n)
     finally:
         PyMem_Free(buffer)
+
+
+def punctuation_spacing(str text):
+    """hazm's punctuation spacing rules: ``analysis.text._punctuation_spacing``.
+
+    Two passes, as the Python code's steps: first spaces go before a closing mark and after an
+    opening one; then a space goes after a closing mark (after «.» and «:» unless a digit follows)
+    and before an opening one, each decided on the neighbours the first pass left.
+    """
+    cdef Py_ssize_t n = len(text), i, m = 0, k = 0
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *data = PyUnicode_DATA(text)
+    cdef Py_UCS4 c, before = 0, after
+    cdef bint has_before = False
+    if n == 0:
+        return text
+    cdef Py_UCS4 *middle = <Py_UCS4 *>PyMem_Malloc(3 * n * sizeof(Py_UCS4))
+    if middle is NULL:
+        raise MemoryError()
+    cdef Py_UCS4 *out = middle + n
+    try:
+        # pass 1: " " before a closing mark goes; then " " after an opening mark (as left by that)
+        for i in range(n):
+            c = PyUnicode_READ(kind, data, i)
+            if c == 0x20:
+                if i + 1 < n and _is_closing(PyUnicode_READ(kind, data, i + 1)):
+                    continue
+                if has_before and _is_opening(before):
+                    has_before = True
+                    before = c
+                    continue
+            middle[m] = c
+            m += 1
+            has_before = True
+            before = c
+        # pass 2: one space after a closing mark and before an opening one
+        for i in range(m):
+            c = middle[i]
+            if _is_opening(c):
+                if i > 0 and not (middle[i - 1] == 0x20 or _is_closing(middle[i - 1])
+                                  or _is_opening(middle[i - 1])):
+                    out[k] = 0x20
+                    k += 1
+                out[k] = c
+                k += 1
+                continue
+            out[k] = c
+            k += 1
+            if _is_closing(c) and i + 1 < m:
+                after = middle[i + 1]
+                if not (after == 0x20 or _is_closing(after)
+                        or (c == 0x2E or c == 0x3A) and _is_decimal(after)):
+                    out[k] = 0x20
+                    k += 1
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, k)
+    finally:
+        PyMem_Free(middle)
+
+# ---------------------------------------------------------------------------------------------
+# The passes, in pipeline order: tokenize
+
+
+def raw_tokens(str text):
+    """Tokens of ``text`` split at spaces, tabs and line breaks, with every punctuation group and
+    number a token of its own: ``analysis.text._raw_tokens``."""
+    cdef _Spans spans = _scan(text, False)
+    return [text[spans.starts[t]:spans.ends[t]] for t in range(spans.count)]
+
+
+def join_verb_parts(list tokens, lexicon):
+    """Verb parts joined with ``_``: ``analysis.text._join_verb_parts``."""
+    cdef Py_ssize_t n = PyList_GET_SIZE(tokens), t
+    cdef list candidates = []
+    starts = lexicon.verb_part_starts
+    cdef Prefilters filters = lexicon.prefilters
+    cdef const unsigned char *start_bits = NULL
+    if filters is not None:
+        start_bits = filters.verb_starts
+    for t in range(n - 1):  # the last token starts no group
+        token = <object>PyList_GET_ITEM(tokens, t)
+        if start_bits is not NULL and not _bit(start_bits, _shape(<str>token), WORD_BITS):
+            continue
+        if PySet_Contains(starts, token):
+            candidates.append(t)
+    if not candidates:
+        return tokens
+    before, after, participles = lexicon.before_verbs, lexicon.after_verbs, lexicon.participles
+    cdef dict groups = {}  # start index -> (joined text, end index)
+    for t in reversed(candidates):
+        token = tokens[t]
+        right, right_end = groups.get(t + 1, (tokens[t + 1], t + 1))
+        if token in before or (token in participles and right in after):
+            groups.pop(t + 1, None)
+            groups[t] = (f"{token}_{right}", right_end)
+    if not groups:
+        return tokens
+    cdef list out = []
+    cdef Py_ssize_t position = 0
+    for start in sorted(groups):
+        joined, end = groups[start]
+        out.extend(tokens[position:start])
+        out.append(joined)
+        position = end + 1
+    out.extend(tokens[position:])
+    return out
+
+
+def word_tokens(list tokens):
+    """The tokens that have a word character: ``analysis.text._word_tokens``."""
+    cdef list out = []
+    cdef Py_ssize_t i, n
+    cdef int kind
+    cdef void *data
+    for token in tokens:
+        n = len(<str>token)
+        kind = PyUnicode_KIND(token)
+        data = PyUnicode_DATA(token)
+        for i in range(n):
+            if _is_word_char(PyUnicode_READ(kind, data, i)):
+                out.append(token)
+                break
+    return out
+
+
+def spacing_tokens(str text):
+    """The tokens spacing correction starts from, ``"\\n"`` tokens between lines:
+    ``analysis.text._spacing_tokens`` (:func:`lexicon_spacing` works on their spans; this shows
+    them, for the tests)."""
+    cdef _Spans spans = _scan(text, True)
+    return [spans.token(t) for t in range(spans.count)]

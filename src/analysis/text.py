@@ -670,8 +670,8 @@ def tokenize(text, *, punctuation: bool = False, join_verb_parts: bool = True) -
     passes = _PASSES
     tokens = passes.raw_tokens(text)
     if join_verb_parts and len(tokens) > 1:
-        tokens = passes.join_verb_parts(tokens, _lexicon())  # a joined token has «_», a word character
-    if not punctuation:
+        tokens = passes.join_verb_parts(tokens, _lexicon())
+    if not punctuation:  # after the joins: a joined token has «_», a word character
         tokens = passes.word_tokens(tokens)
     return tokens
 
@@ -766,7 +766,7 @@ def _compiled_passes() -> _Passes | None:
 
 
 COMPILED_PASSES = _compiled_passes()
-_PASSES = COMPILED_PASSES or PYTHON_PASSES
+_PASSES = COMPILED_PASSES or PYTHON_PASSES  # what normalize and tokenize call (tests swap it)
 #: "compiled" or "python": which implementation of those passes this process uses
 IMPLEMENTATION = "python" if COMPILED_PASSES is None else "compiled"
 
