@@ -217,6 +217,10 @@ cdef class _Spans:
         self.rebuilt.append(token)
         self.count += 1
 
+    def token_at(self, Py_ssize_t t):
+        """Token ``t`` as a string."""
+        return self.token(t)
+
     cdef inline str token(self, Py_ssize_t t):
         if self.starts[t] < 0:
             return self.rebuilt[self.ends[t]]
@@ -358,15 +362,15 @@ cdef bint _has_triple_letter(str text, const unsigned char[::1] letters):
     return False
 
 
-def lexicon_spacing(str text, lexicon):
+def lexicon_spacing(str text, lexicon, joins):
     """The text's spacing tokens joined by spaces, ZWNJ-joined where hazm's lexicon knows the
-    compound: ``analysis.text._lexicon_spacing``.
+    compound: ``analysis.text._lexicon_spacing``; ``joins`` is ``analysis.text._lexicon_joins``.
 
     Token strings are made only for the pairs the prefilters cannot rule out; the output is
     written straight from the text.
     """
     cdef _Spans spans = _scan(text, True)
-    cdef Py_ssize_t n = spans.count, t, last = n - 1
+    cdef Py_ssize_t n = spans.count, t
     cdef PyObject *heads
     cdef list hits = []
     cdef dict join_heads = lexicon.join_heads
@@ -374,8 +378,6 @@ def lexicon_spacing(str text, lexicon):
     cdef const unsigned char *pair_bits = NULL
     cdef const unsigned char *suffix_bits = NULL
     cdef uint32 shape, previous_shape = 0
-    cdef object token, previous, pair
-    cdef bint joined
     if n == 0:
         return ""
     if filters is not None:
@@ -392,32 +394,8 @@ def lexicon_spacing(str text, lexicon):
         heads = PyDict_GetItem(join_heads, spans.token(t))
         if heads is not NULL and PySet_Contains(<object>heads, spans.token(t - 1)):
             hits.append(t)
-    # hazm's left-to-right joins, over the hits only (as analysis.text._token_spacing)
-    cdef dict merged = {}  # index of a joined token -> the whole joined word ending there
-    if hits:
-        joinable, verbs, words, suffixes = (
-            lexicon.joinable_words, lexicon.verbs, lexicon.words, lexicon.suffixes,
-        )
-        hit_set = set(hits)
-        for t in hits:
-            while True:
-                token = spans.token(t)
-                previous = merged.get(t - 1)
-                if previous is None:
-                    previous = spans.token(t - 1)
-                pair = previous + ZWNJ + token
-                if pair in joinable:
-                    joined = not (t < last and f"{token}_{spans.token(t + 1)}" in verbs)
-                else:
-                    joined = token in suffixes and previous in words
-                if not joined:
-                    break
-                merged[t] = pair
-                if t < last and t + 1 not in hit_set and spans.token(t + 1) in join_heads:
-                    t += 1
-                    continue
-                break
-    return _joined_text(spans, merged)
+    # hazm's left-to-right joins over the hits: the same Python code as the pure-Python pass
+    return _joined_text(spans, joins(hits, spans.token_at, n, lexicon) if hits else {})
 
 
 cdef str _joined_text(_Spans spans, dict merged):

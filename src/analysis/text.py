@@ -41,7 +41,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from itertools import compress, filterfalse, islice, repeat
 from pathlib import Path
 from typing import NamedTuple
@@ -585,30 +585,7 @@ def _token_spacing(tokens: list[str], lexicon: _Lexicon) -> str:
     hits = list(compress(islice(_indices(n), 1, n), map(frozenset.__contains__, head_sets, tokens)))
     if not hits:
         return " ".join(tokens)
-    joinable, verbs, words, suffixes = (
-        lexicon.joinable_words, lexicon.verbs, lexicon.words, lexicon.suffixes,
-    )
-    hit_set = set(hits)
-    last = n - 1
-    merged: dict[int, str] = {}  # index of a joined token -> the whole joined word ending there
-    for t in hits:
-        while True:
-            token = tokens[t]
-            previous = merged.get(t - 1, tokens[t - 1])
-            pair = previous + ZWNJ + token
-            if pair in joinable:
-                joined = not (t < last and f"{token}_{tokens[t + 1]}" in verbs)
-            else:
-                joined = token in suffixes and previous in words
-            if not joined:
-                break
-            merged[t] = pair
-            # the next token now follows a longer word: hazm tries it again even if its plain
-            # pair failed
-            if t < last and t + 1 not in hit_set and tokens[t + 1] in join_heads:
-                t += 1
-                continue
-            break
+    merged = _lexicon_joins(hits, tokens.__getitem__, n, lexicon)
     if not merged:
         return " ".join(tokens)
     # a joined token gets a leading ZWNJ, which then replaces the space in front of it (no token
@@ -616,6 +593,44 @@ def _token_spacing(tokens: list[str], lexicon: _Lexicon) -> str:
     for t in merged:
         tokens[t] = ZWNJ + tokens[t]
     return " ".join(tokens).replace(" " + ZWNJ, ZWNJ)
+
+
+def _lexicon_joins(
+    hits: list[int], token_at: Callable[[int], str], n: int, lexicon: _Lexicon,
+) -> dict[int, str]:
+    """hazm's left-to-right ZWNJ joins (``Normalizer.token_spacing``) over the pairs that could join.
+
+    ``hits`` are the indices of those pairs' second tokens, in order; ``token_at(i)`` is token ``i``
+    of ``n``. Gives the index of every joined token -> the whole joined word ending there. Both
+    implementations of the passes use it.
+    """
+    joinable, verbs, words, suffixes, join_heads = (
+        lexicon.joinable_words, lexicon.verbs, lexicon.words, lexicon.suffixes, lexicon.join_heads,
+    )
+    hit_set = set(hits)
+    last = n - 1
+    merged: dict[int, str] = {}
+    for t in hits:
+        while True:
+            token = token_at(t)
+            previous = merged.get(t - 1)
+            if previous is None:
+                previous = token_at(t - 1)
+            pair = previous + ZWNJ + token
+            if pair in joinable:
+                joined = not (t < last and f"{token}_{token_at(t + 1)}" in verbs)
+            else:
+                joined = token in suffixes and previous in words
+            if not joined:
+                break
+            merged[t] = pair
+            # the next token now follows a longer word: hazm tries it again even if its plain
+            # pair failed
+            if t < last and t + 1 not in hit_set and token_at(t + 1) in join_heads:
+                t += 1
+                continue
+            break
+    return merged
 
 
 def _decrease_repeated_chars(text: str) -> str:
@@ -762,7 +777,8 @@ def _compiled_passes() -> _Passes | None:
             "passes. Rebuild it with: pip install -e .", RuntimeWarning, stacklevel=2,
         )
         return None
-    return _Passes(*(getattr(compiled, name) for name in _Passes._fields))
+    passes = _Passes(*(getattr(compiled, name) for name in _Passes._fields))
+    return passes._replace(lexicon_spacing=partial(compiled.lexicon_spacing, joins=_lexicon_joins))
 
 
 COMPILED_PASSES = _compiled_passes()
