@@ -715,8 +715,9 @@ def raw_tokens(str text):
     return [text[spans.starts[t]:spans.ends[t]] for t in range(spans.count)]
 
 
-def join_verb_parts(list tokens, lexicon):
-    """Verb parts joined with ``_``: ``analysis.text._join_verb_parts``."""
+def join_verb_parts(list tokens, lexicon, joined):
+    """Verb parts joined with ``_``: ``analysis.text._join_verb_parts``; ``joined`` is
+    ``analysis.text._verb_groups_joined``, which joins the groups from the candidates found here."""
     cdef Py_ssize_t n = PyList_GET_SIZE(tokens), t
     cdef list candidates = []
     starts = lexicon.verb_part_starts
@@ -732,25 +733,7 @@ def join_verb_parts(list tokens, lexicon):
             candidates.append(t)
     if not candidates:
         return tokens
-    before, after, participles = lexicon.before_verbs, lexicon.after_verbs, lexicon.participles
-    cdef dict groups = {}  # start index -> (joined text, end index)
-    for t in reversed(candidates):
-        token = tokens[t]
-        right, right_end = groups.get(t + 1, (tokens[t + 1], t + 1))
-        if token in before or (token in participles and right in after):
-            groups.pop(t + 1, None)
-            groups[t] = (f"{token}_{right}", right_end)
-    if not groups:
-        return tokens
-    cdef list out = []
-    cdef Py_ssize_t position = 0
-    for start in sorted(groups):
-        joined, end = groups[start]
-        out.extend(tokens[position:start])
-        out.append(joined)
-        position = end + 1
-    out.extend(tokens[position:])
-    return out
+    return joined(tokens, candidates, lexicon)
 
 
 def word_tokens(list tokens):

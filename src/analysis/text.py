@@ -712,6 +712,12 @@ def _join_verb_parts(tokens: list[str], lexicon: _Lexicon) -> list[str]:
     candidates = list(compress(_indices(len(tokens)), map(starts.__contains__, tokens)))
     if not candidates:
         return tokens
+    return _verb_groups_joined(tokens, candidates, lexicon)
+
+
+def _verb_groups_joined(tokens: list[str], candidates: list[int], lexicon: _Lexicon) -> list[str]:
+    """``tokens`` with hazm's verb groups joined, trying the tokens at ``candidates`` (ascending
+    indices of the tokens that could start a group). Both implementations of the passes use it."""
     before, after, participles = lexicon.before_verbs, lexicon.after_verbs, lexicon.participles
     last = len(tokens) - 1
     groups: dict[int, tuple[str, int]] = {}  # start index -> (joined text, end index)
@@ -778,7 +784,10 @@ def _compiled_passes() -> _Passes | None:
         )
         return None
     passes = _Passes(*(getattr(compiled, name) for name in _Passes._fields))
-    return passes._replace(lexicon_spacing=partial(compiled.lexicon_spacing, joins=_lexicon_joins))
+    return passes._replace(  # the rare cases run the Python code both implementations share
+        lexicon_spacing=partial(compiled.lexicon_spacing, joins=_lexicon_joins),
+        join_verb_parts=partial(compiled.join_verb_parts, joined=_verb_groups_joined),
+    )
 
 
 COMPILED_PASSES = _compiled_passes()
