@@ -31,9 +31,9 @@ cdef extern from "Python.h":
 
 
 cdef str ZWNJ = "\u200c"
-cdef str NEWLINE = "\n"
 
 ctypedef unsigned int uint32
+
 
 # ---------------------------------------------------------------------------------------------
 # Character classes, as Python's re sees them
@@ -175,6 +175,7 @@ def prefilters(lexicon):
     """:class:`Prefilters` of an ``analysis.text`` lexicon."""
     return Prefilters(lexicon.join_heads, lexicon.suffixes, lexicon.verb_part_starts)
 
+
 # ---------------------------------------------------------------------------------------------
 # Token spans
 
@@ -292,6 +293,7 @@ cdef _Spans _scan(str text, bint lines):
         else:
             spans.add_rebuilt(head + text[start:n])
     return spans
+
 
 # ---------------------------------------------------------------------------------------------
 # The passes, in pipeline order: normalize
@@ -703,6 +705,7 @@ def punctuation_spacing(str text):
         return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, k)
     finally:
         PyMem_Free(middle)
+
 
 # ---------------------------------------------------------------------------------------------
 # The passes, in pipeline order: tokenize
