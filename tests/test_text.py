@@ -385,6 +385,44 @@ def test_lemmas_and_stems_use_hazm():
 # ------------------------------------------------------------------------------------ add_tokens
 
 
+# ------------------------------------------------------------------------------- command line
+
+
+def test_tokens_command_writes_token_lists(demo_dir, tmp_path, capsys):
+    from analysis.cli import command_articles, main
+
+    out = tmp_path / "out" / "tokens.parquet"
+    options = ["--form", "lemma", "--stopwords", "--no-cache", "--no-progress"]
+    assert main(["tokens", str(demo_dir), "--out", str(out), *options]) == 0
+    table = pd.read_parquet(out)
+    expected = T.add_tokens(
+        command_articles([str(demo_dir)]), form="lemma", stopwords=True, cache=False, progress=False,
+    )
+    assert list(table.columns) == ["doc_id", "tokens"]
+    assert table["doc_id"].tolist() == expected["doc_id"].tolist()
+    assert [list(t) for t in table["tokens"]] == expected["tokens"].tolist()
+    assert f"{len(table)} articles" in capsys.readouterr().out
+    assert main(["tokens", str(tmp_path / "missing"), "--out", str(out)]) == 2
+    assert "missing" in capsys.readouterr().err
+    assert main(["tokens", str(demo_dir), "--out", str(out), "--column", "nope"]) == 2
+
+
+def test_normalize_command_reads_files_and_standard_input(tmp_path, capsys, monkeypatch):
+    import io
+
+    from analysis.cli import main
+
+    source = tmp_path / "in.txt"
+    source.write_text("اين طرح اجرا مي شود\nکتاب ها را خوانده است.\n", encoding="utf-8")
+    assert main(["normalize", str(source)]) == 0
+    assert capsys.readouterr().out == "این طرح اجرا می‌شود\nکتاب‌ها را خوانده است.\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO("کتاب ها را خوانده است."))
+    assert main(["normalize", "--tokens"]) == 0
+    assert capsys.readouterr().out == "کتاب‌ها را خوانده_است .\n"
+    assert main(["normalize", str(tmp_path / "missing.txt")]) == 2
+    assert "missing.txt" in capsys.readouterr().err
+
+
 @pytest.fixture()
 def articles():
     return pd.DataFrame({

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 # Modules that contribute commands, in the order their commands are listed in --help.
 COMMAND_MODULES = [
     "analysis.corpus",
+    "analysis.text",
     "analysis.demo",
     "analysis.dataset",
     "analysis.patterns",
