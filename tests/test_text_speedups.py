@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from analysis import text as T
 
 pytestmark = pytest.mark.skipif(
-    T.COMPILED_PASSES is None, reason="analysis._text_speedups is not built (pip install -e . builds it)"
+    T.COMPILED_PASSES is None,
+    reason="analysis._text_speedups is not built (pip install -e . builds it)",
 )
 
 ZWNJ = "\u200c"
@@ -40,7 +41,8 @@ _WORDS = [
 # what hazm's affix rules look at: «ه ی»، «ه ا...»، «می»، «نمی»، «ها»، «تر»، «گر»، «هها» by spaces,
 # line breaks, digits and punctuation
 _AFFIX_PIECES = (
-    list("هیامشندتبرگx ۱5\n") + [" ", " ", ZWNJ, "می", "نمی", "ها", "های", "تر", "ترین", "گری", "هها"]
+    list("هیامشندتبرگx ۱5\n")
+    + [" ", " ", ZWNJ, "می", "نمی", "ها", "های", "تر", "ترین", "گری", "هها"]
     + ["ه ی ", "ه ا", "ید", "یم", "ند"] + list(".:!،؛؟»«][(){}?\"")
 )
 _TEXTS = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
