@@ -57,6 +57,12 @@ def command_articles(sources) -> pd.DataFrame:
     return articles
 
 
+def add_source_argument(parser: argparse.ArgumentParser) -> None:
+    """The positional ``SOURCE...`` that :func:`command_articles` reads, as ``args.source``."""
+    parser.add_argument("source", metavar="SOURCE", nargs="+",
+                        help="corpus file, folder, glob or archive, or a .parquet written by ingest")
+
+
 def write_tables(out, tables: dict) -> str:
     """Write each table of ``{file name: DataFrame}`` as CSV into the folder ``out``; a summary line."""
     from pathlib import Path

@@ -343,12 +343,14 @@ def _entities_command(args) -> int:
 
 def add_commands(subparsers) -> None:
     """``python -m analysis entities SOURCE... --out DIR``: mentions, top entities and quotes as CSV."""
+    from analysis.cli import add_source_argument
+
     parser = subparsers.add_parser(
         "entities", help="entity mentions, top entities and quotes as CSV",
         description="Recognise people, organisations and places in a corpus (or in a Parquet table written "
                     "by 'ingest'), attribute statements to their speakers, and write the tables as CSV "
                     "files into DIR.")  # fmt: skip
-    parser.add_argument("source", nargs="+", help="corpus file, folder, glob or archive, or an ingest .parquet")
+    add_source_argument(parser)
     parser.add_argument("--out", required=True, help="folder for the CSV tables")
     parser.add_argument("--model", default=None, help="a model written by 'train-ner' (default: the shipped one)")
     parser.add_argument("--top", type=int, default=20, help="entities and speakers kept per table (default 20)")

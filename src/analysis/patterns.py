@@ -717,12 +717,14 @@ def _patterns_command(args) -> int:
 
 def add_commands(subparsers) -> None:
     """``python -m analysis patterns SOURCE... --out DIR``: the publishing-pattern tables as CSV."""
+    from analysis.cli import add_source_argument
+
     parser = subparsers.add_parser(
         "patterns", help="publishing patterns and republication tables as CSV",
         description="Volume over time (Jalali by default), category mix, weekday/hour profiles, lengths, "
                     "bursts and silences, occasions and near-duplicate republication of a corpus (or of a "
                     "Parquet table written by 'ingest'), written as CSV files into DIR.")
-    parser.add_argument("source", nargs="+", help="corpus file, folder, glob or archive, or an ingest .parquet")
+    add_source_argument(parser)
     parser.add_argument("--out", required=True, help="folder for the CSV tables")
     parser.add_argument("--by", default="site", help="group volume by this column or 'category' (default: site)")
     parser.add_argument("--freq", choices=FREQS, default="month")

@@ -1100,7 +1100,7 @@ def _run_tokens(args) -> int:
 
     from analysis.cli import CommandError, command_articles
 
-    articles = command_articles(args.corpus)
+    articles = command_articles(args.source)
     if args.column not in articles.columns:
         raise CommandError(f"the articles table has no column {args.column!r}", exit_code=2)
     with_tokens = add_tokens(
@@ -1138,13 +1138,14 @@ def _run_normalize(args) -> int:
 
 def add_commands(subparsers) -> None:
     """Add ``tokens`` and ``normalize`` to the CLI."""
+    from analysis.cli import add_source_argument
+
     parser = subparsers.add_parser(
         "tokens", help="tokenise a corpus into a Parquet table of token lists",
-        description="Load CORPUS (normalised), tokenise every article as hazm does (cached, on all "
+        description="Load SOURCE (normalised), tokenise every article as hazm does (cached, on all "
                     "cores for large corpora) and write OUT.parquet with doc_id and tokens.",
     )
-    parser.add_argument("corpus", metavar="CORPUS", nargs="+",
-                        help="file, folder, glob or archive the loader reads, or an ingest .parquet")
+    add_source_argument(parser)
     parser.add_argument("--out", required=True, help="Parquet file to write")
     parser.add_argument("--column", default="body", help="text column to tokenise (default body)")
     parser.add_argument("--form", choices=["token", "lemma", "stem"], default="token")

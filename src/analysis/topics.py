@@ -770,7 +770,7 @@ def _run_topics(args) -> int:
     from analysis.cli import command_articles
     from analysis.text import add_tokens
 
-    articles = command_articles(args.corpus)
+    articles = command_articles(args.source)
     articles = add_tokens(articles, punctuation=True)
     k = args.k if args.k == "auto" else int(args.k)
     model = TopicModel(method=args.method, k=k, random_state=args.seed).fit(articles)
@@ -788,13 +788,14 @@ def _run_topics(args) -> int:
 
 def add_commands(subparsers) -> None:
     """Add ``topics`` to the CLI."""
+    from analysis.cli import add_source_argument
+
     parser = subparsers.add_parser(
         "topics", help="fit a topic model to a corpus and write its tables as CSV",
-        description="Load CORPUS, fit a topic model (k chosen by NPMI coherence unless given) and write "
+        description="Load SOURCE, fit a topic model (k chosen by NPMI coherence unless given) and write "
                     "topic_terms.csv, coherence.csv, dominant_topics.csv and document_topics.csv into OUT.",
     )
-    parser.add_argument("corpus", metavar="CORPUS", nargs="+",
-                        help="file, folder, glob or archive the loader reads, or an ingest .parquet")
+    add_source_argument(parser)
     parser.add_argument("--k", default="auto", help='number of topics or "auto" (default)')
     parser.add_argument("--method", choices=["nmf", "lda"], default="nmf")
     parser.add_argument("--seed", type=int, default=0, help="random state (default 0)")
