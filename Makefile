@@ -36,7 +36,7 @@ $(STAMP): pyproject.toml setup.py src/analysis/_text_speedups.pyx
 	fi
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
-	@$(PY) -c "from analysis import text; print('text passes:', 'compiled' if text.COMPILED_PASSES else 'pure Python (no C compiler found: about half as fast)')"
+	@$(PY) -c "from analysis import text; print('text passes:', 'compiled' if text.COMPILED_PASSES else 'pure Python, about half as fast: no C compiler or Python headers at install (install gcc and the python3-dev headers, then run $(PY) -m pip install -e .)')"
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(STAMP)
 
