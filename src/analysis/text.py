@@ -320,7 +320,20 @@ def _in_bmp(text: str) -> bool:
 
 
 _PUNCT_GROUP_RE = re.compile(_PUNCT_GROUP.format(digits=r"\d", chars=_PUNCT_CHARS))
-_PUNCT_GROUP_BMP_RE = re.compile(_PUNCT_GROUP.format(digits=_bmp_ranges(r"\d"), chars=_PUNCT_CHARS))
+# Runs of characters that are neither word characters nor spaces: every token without a word
+# character (punctuation, «…», «-») is one of them.
+_NO_WORD_RUN_RE = re.compile(r"[^\w ]+")
+
+
+@cache
+def _bmp_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """:data:`_PUNCT_GROUP_RE` and :data:`_NO_WORD_RUN_RE` for text all in the BMP, with ``\\d`` and
+    ``\\w`` spelled out as ranges. Built on first use: that takes about 60 ms, which the compiled
+    passes never need."""
+    return (
+        re.compile(_PUNCT_GROUP.format(digits=_bmp_ranges(r"\d"), chars=_PUNCT_CHARS)),
+        re.compile(f"[^{_bmp_ranges(r'\w')} ]+"),
+    )
 
 
 def _space_out_groups(text: str) -> str:
@@ -329,14 +342,10 @@ def _space_out_groups(text: str) -> str:
     ``" ".join(pattern.split(text))`` (the pattern is one capturing group) gives what
     ``pattern.sub(" \\g<0> ", text)`` gives, a fifth faster.
     """
-    pattern = _PUNCT_GROUP_BMP_RE if _in_bmp(text) else _PUNCT_GROUP_RE
+    pattern = _bmp_patterns()[0] if _in_bmp(text) else _PUNCT_GROUP_RE
     return " ".join(pattern.split(text))
 
 
-# Runs of characters that are neither word characters nor spaces: every token without a word
-# character (punctuation, «…», «-») is one of them. Same trick as above for BMP text.
-_NO_WORD_RUN_RE = re.compile(r"[^\w ]+")
-_NO_WORD_RUN_BMP_RE = re.compile(f"[^{_bmp_ranges(r'\w')} ]+")
 _SENTENCE_END_RE = re.compile(r"([!.?⸮؟]+)[ \n]+")
 
 
@@ -348,7 +357,7 @@ def _word_tokens(tokens: list[str]) -> list[str]:
     equals) and one C-level filter drops them; no regex runs per token.
     """
     spaced = " ".join(tokens)
-    no_word = set((_NO_WORD_RUN_BMP_RE if _in_bmp(spaced) else _NO_WORD_RUN_RE).findall(spaced))
+    no_word = set((_bmp_patterns()[1] if _in_bmp(spaced) else _NO_WORD_RUN_RE).findall(spaced))
     return list(filterfalse(no_word.__contains__, tokens)) if no_word else tokens
 
 
