@@ -1110,13 +1110,14 @@ def _run_tokens(args) -> int:
     from analysis.cli import CommandError, command_articles
 
     articles = command_articles(args.source)
-    if args.column not in articles.columns:
-        raise CommandError(f"the articles table has no column {args.column!r}", exit_code=2)
-    with_tokens = add_tokens(
-        articles, args.column, punctuation=args.punctuation, form=args.form,
-        stopwords=args.stopwords, cache=not args.no_cache, n_jobs=args.jobs,
-        progress=not args.no_progress,
-    )
+    try:
+        with_tokens = add_tokens(
+            articles, args.column, punctuation=args.punctuation, form=args.form,
+            stopwords=args.stopwords, cache=not args.no_cache, n_jobs=args.jobs,
+            progress=not args.no_progress,
+        )
+    except KeyError as error:  # no such column: add_tokens names the ones there are
+        raise CommandError(error.args[0], exit_code=2) from error
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with_tokens[["doc_id", "tokens"]].to_parquet(out, index=False)
