@@ -313,12 +313,11 @@ def translate(str text, table):
     """
     cdef const unsigned short[::1] lookup = table.lookup
     cdef const unsigned char[::1] letters = table.letters.view("uint8")
-    cdef Py_ssize_t n = len(text), i, k = 0, run = 0
+    cdef Py_ssize_t n = len(text), i, k = 0
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
-    cdef Py_UCS4 c, previous = 0xFFFFFFFF
+    cdef Py_UCS4 c
     cdef unsigned short code
-    cdef bint triple = False
     if n == 0:
         return text, False
     cdef Py_UCS4 *out = <Py_UCS4 *>PyMem_Malloc(n * sizeof(Py_UCS4))
@@ -333,25 +332,26 @@ def translate(str text, table):
                     continue
                 if code == EXPAND:
                     translated = text.translate(table.mapping)
-                    return translated, _has_triple_letter(translated, letters)
+                    return translated, _has_triple_letter(
+                        PyUnicode_KIND(translated), PyUnicode_DATA(translated), len(translated),
+                        letters,
+                    )
                 c = code
-            if c == previous:
-                run += 1
-                if run >= 3 and c < 0x10000 and letters[c]:
-                    triple = True
-            else:
-                previous, run = c, 1
             out[k] = c
             k += 1
-        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, k), triple
+        return (
+            PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, k),
+            _has_triple_letter(PyUnicode_4BYTE_KIND, out, k, letters),
+        )
     finally:
         PyMem_Free(out)
 
 
-cdef bint _has_triple_letter(str text, const unsigned char[::1] letters):
-    cdef Py_ssize_t n = len(text), i, run = 0
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void *data = PyUnicode_DATA(text)
+cdef bint _has_triple_letter(
+    int kind, void *data, Py_ssize_t n, const unsigned char[::1] letters
+) noexcept:
+    """Whether the ``n`` characters at ``data`` have a Persian letter three times in a row."""
+    cdef Py_ssize_t i, run = 0
     cdef Py_UCS4 c, previous = 0xFFFFFFFF
     for i in range(n):
         c = PyUnicode_READ(kind, data, i)
@@ -660,8 +660,7 @@ def punctuation_spacing(str text):
     cdef Py_ssize_t n = len(text), i, m = 0, k = 0
     cdef int kind = PyUnicode_KIND(text)
     cdef void *data = PyUnicode_DATA(text)
-    cdef Py_UCS4 c, before = 0, after
-    cdef bint has_before = False
+    cdef Py_UCS4 c, before = 0, after  # before: the last character the first step keeps
     if n == 0:
         return text
     cdef Py_UCS4 *middle = <Py_UCS4 *>PyMem_Malloc(3 * n * sizeof(Py_UCS4))
@@ -675,13 +674,11 @@ def punctuation_spacing(str text):
             if c == 0x20:
                 if i + 1 < n and _is_closing(PyUnicode_READ(kind, data, i + 1)):
                     continue
-                if has_before and _is_opening(before):
-                    has_before = True
+                if _is_opening(before):
                     before = c
                     continue
             middle[m] = c
             m += 1
-            has_before = True
             before = c
         # pass 2: one space after a closing mark and before an opening one
         for i in range(m):
