@@ -27,7 +27,7 @@ help:
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml setup.py src/analysis/_text_speedups.pyx
+$(STAMP): pyproject.toml setup.py src/analysis/text/_speedups.pyx
 	@set -e; \
 	if [ ! -x "$(PY)" ]; then \
 		python=$$(scripts/find-python); \

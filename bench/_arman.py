@@ -14,7 +14,7 @@ def arman_sentences(folder) -> list:
 
     Raises FileNotFoundError naming the missing fold files.
     """
-    from analysis.ner import read_iob
+    from analysis.entities.ner import read_iob
 
     paths = [Path(folder) / name for name in FOLD_FILES]
     missing = [str(p) for p in paths if not p.exists()]

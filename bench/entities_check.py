@@ -34,7 +34,7 @@ SEED_SPEAKER = ("احمد احمدی", "رئیس سازمان بسیج کارگ�
 def seed_report(seeds: Path) -> list[str]:
     from analysis.corpus import load_corpus
     from analysis.entities import entities
-    from analysis.quotes import quotes
+    from analysis.entities.quotes import quotes
 
     articles = load_corpus(seeds, progress=False)
     ents, said = entities(articles), quotes(articles)
@@ -66,7 +66,7 @@ def demo_report(n: int, seed: int) -> list[str]:
     from analysis.corpus import load_corpus
     from analysis.demo import read_ground_truth, write_demo_corpus
     from analysis.entities import entities
-    from analysis.quotes import quotes
+    from analysis.entities.quotes import quotes
 
     with tempfile.TemporaryDirectory() as tmp:
         out = write_demo_corpus(Path(tmp) / "demo", n=n, seed=seed)

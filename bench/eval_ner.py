@@ -2,7 +2,7 @@
 side by side with a plain CRF baseline (word, affix and context features) trained on the same data.
 
 Data: ArmanPersoNERCorpus ``test_fold1.txt`` + ``test_fold2.txt`` (in that order). The held-out part is
-every fifth sentence (``analysis.ner.holdout_split``: sentence i with i % 5 == 4); the shipped model was
+every fifth sentence (``analysis.entities.ner.holdout_split``: sentence i with i % 5 == 4); the shipped model was
 trained on the other four fifths and never saw it. Scores follow conlleval (exact type and boundaries).
 
 Usage: python bench/eval_ner.py [--arman ../shared/ner/arman] [--model default] [--retrain]
@@ -53,7 +53,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(REPO / "bench" / "results" / "ner.md"))
     args = parser.parse_args(argv)
 
-    from analysis.ner import BASELINE_GROUPS, CrfRecognizer, holdout_split, load_model
+    from analysis.entities.ner import BASELINE_GROUPS, CrfRecognizer, holdout_split, load_model
 
     try:
         sentences = arman_sentences(args.arman)
@@ -112,7 +112,7 @@ def main(argv=None) -> int:
         + "; chosen by 3-fold cross-validation inside the training part (`bench/ner_cv.py` → `ner_cv.md`), "
         "never on the held-out fifth.",
         "",
-        "Scores are the CRF's tags alone. The rules of `analysis.mentions` (leader aliases, «استان X» → X, "
+        "Scores are the CRF's tags alone. The rules of `analysis.entities.mentions` (leader aliases, «استان X» → X, "
         "organisation head words, titles split off) follow the project's conventions, not Arman's («استان "
         "فارس» is one LOC there): in cross-validation they lower micro F1 (`ner_cv.md`), so they are not "
         "part of this figure.",

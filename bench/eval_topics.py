@@ -415,7 +415,7 @@ def round2_variants():
     from sklearn.cluster import KMeans
     from sklearn.decomposition import NMF
 
-    from analysis.terms import word_classes
+    from analysis.topics.terms import word_classes
     from analysis.text import lemmatize
     from analysis.topics import TopicModel, _normalise_rows
 
@@ -490,7 +490,7 @@ def strip_boilerplate(tokens: list[str]) -> list[str]:
     """Tokens without the agency's boilerplate: the «خبرگزاری فارس :» opener and each attribution clause
     from «به گزارش» to the next punctuation (e.g. «به گزارش خبرگزاری فارس از قزوین به نقل از روابط عمومی
     ...»), read from ``data/terms/attribution_openers.txt``."""
-    from analysis.resources import read_wordlist
+    from analysis._core.resources import read_wordlist
 
     openers = [tuple(line.split(" ")) for line in read_wordlist("terms/attribution_openers.txt")]
     out, i = [], 0

@@ -1,12 +1,12 @@
 """Choose the recogniser's settings by k-fold cross-validation inside the training part of Arman.
 
-The held-out fifth of ``test_fold1.txt`` + ``test_fold2.txt`` (``analysis.ner.holdout_split``) is never
+The held-out fifth of ``test_fold1.txt`` + ``test_fold2.txt`` (``analysis.entities.ner.holdout_split``) is never
 read here: the training four fifths are cut into ``--folds`` parts (sentence i goes to part i % k), each
 setting is trained on k-1 parts and scored on the remaining one, and the mean entity-level micro F1
 over the parts decides. ``bench/eval_ner.py`` then scores the chosen setting once on the held-out fifth.
 
 Settings are given as ``NAME:key=value,key=value`` (keys: the parameters of
-``analysis.ner.CrfRecognizer``: c1, c2, max_iterations, possible_transitions, clusters, groups with
+``analysis.entities.ner.CrfRecognizer``: c1, c2, max_iterations, possible_transitions, clusters, groups with
 ``+`` between group names, dictionary_folds). Results are appended as they come, so a long run can
 be read while it goes on.
 
@@ -52,9 +52,9 @@ def parse_setting(text: str) -> tuple[str, dict]:
 
 
 def with_rules(tokens: list[str], tags: list[str]) -> list[str]:
-    """The tags after the high-precision rules of :func:`analysis.mentions.apply_rules`."""
-    from analysis.mentions import Sentence, Token, apply_rules
-    from analysis.ner_features import fold_letters
+    """The tags after the high-precision rules of :func:`analysis.entities.mentions.apply_rules`."""
+    from analysis.entities.mentions import Sentence, Token, apply_rules
+    from analysis.entities.ner.features import fold_letters
 
     sentence = Sentence(0, 0, 0, [Token(t, 0, 0) for t in tokens], list(tags), [fold_letters(t) for t in tokens])
     out = ["O"] * len(tokens)
@@ -67,7 +67,7 @@ def with_rules(tokens: list[str], tags: list[str]) -> list[str]:
 
 def error_kinds(gold: list[list[str]], predicted: list[list[str]]) -> dict[str, int]:
     """Counts of entity errors: wrong type (same span), wrong boundary (overlapping span), missed, spurious."""
-    from analysis.ner import entity_chunks
+    from analysis.entities.ner import entity_chunks
 
     counts = dict.fromkeys(("wrong type", "wrong boundary", "missed", "spurious"), 0)
     for gold_tags, pred_tags in zip(gold, predicted):
@@ -92,7 +92,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(REPO / "bench" / "results" / "ner_cv.md"))
     args = parser.parse_args(argv)
 
-    from analysis.ner import CrfRecognizer, ENTITY_TYPES, evaluate, holdout_split
+    from analysis.entities.ner import CrfRecognizer, ENTITY_TYPES, evaluate, holdout_split
 
     try:
         sentences = arman_sentences(args.arman)

@@ -36,8 +36,8 @@ def main(argv=None) -> int:
     from analysis.corpus import load_corpus
     from analysis.demo import write_demo_corpus
     from analysis.entities import _cached_analysis, entities
-    from analysis.ner import load_model
-    from analysis.quotes import quotes
+    from analysis.entities.ner import load_model
+    from analysis.entities.quotes import quotes
     from analysis.text import sentences, tokenize
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -65,7 +65,7 @@ def main(argv=None) -> int:
 
     # then (word caches warm for both) the tagging step alone, two ways, on the same sentences:
     # python-crfsuite's Tagger (feature strings looked up token by token) and the project's FastTagger
-    from analysis.mentions import split_sentences
+    from analysis.entities.mentions import split_sentences
 
     model = load_model()
     texts = [[[t.text for t in tokens] for _, _, tokens in split_sentences(b)] for b in timed["body"]]

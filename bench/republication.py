@@ -58,7 +58,7 @@ def load_demo(work: Path, n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame
 
 def score(copies: pd.DataFrame, articles: pd.DataFrame, truth: pd.DataFrame, threshold: float) -> dict:
     """Precision and recall of detected (copy, first publisher) pairs against the planted ones."""
-    from analysis.republication import shingle_jaccard
+    from analysis.patterns.republication import shingle_jaccard
 
     loaded = set(articles["file"])
     file_of = dict(zip(articles["doc_id"], articles["file"]))
@@ -99,7 +99,7 @@ def baseline_ratio(articles: pd.DataFrame, n: int = 5000, num_perm: int = 128) -
     """Seconds for MinHash signatures of ``n`` articles: datasketch per document vs. numpy (same shingles)."""
     from datasketch import MinHash
 
-    from analysis.republication import minhash_signatures, shingle_hashes, shingle_set
+    from analysis.patterns.republication import minhash_signatures, shingle_hashes, shingle_set
 
     sample = articles["body"].astype(str).tolist()[:n]
     started = time.process_time()
@@ -132,7 +132,7 @@ def plot_curve(rows: list[dict], path: Path) -> None:
         ax.axhline(120, color="#c0392b", linestyle=":", label="سقف ۲ دقیقه")
         from matplotlib.ticker import FuncFormatter
 
-        from analysis.numerals import persian_number
+        from analysis._core.persian import persian_number
 
         for axis in (ax.xaxis, ax.yaxis):
             axis.set_major_formatter(FuncFormatter(lambda value, _: persian_number(float(value))))
@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ.setdefault("TQDM_MININTERVAL", "5")
 
-    from analysis.republication import RepublicationDetector
+    from analysis.patterns.republication import RepublicationDetector
 
     sizes = sorted(int(s) for s in args.sizes.split(","))
     args.work.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ every process seen in the tree, whichever is larger):
 
 - ``ingest``: ``python -m analysis ingest-dataset CORPUS --out DATASET`` (streaming, parallel);
 - ``counts``: volume by site and month, by category and month, by day; category share per site —
-  ``analysis.engine`` over the dataset, part by part;
+  ``analysis.scale.engine`` over the dataset, part by part;
 - ``terms``: tokens (``analysis.text.add_tokens``) and term frequencies per site with a bounded
   vocabulary, part by part;
 - ``topics``: ``analysis.topics.TopicModel(k="auto")`` fitted on a uniform sample of at most
@@ -18,7 +18,7 @@ every process seen in the tree, whichever is larger):
   (``engine.topic_prevalence``);
 - ``entities``: mentions part by part (``entities.article_mentions``) counted by (site, entity) on
   one Dask worker a core (``engine.counts``), then the top 20 entities of each site;
-- ``republication``: ``analysis.republication.find_republications`` out of core
+- ``republication``: ``analysis.patterns.republication.find_republications`` out of core
   (``engine.republication``: LSH band keys part by part, then the shingles of candidates only).
 
 Targets (issue 8): 1,000,000 articles complete with peak memory under 4 GiB; ingest at least 80% as

@@ -9,7 +9,7 @@ is ``title``, ``abstract`` and paragraphs joined by newlines, as the raw text a 
 Measured, in this order and in the same process:
 1. hazm's pipeline ``WordTokenizer().tokenize(Normalizer().normalize(x))`` (one instance each) and
    ours ``tokenize(normalize(x), punctuation=True)``, with the compiled passes
-   (``analysis._text_speedups``, what an install with a C compiler uses) and with the pure-Python
+   (``analysis.text._speedups``, what an install with a C compiler uses) and with the pure-Python
    fallback: articles/s and MB/s (UTF-8 input), CPU time of this process, single core; the
    pipelines are interleaved in rounds so machine load hits them alike, and the whole measurement
    is repeated (``--repeat``, best of 3 by default; each pipeline's best); each step of our
@@ -39,7 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from analysis import text as T  # noqa: E402
+from analysis.text import normalizer as T  # noqa: E402
 
 WORD_CHAR = re.compile(r"\w")  # a token with none is punctuation
 
@@ -249,7 +249,7 @@ def word_tokenize_cost(texts: list[str], normalizer) -> dict:
 def parallel(texts: list[str], workers_list: list[int]) -> list[dict]:
     from concurrent.futures import ProcessPoolExecutor
 
-    from analysis.workers import worker_context
+    from analysis._core.workers import worker_context
 
     batches = [texts[i:i + 100] for i in range(0, len(texts), 100)]
     rows = []

@@ -12,7 +12,7 @@ table as Parquet. Then each side runs in its own process, so its peak memory is 
   NPMI × diversity over 4..20 (3 resamples of a 5,000-article sample, searched coarse to fine, one-
   standard-error rule), final fit on all;
 - **chunked**: ours out of core — ``fit_vocabulary`` on a 5,000-article sample, then ``partial_fit``
-  chunk by chunk (MiniBatchNMF), as ``analysis.engine`` can do on a Parquet dataset;
+  chunk by chunk (MiniBatchNMF), as ``analysis.scale.engine`` can do on a Parquet dataset;
 - **baseline**: hazm ``WordTokenizer`` tokens minus hazm's stopwords, ``TfidfVectorizer`` and
   scikit-learn ``NMF(k=8)`` (its tokenisation is timed separately).
 
@@ -187,7 +187,7 @@ def main(argv=None) -> int:
         "CPU seconds do not.",
         "",
         f"Out of core (`fit_vocabulary` on 5,000 articles, then `partial_fit` by chunks of {CHUNK:,}, one pass, "
-        f"as analysis.engine can do on a Parquet dataset): {chunked['fit seconds']:.1f} s ({chunked['fit CPU seconds']:.1f} CPU s), "
+        f"as analysis.scale.engine can do on a Parquet dataset): {chunked['fit seconds']:.1f} s ({chunked['fit CPU seconds']:.1f} CPU s), "
         f"k = {chunked['k']}, peak RSS {chunked['peak RSS MB']:.0f} MB of which {chunked['RSS after reading the table MB']:.0f} MB "
         "is the table read before fitting.",
         "",

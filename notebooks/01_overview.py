@@ -26,8 +26,9 @@ categories = []  # categories to keep (any of them); empty: all
 n_topics = "auto"  # not used here; every notebook takes the same parameters
 
 # %%
-from analysis import overview
-from analysis.notebook import key_numbers, load_for_notebook, setup_notebook, table
+from analysis import patterns
+from analysis.patterns import overview
+from analysis.report.notebook import key_numbers, load_for_notebook, setup_notebook, table
 from analysis.plots import interactive
 from analysis.plots import overview as charts
 
@@ -74,9 +75,9 @@ charts.counts_bar(overview.categories(articles), label="category", value="articl
 charts.length_histogram(articles, title="توزیع طول مقاله‌ها")
 
 # %%
-table(overview.length_summary(articles).replace(
-    {"statistic": {"min": "کمینه", "p10": "صدک ۱۰", "median": "میانه", "p90": "صدک ۹۰", "max": "بیشینه", "mean": "میانگین"}}
-).rename(columns={"statistic": "آماره", "value": "واژه"}))
+table(patterns.length_summary(articles, by=None).drop(columns="group").rename(columns={
+    "n_articles": "خبر", "mean": "میانگین", "std": "انحراف معیار", "min": "کمینه", "q10": "صدک ۱۰",
+    "q25": "چارک اول", "median": "میانه", "q75": "چارک سوم", "q90": "صدک ۹۰", "max": "بیشینه"}))
 
 # %% [markdown]
 # ## زمان: مقاله‌ها کدام ماه‌ها را پوشش می‌دهند؟

@@ -28,7 +28,7 @@ n_topics = "auto"  # not used here; every notebook takes the same parameters
 
 # %%
 from analysis import patterns, republication
-from analysis.notebook import key_numbers, load_for_notebook, setup_notebook, table
+from analysis.report.notebook import key_numbers, load_for_notebook, setup_notebook, table
 from analysis.plots import patterns as charts
 
 setup_notebook()

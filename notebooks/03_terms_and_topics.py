@@ -31,7 +31,7 @@ group_by = "site"  # column whose groups are compared: site or categories
 
 # %%
 from analysis import terms, topics
-from analysis.notebook import key_numbers, load_for_notebook, setup_notebook, table
+from analysis.report.notebook import key_numbers, load_for_notebook, setup_notebook, table
 from analysis.plots import interactive
 from analysis.plots import terms as term_charts
 from analysis.plots import topics as topic_charts

@@ -31,7 +31,7 @@ n_top = 15  # entities shown in the rankings
 # %%
 from analysis import entities as ent
 from analysis import quotes as qt
-from analysis.notebook import key_numbers, load_for_notebook, setup_notebook, table
+from analysis.report.notebook import key_numbers, load_for_notebook, setup_notebook, table
 from analysis.plots import entities as charts
 from analysis.plots import interactive
 

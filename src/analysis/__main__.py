@@ -1,3 +1,5 @@
-from .cli import main
+import sys
 
-raise SystemExit(main())
+from analysis.cli import main
+
+sys.exit(main())

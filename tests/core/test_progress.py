@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from analysis.progress import progress_bar
+from analysis._core.progress import progress_bar
 
 
 def test_a_hidden_bar_still_iterates():
@@ -16,7 +16,7 @@ def test_a_hidden_bar_still_iterates():
 
 def _shown_bar_is_disabled(environment: dict) -> bool:
     # tqdm reads TQDM_* when it is imported, so each case runs in a fresh interpreter
-    code = "from analysis.progress import progress_bar; print(progress_bar(total=3, show=True).disable)"
+    code = "from analysis._core.progress import progress_bar; print(progress_bar(total=3, show=True).disable)"
     env = {key: value for key, value in os.environ.items() if key != "TQDM_DISABLE"} | environment
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     return out.stdout.strip() == "True"

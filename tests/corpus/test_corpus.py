@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import corpus
+from analysis.corpus import loader as corpus
 from analysis.corpus import CorpusError, collect_inputs, load_corpus, parse_file, read_corpus, rejects_table
-from analysis.schema import ARTICLE_COLUMNS, REJECT_COLUMNS
+from analysis.corpus.schema import ARTICLE_COLUMNS, REJECT_COLUMNS
 from analysis.text import normalize
 
 TITLE = "برگزاری نمایشگاه صنایع دستی کارگران در شاهرود"
@@ -459,19 +459,17 @@ def test_parse_file_on_arbitrary_text(text, name):
         assert "\r" not in row["body"]
 
 
-def test_read_articles_takes_an_ingested_table_or_a_corpus(tmp_path):
-    from analysis.corpus import read_articles
-
+def test_load_corpus_takes_an_ingested_table_or_a_corpus(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text("## عنوان خبر\n\nمتن خبر درباره بسیج.\n\n<http://semnan.basij.ir/node/1>\n", encoding="utf-8")
-    loaded = read_articles([str(corpus)], workers=1, progress=False)
+    loaded = load_corpus([str(corpus)], workers=1, progress=False)
     assert loaded["title"].tolist() == ["عنوان خبر"]
     table = tmp_path / "articles.parquet"
     loaded.to_parquet(table)
-    assert read_articles(str(table))["doc_id"].tolist() == loaded["doc_id"].tolist()
+    assert load_corpus(str(table))["doc_id"].tolist() == loaded["doc_id"].tolist()
     with pytest.raises(FileNotFoundError, match="missing.parquet"):
-        read_articles(str(tmp_path / "missing.parquet"))
+        load_corpus(str(tmp_path / "missing.parquet"))
 
 
 def test_files_are_found_in_the_order_of_their_path_parts(tmp_path):

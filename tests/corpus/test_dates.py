@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.dates import (
+from analysis.corpus.dates import (
     date_from_url,
     gregorian_from_jalali,
     jalali_dates,

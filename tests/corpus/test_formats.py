@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.encodings import UndecodableError, decode_text
-from analysis.formats import (
+from analysis.corpus.encodings import UndecodableError, decode_text
+from analysis.corpus.formats import (
     InputError,
     _line_kind,
     format_of,

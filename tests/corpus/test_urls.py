@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.urls import _PLAIN_URL, UrlParts, _article_id, _domain_and_site, _host, _split, article_id, find_url, \
+from analysis.corpus.urls import _PLAIN_URL, UrlParts, _article_id, _domain_and_site, _host, _split, article_id, find_url, \
     registered_domain, url_parts
 
 

@@ -11,14 +11,9 @@ import jdatetime
 import pandas as pd
 import pytest
 
-from analysis import demo
-from analysis.demo import (
-    DAMAGE_KINDS,
-    GROUND_TRUTH_FILE,
-    read_ground_truth,
-    shingle_jaccard,
-    write_demo_corpus,
-)
+from analysis.demo import DAMAGE_KINDS, GROUND_TRUTH_FILE, read_ground_truth, write_demo_corpus
+from analysis.demo import generator as demo
+from analysis.patterns.republication import SHINGLE_SIZE, shingle_jaccard
 
 PERSIAN_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
 LAYOUT = re.compile(
@@ -264,7 +259,7 @@ def test_copies_resemble_their_originals_and_nothing_else_does(large):
     assert worst < 0.35
 
 
-def _shingles(text: str, k: int = demo.SHINGLE_SIZE) -> set:
+def _shingles(text: str, k: int = SHINGLE_SIZE) -> set:
     words = text.split()
     return {tuple(words[i:i + k]) for i in range(len(words) - k + 1)}
 

@@ -26,7 +26,7 @@ from analysis.entities import (
 )
 from analysis.plots import entities as plots
 
-FIXTURE = Path(__file__).parent / "fixtures" / "entities_article.txt"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "entities_article.txt"
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +201,7 @@ def test_demo_corpus_planted_entities_recovered(demo_articles, demo_truth):
 @given(st.lists(st.sampled_from(["علی", "کریمی", "در", "تهران", "گفت", ":", "،", ".", "۱۴۰۲", "می‌شود", "«", "»", "\n", "  "]),
                 max_size=30))
 def test_token_offsets_index_the_text(words):
-    from analysis.mentions import split_sentences
+    from analysis.entities.mentions import split_sentences
 
     text = " ".join(words)
     previous_end = 0

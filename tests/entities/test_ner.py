@@ -1,4 +1,4 @@
-"""Tests of analysis.ner: IOB reading, CoNLL-style scoring, CRF training on tiny fixtures, the CLI,
+"""Tests of analysis.entities.ner: IOB reading, CoNLL-style scoring, CRF training on tiny fixtures, the CLI,
 and the shipped model."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis import cli
-from analysis.ner import (
+from analysis.entities.ner import (
     BASELINE_GROUPS,
     CrfRecognizer,
     IOBError,
@@ -22,7 +22,7 @@ from analysis.ner import (
     read_iob,
     write_iob,
 )
-from analysis.ner_features import NerFeaturizer, fold
+from analysis.entities.ner.features import NerFeaturizer, fold
 
 FIRST = ["علی", "حسین", "مریم", "زهرا", "رضا", "مهدی", "سارا", "کاوه", "نادر", "شیوا"]
 LAST = ["کریمی", "رستمی", "نوری", "صالحی", "موسوی", "جعفری", "امینی", "کاظمی", "باقری", "یزدانی"]
@@ -174,8 +174,8 @@ def test_shipped_model_loads_and_finds_obvious_entities():
 
 
 def test_word_clusters_learn_write_and_read(tmp_path):
-    from analysis.ner import read_clusters
-    from analysis.word_clusters import WordClusters
+    from analysis.entities.ner import read_clusters
+    from analysis.entities.ner.clusters import WordClusters
 
     docs = [tokens for tokens, _ in make_sentences(200, seed=3)]
     model = WordClusters(min_count=2, n_contexts=50, n_components=8, n_clusters=(2, 4)).fit(docs)
@@ -190,7 +190,7 @@ def test_word_clusters_learn_write_and_read(tmp_path):
 
 
 def test_cluster_text_from_iob_leaves_the_held_out_fifth_out(iob_files):
-    from analysis.word_clusters import iob_training_tokens
+    from analysis.entities.ner.clusters import iob_training_tokens
 
     sentences = read_iob(iob_files[0]) + read_iob(iob_files[1])
     train, held = holdout_split(sentences)
@@ -199,7 +199,7 @@ def test_cluster_text_from_iob_leaves_the_held_out_fifth_out(iob_files):
 
 
 def test_learned_dictionary_marks_a_second_type_only_when_asked():
-    from analysis.ner_features import learn_dictionary
+    from analysis.entities.ner.features import learn_dictionary
 
     sentences = [(["ایران", "گفت"], ["B-LOC", "O"])] * 3 + [(["ایران", "برد"], ["B-ORG", "O"])] * 2
     assert learn_dictionary(sentences).phrases == {("ایران",): {"LOC"}}

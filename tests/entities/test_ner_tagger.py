@@ -1,4 +1,4 @@
-"""Tests of analysis.ner_tagger: the numpy Viterbi and the per-word score table give crfsuite's tags."""
+"""Tests of analysis.entities.ner.tagger: the numpy Viterbi and the per-word score table give crfsuite's tags."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.ner import CrfRecognizer
-from analysis.ner_tagger import viterbi
+from analysis.entities.ner import CrfRecognizer
+from analysis.entities.ner.tagger import viterbi
 
 from test_ner import make_sentences
 
@@ -55,7 +55,7 @@ def test_fast_tags_equal_crfsuite_tags(model):
 
 
 def test_word_table_starts_afresh_when_full_and_tags_stay_the_same(model):
-    from analysis.ner_tagger import FastTagger
+    from analysis.entities.ner.tagger import FastTagger
 
     sentences = [tokens for tokens, _ in make_sentences(30, seed=4)]
     small = FastTagger(model.featurizer_, model.weights_, max_words=15)

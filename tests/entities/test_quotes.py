@@ -1,4 +1,4 @@
-"""Tests of analysis.quotes: statements attributed to speakers, titles and pronouns resolved."""
+"""Tests of analysis.entities.quotes: statements attributed to speakers, titles and pronouns resolved."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.quotes import QUOTE_COLUMNS, quotes, speakers
+from analysis.entities.quotes import QUOTE_COLUMNS, quotes, speakers
 
-FIXTURE = Path(__file__).parent / "fixtures" / "entities_article.txt"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "entities_article.txt"
 
 
 @pytest.fixture(scope="module")

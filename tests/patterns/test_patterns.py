@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from analysis import patterns
 from analysis.plots import patterns as charts
-from analysis.schema import ARTICLE_COLUMNS
+from analysis.corpus.schema import ARTICLE_COLUMNS
 
 
 def make_articles(rows: list[dict]) -> pd.DataFrame:

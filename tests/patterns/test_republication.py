@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.plots.patterns import republication_network
-from analysis.republication import (
+from analysis.patterns.republication import (
     RepublicationDetector,
     find_republications,
     lsh_params,
@@ -205,57 +205,23 @@ def in_chunks(frame: pd.DataFrame, size: int) -> list[pd.DataFrame]:
     return [frame.iloc[i:i + size].reset_index(drop=True) for i in range(0, len(frame), size)]
 
 
-def test_out_of_core_gives_the_in_memory_tables(planted):
-    articles, _, detector = planted
-    got = find_republications(in_chunks(articles, 70))
-    assert len(got) > 100
-    pd.testing.assert_frame_equal(got, detector.copies_)
-    pd.testing.assert_frame_equal(site_republication(got), site_republication(detector.copies_))
-
-
-def test_out_of_core_with_one_large_bucket_spread_over_chunks():
-    rng = random.Random(6)
-    bodies = ["تصاویر این خبر را در ادامه ببینید و به اشتراک بگذارید"] * 400 + [random_text(rng, 60) for _ in range(40)]
-    articles = pd.DataFrame({
-        "doc_id": [f"d{i}" for i in range(len(bodies))],
-        "published": pd.Timestamp("2022-01-01") + pd.to_timedelta(np.arange(len(bodies)) % 97, unit="h"),
-        "body": bodies, "site": [SITES[i % len(SITES)] for i in range(len(bodies))], "title": "",
-    }).sample(frac=1, random_state=2).reset_index(drop=True)
-    expected = find_republications(articles, progress=False)
-    pd.testing.assert_frame_equal(find_republications(in_chunks(articles, 33)), expected)
-
-
-def test_out_of_core_on_an_ingested_demo_dataset(demo_dir, tmp_path):
-    from analysis.dataset import ingest_dataset, read_dataset
-
-    ingest_dataset(demo_dir, tmp_path / "ds", workers=1, chunk_size=50)
-    expected = find_republications(read_dataset(tmp_path / "ds"), progress=False)
-    assert len(expected) > 0
-    pd.testing.assert_frame_equal(find_republications(tmp_path / "ds"), expected)
-
-
 def test_first_pass_keeps_every_copy_as_a_candidate(planted):
-    from analysis.republication import band_keys, candidate_ids
+    from analysis.patterns.republication import band_keys, candidate_ids
 
     articles, _, detector = planted
     keys = pd.concat([band_keys(chunk) for chunk in in_chunks(articles, 100)], ignore_index=True)
     assert list(keys.columns) == ["doc_id"] + [f"band_{i}" for i in range(detector.bands_)]
     assert keys["band_0"].dtype == np.uint64 and "empty1" not in set(keys["doc_id"])
     wanted = candidate_ids(keys)
-    from analysis.republication import candidate_sketch
+    from analysis.patterns.republication import candidate_sketch
 
     picked = set(pd.concat([candidate_sketch(chunk, wanted).articles for chunk in in_chunks(articles, 100)])["doc_id"])
     assert set(detector.copies_["doc_id"]) <= picked and len(picked) == len(wanted) < len(articles)
 
 
-def test_a_one_shot_iterator_is_refused(planted):
+
+
+def test_a_table_is_required_in_memory(planted):
     articles, _, _ = planted
-    with pytest.raises(TypeError, match="twice"):
-        find_republications(iter(in_chunks(articles, 100)))
-
-
-def test_a_chunk_of_texts_without_words_has_no_shingles():
-    from analysis.republication import shingle_hashes
-
-    offsets, shingles = shingle_hashes(["", " ؟ "], chunk_size=2)
-    assert offsets.tolist() == [0, 0, 0] and len(shingles) == 0
+    with pytest.raises(TypeError, match="scale.engine.find_republications"):
+        find_republications(in_chunks(articles, 100))

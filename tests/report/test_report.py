@@ -15,7 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
-from analysis import notebook, overview, report
+from analysis._core.cache import CACHE_ENV
+from analysis.patterns import overview
+from analysis.report import notebook
+from analysis.report import render as report
 from analysis.plots import interactive
 from analysis.plots import overview as overview_plots
 
@@ -117,7 +120,7 @@ def test_cache_key_follows_content(corpus_dir, tmp_path):
 
 
 def test_load_for_notebook_applies_filters(corpus_dir, tmp_path, monkeypatch):
-    monkeypatch.setenv(notebook.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     articles, rejects = notebook.load_for_notebook(str(corpus_dir), sites=["tehran"])
     assert set(articles["site"]) == {"tehran"}
     assert list(articles.index) == list(range(len(articles)))
@@ -222,7 +225,7 @@ def test_find_notebooks_in_reading_order(tmp_path):
 def test_project_notebooks_follow_the_parameter_contract():
     import jupytext
 
-    notebooks = report.find_notebooks(Path(__file__).parents[1] / "notebooks")
+    notebooks = report.find_notebooks(Path(__file__).parents[2] / "notebooks")
     assert notebooks, "no notebooks/NN_*.py"
     for path in notebooks:
         nb = jupytext.read(path)
@@ -260,7 +263,7 @@ def test_overview_tables_account_for_everything(loaded):
 
 
 def test_overview_tables_on_an_empty_corpus():
-    from analysis.schema import empty_articles, empty_rejects
+    from analysis.corpus.schema import empty_articles, empty_rejects
 
     articles, rejects = empty_articles(), empty_rejects()
     assert overview.sources(articles, rejects).empty
@@ -302,8 +305,8 @@ def test_overview_notebook_runs_top_to_bottom(corpus_dir, loaded, cache_folder, 
     with no article at all, and on an unknown site."""
     import jupytext
 
-    monkeypatch.setenv(notebook.CACHE_ENV, str(cache_folder))  # the corpus is cached already
-    nb = jupytext.read(Path(__file__).parents[1] / "notebooks" / "01_overview.py")
+    monkeypatch.setenv(CACHE_ENV, str(cache_folder))  # the corpus is cached already
+    nb = jupytext.read(Path(__file__).parents[2] / "notebooks" / "01_overview.py")
     namespace: dict = {}
     for cell in [c for c in nb.cells if c.cell_type == "code"]:
         exec(compile(cell.source, "01_overview.py", "exec"), namespace)
@@ -356,7 +359,7 @@ def test_timeline_shows_the_largest_groups_and_reads_jalali():
 def test_a_failing_notebook_still_gets_its_page(tmp_path):
     """A notebook (no corpus needed) with tables, charts and hostile text that fails in its last
     cells: the page shows what ran and the error; the result says it failed."""
-    source = Path(__file__).parent / "fixtures" / "report_notebooks" / "01_fixture.py"
+    source = Path(__file__).parents[1] / "fixtures" / "report_notebooks" / "01_fixture.py"
     result = report.render_notebook(source, tmp_path, {"corpus": "x"}, [("index.html", "فهرست")])
     assert not result.ok and "planned failure" in result.error
     assert result.key_numbers == {"مقاله\u200cها": "۱٬۲۳۴", "پارامتر": "x"}

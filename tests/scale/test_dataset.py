@@ -10,7 +10,7 @@ import pytest
 
 from analysis.cli import main
 from analysis.corpus import CorpusError, read_corpus
-from analysis.dataset import (
+from analysis.scale.dataset import (
     HASH_COLUMN,
     dask_articles,
     dataset_size,

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis import engine, entities, patterns, terms
-from analysis.dataset import dask_articles, ingest_dataset
+from analysis.scale.dataset import dask_articles, ingest_dataset
 
 
 def chunks(frame: pd.DataFrame, size: int) -> list[pd.DataFrame]:
@@ -172,8 +172,8 @@ def test_dask_on_a_local_cluster_gives_the_pandas_tables(cluster, dataset, demo_
     got = engine.run(engine.term_frequencies("site", min_count=2), tokens, scheduler=cluster)
     pd.testing.assert_frame_equal(got, terms.term_frequencies(tokenized, "site", min_count=2))
     # republication, two passes over the partitions on the workers
-    from analysis.dataset import read_dataset
-    from analysis.republication import find_republications
+    from analysis.scale.dataset import read_dataset
+    from analysis.patterns.republication import find_republications
 
     expected = find_republications(read_dataset(dataset), progress=False)
     assert len(expected) > 0
@@ -182,7 +182,7 @@ def test_dask_on_a_local_cluster_gives_the_pandas_tables(cluster, dataset, demo_
 
 @pytest.mark.slow
 def test_ingest_on_a_local_cluster_equals_the_local_ingest(cluster, demo_dir, dataset, tmp_path):
-    from analysis.dataset import read_dataset
+    from analysis.scale.dataset import read_dataset
 
     out = tmp_path / "ds"
     summary = ingest_dataset(demo_dir, out, chunk_size=60, engine="dask", scheduler=cluster)

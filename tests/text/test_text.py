@@ -9,8 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import text as T
-from analysis.cache import ListCache, default_cache_dir, text_key
+from analysis.text import normalizer as T
+from analysis.text import tokens as TK
+from analysis.text import words as W
+from analysis._core.cache import ListCache, default_cache_dir, text_key
 
 ZWNJ = "\u200c"
 
@@ -40,7 +42,7 @@ def passes(request, monkeypatch):
     where the extension is built, and the pure-Python one)."""
     compiled = request.param == "compiled"
     if compiled and T.COMPILED_PASSES is None:
-        pytest.skip("analysis._text_speedups is not built")
+        pytest.skip("analysis.text._speedups is not built")
     monkeypatch.setattr(T, "_PASSES", T.COMPILED_PASSES if compiled else T.PYTHON_PASSES)
     return request.param
 
@@ -175,8 +177,8 @@ def test_bad_input_gives_empty_results(value):
 def test_non_text_values_are_converted_and_bytes_decoded():
     assert T.normalize(12) == "۱۲"
     assert T.tokenize(T.normalize("کتاب".encode())) == ["کتاب"]
-    assert T.lemmatize(None) == ""
-    assert T.stem(3) == ""
+    assert W.lemmatize(None) == ""
+    assert W.stem(3) == ""
 
 
 def test_other_scripts_pass_through():
@@ -355,31 +357,31 @@ def test_suffix_with_no_compound_in_the_lexicon_still_joins(hazm_objects):
 
 
 def test_stopwords_are_switchable_and_include_news_boilerplate():
-    both, hazm_only, news_only = T.stopwords(), T.stopwords(news=False), T.stopwords(hazm=False)
+    both, hazm_only, news_only = W.stopwords(), W.stopwords(news=False), W.stopwords(hazm=False)
     assert "از" in hazm_only and "از" not in news_only
     assert {"به گزارش", "خبرگزاری", "گفت", "افزود", "اظهار داشت", "بیان کرد", "تصریح کرد"} <= news_only
     assert both == hazm_only | news_only
-    assert not any(" " in w for w in T.stopwords(multiword=False))
-    assert T.stopwords(hazm=False, news=False) == frozenset()
+    assert not any(" " in w for w in W.stopwords(multiword=False))
+    assert W.stopwords(hazm=False, news=False) == frozenset()
 
 
 def test_remove_stopwords_applies_multiword_entries_to_token_runs():
     tokens = T.tokenize(T.normalize("به گزارش خبرگزاری فارس، وزیر اظهار داشت که بودجه افزایش یافت"))
-    kept = T.remove_stopwords(tokens)
+    kept = W.remove_stopwords(tokens)
     assert kept[:2] == ["فارس", "وزیر"]
     assert "اظهار" not in kept and "داشت" not in kept and "بودجه" in kept
     # «اظهار» alone is not a stopword: only the run «اظهار داشت» is
-    assert T.remove_stopwords(["اظهار", "امیدواری"]) == ["اظهار", "امیدواری"]
+    assert W.remove_stopwords(["اظهار", "امیدواری"]) == ["اظهار", "امیدواری"]
     # a multiword entry also matches hazm's joined verb token
-    assert T.remove_stopwords(["گفته_شده_است", "بودجه"], ["گفته شده است"]) == ["بودجه"]
+    assert W.remove_stopwords(["گفته_شده_است", "بودجه"], ["گفته شده است"]) == ["بودجه"]
 
 
 def test_lemmas_and_stems_use_hazm():
-    assert T.lemmatize("کتاب‌ها") == "کتاب"
-    assert T.lemmatize("می‌روم") == "رفت#رو"
-    assert T.stem("کتاب‌ها") == "کتاب"
-    assert T.lemmatize_tokens(["کتاب‌ها", "می‌روم"]) == ["کتاب", "رفت#رو"]
-    assert T.stem_tokens(["کتاب‌ها"]) == ["کتاب"]
+    assert W.lemmatize("کتاب‌ها") == "کتاب"
+    assert W.lemmatize("می‌روم") == "رفت#رو"
+    assert W.stem("کتاب‌ها") == "کتاب"
+    assert W.lemmatize_tokens(["کتاب‌ها", "می‌روم"]) == ["کتاب", "رفت#رو"]
+    assert W.stem_tokens(["کتاب‌ها"]) == ["کتاب"]
 
 
 # ------------------------------------------------------------------------------------ add_tokens
@@ -395,7 +397,7 @@ def test_tokens_command_writes_token_lists(demo_dir, tmp_path, capsys):
     options = ["--form", "lemma", "--stopwords", "--no-cache", "--no-progress"]
     assert main(["tokens", str(demo_dir), "--out", str(out), *options]) == 0
     table = pd.read_parquet(out)
-    expected = T.add_tokens(
+    expected = TK.add_tokens(
         command_articles([str(demo_dir)]), form="lemma", stopwords=True, cache=False, progress=False,
     )
     assert list(table.columns) == ["doc_id", "tokens"]
@@ -436,7 +438,7 @@ def articles():
 
 def test_add_tokens_returns_new_frame_and_leaves_input(articles, tmp_path):
     before = articles.copy()
-    out = T.add_tokens(articles, cache_dir=tmp_path)
+    out = TK.add_tokens(articles, cache_dir=tmp_path)
     pd.testing.assert_frame_equal(articles, before)
     assert "tokens" not in articles.columns
     assert out["tokens"].tolist()[0] == T.tokenize(articles["body"][0])
@@ -446,58 +448,58 @@ def test_add_tokens_returns_new_frame_and_leaves_input(articles, tmp_path):
 
 
 def test_add_tokens_options(articles, tmp_path):
-    lemmas = T.add_tokens(articles, out="lemmas", form="lemma", stopwords=True, cache_dir=tmp_path)
+    lemmas = TK.add_tokens(articles, out="lemmas", form="lemma", stopwords=True, cache_dir=tmp_path)
     first = lemmas["lemmas"][0]
     assert "گزارش" not in first and "به" not in first
-    assert first == T.lemmatize_tokens(T.remove_stopwords(T.tokenize(articles["body"][0])))
+    assert first == W.lemmatize_tokens(W.remove_stopwords(T.tokenize(articles["body"][0])))
     raw = pd.DataFrame({"title": ["كتاب ها"]})
-    assert T.add_tokens(raw, "title", normalize=True, cache=False)["tokens"][0] == ["کتاب‌ها"]
+    assert TK.add_tokens(raw, "title", normalize=True, cache=False)["tokens"][0] == ["کتاب‌ها"]
     with pytest.raises(KeyError, match="no column 'text'"):
-        T.add_tokens(articles, "text", cache=False)
+        TK.add_tokens(articles, "text", cache=False)
     with pytest.raises(ValueError, match="form"):
-        T.add_tokens(articles, form="roots", cache=False)
+        TK.add_tokens(articles, form="roots", cache=False)
 
 
 def test_add_tokens_second_run_reads_the_cache(articles, tmp_path, monkeypatch):
-    first = T.add_tokens(articles, cache_dir=tmp_path)
+    first = TK.add_tokens(articles, cache_dir=tmp_path)
     shards = list(tmp_path.rglob("part-*.parquet"))
     assert len(shards) == 1
 
     def fail(*args, **kwargs):
         raise AssertionError("tokenised again although cached")
 
-    monkeypatch.setattr(T, "_compute_tokens", fail)
-    again = T.add_tokens(articles, cache_dir=tmp_path)
+    monkeypatch.setattr(TK, "_compute_tokens", fail)
+    again = TK.add_tokens(articles, cache_dir=tmp_path)
     pd.testing.assert_frame_equal(first, again)
     # other options are cached apart
     monkeypatch.undo()
-    T.add_tokens(articles, punctuation=True, cache_dir=tmp_path)
+    TK.add_tokens(articles, punctuation=True, cache_dir=tmp_path)
     assert len({p.parent for p in tmp_path.rglob("part-*.parquet")}) == 2
 
 
 def test_add_tokens_cache_dir_from_environment(articles, tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "env"))
     assert default_cache_dir("tokens") == tmp_path / "env" / "tokens"
-    T.add_tokens(articles)
+    TK.add_tokens(articles)
     assert list((tmp_path / "env" / "tokens").rglob("part-*.parquet"))
 
 
 def test_add_tokens_survives_an_unwritable_or_damaged_cache(articles, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
-    out = T.add_tokens(articles, cache_dir=blocker)  # cannot create a directory there
+    out = TK.add_tokens(articles, cache_dir=blocker)  # cannot create a directory there
     assert out["tokens"][0]
-    T.add_tokens(articles, cache_dir=tmp_path / "c")
+    TK.add_tokens(articles, cache_dir=tmp_path / "c")
     for shard in (tmp_path / "c").rglob("part-*.parquet"):
         shard.write_bytes(b"garbage")
-    assert T.add_tokens(articles, cache_dir=tmp_path / "c")["tokens"][0] == out["tokens"][0]
+    assert TK.add_tokens(articles, cache_dir=tmp_path / "c")["tokens"][0] == out["tokens"][0]
 
 
 @pytest.mark.slow
 def test_add_tokens_parallel_matches_serial(tmp_path):
     df = pd.DataFrame({"body": [T.normalize(p) for p in PASSAGES] * 6})
-    serial = T.add_tokens(df, n_jobs=1, cache=False)
-    parallel = T.add_tokens(df, n_jobs=2, cache=False)
+    serial = TK.add_tokens(df, n_jobs=1, cache=False)
+    parallel = TK.add_tokens(df, n_jobs=2, cache=False)
     pd.testing.assert_frame_equal(serial, parallel)
 
 
@@ -505,7 +507,7 @@ def test_add_tokens_parallel_matches_serial(tmp_path):
 
 
 def test_list_cache_round_trip_and_compaction(tmp_path, monkeypatch):
-    import analysis.cache as cache_module
+    import analysis._core.cache as cache_module
 
     monkeypatch.setattr(cache_module, "MAX_SHARDS", 3)
     store = ListCache(tmp_path / "c")

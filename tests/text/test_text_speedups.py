@@ -1,4 +1,4 @@
-"""The compiled passes of analysis.text (``analysis._text_speedups``) give exactly what their
+"""The compiled passes of analysis.text (``analysis.text._speedups``) give exactly what their
 pure-Python twins give. Skipped where the extension is not built (no C compiler at install)."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import text as T
+from analysis.text import normalizer as T
 
 pytestmark = pytest.mark.skipif(
     T.COMPILED_PASSES is None,
-    reason="analysis._text_speedups is not built (pip install -e . builds it)",
+    reason="analysis.text._speedups is not built (pip install -e . builds it)",
 )
 
 ZWNJ = "\u200c"
@@ -70,7 +70,7 @@ def test_translate(text, extra, times):
 @_SETTINGS
 @given(_TEXTS)
 def test_spacing_tokens(text):
-    from analysis._text_speedups import spacing_tokens
+    from analysis.text._speedups import spacing_tokens
 
     assert spacing_tokens(text) == T._spacing_tokens(text)
 
@@ -163,11 +163,11 @@ def test_pure_python_can_be_forced(monkeypatch):
 
 
 def test_an_out_of_date_build_is_refused_with_a_warning(monkeypatch):
-    import analysis
+    import analysis.text
 
-    stale = types.ModuleType("analysis._text_speedups")
+    stale = types.ModuleType("analysis.text._speedups")
     stale.raw_tokens = C.raw_tokens  # an old build: one pass, none of the others
-    monkeypatch.setitem(sys.modules, "analysis._text_speedups", stale)
-    monkeypatch.setattr(analysis, "_text_speedups", stale, raising=False)
+    monkeypatch.setitem(sys.modules, "analysis.text._speedups", stale)
+    monkeypatch.setattr(analysis.text, "_speedups", stale, raising=False)
     with pytest.warns(RuntimeWarning, match="out of date.*pip install -e"):
         assert T._compiled_passes() is None

@@ -11,7 +11,7 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.base import clone
 from sklearn.metrics import homogeneity_score, normalized_mutual_info_score
 
-from analysis import topics
+from analysis.topics import models as topics
 from analysis.text import tokenize
 
 STOP = frozenset({"و", "در", "به", "از", "که", "این", "را", "با", "است", "شد", "کرد"})
@@ -199,7 +199,7 @@ def test_duplicates_are_fitted_once_and_transformed_all(planted):
 
 
 def test_topic_words_keep_nouns_adjectives_and_names_as_lemmas():
-    from analysis.terms import TopicWords
+    from analysis.topics.terms import TopicWords
 
     words = TopicWords(STOP)
     assert words("کتاب‌های") == "کتاب" and words("بیماران") == "بیمار" and words("فوتبال") == "فوتبال"

@@ -16,6 +16,7 @@ import hashlib
 import os
 import uuid
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 
 CACHE_ENV = "ANALYSIS_CACHE_DIR"
@@ -23,6 +24,27 @@ CACHE_ENV = "ANALYSIS_CACHE_DIR"
 DEFAULT_CACHE_ROOT = Path("data") / "processed" / "cache"
 #: merge the shards of a cache directory into one when there are more than this many
 MAX_SHARDS = 16
+
+
+#: files of the package tree that do not shape results (build products, byte code)
+_NOT_FINGERPRINTED = (".pyc", ".so", ".pyd", ".c")
+
+
+@lru_cache(maxsize=8)
+def package_fingerprint(root: Path | None = None) -> str:
+    """A key for everything that shapes a result: the package's version and the bytes of every file
+    of its tree under ``root`` (default: the installed ``analysis`` package), its code and its data
+    files (word lists, gazetteers, the shipped models) alike. Caches keyed with it die with any
+    change of code, model or data."""
+    from analysis import __version__
+
+    root = Path(root) if root is not None else Path(__file__).resolve().parents[1]
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in _NOT_FINGERPRINTED:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+    return digest.hexdigest()
 
 
 def project_root(start: Path | None = None) -> Path:

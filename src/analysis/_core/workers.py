@@ -1,7 +1,7 @@
 """Process pools for the loader and the text pipeline.
 
 ``worker_context(text=True)``: workers fork from a clean, single-threaded forkserver that has
-imported the loader and loaded hazm's lexicons once (``analysis._corpus_worker``), so no worker pays
+imported the loader and loaded hazm's lexicons once (``analysis.corpus._worker``), so no worker pays
 for them again. ``worker_context(text=False)``: plain spawned workers for jobs that never normalise
 (the loader by default), which then carry neither the lexicons' memory nor their start-up time.
 On platforms without forkserver (Windows) workers are always spawned.
@@ -20,5 +20,5 @@ def worker_context(text: bool = True):
         context = multiprocessing.get_context("forkserver")
     except ValueError:  # pragma: no cover - platforms without forkserver
         return multiprocessing.get_context("spawn")
-    context.set_forkserver_preload(["analysis._corpus_worker"])
+    context.set_forkserver_preload(["analysis.corpus._worker"])
     return context

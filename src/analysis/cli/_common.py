@@ -1,35 +1,12 @@
-"""Command line: ``python -m analysis COMMAND ...``.
-
-Each command lives in the module that does its job; a module offers ``add_commands(subparsers)``,
-which adds its sub-parsers and sets ``func`` (taking the parsed args, returning an exit code).
-Commands that write tables share :func:`command_articles` and :func:`write_tables`; a command that
-cannot go on raises :class:`CommandError`, which :func:`main` prints and turns into the exit code.
-"""
+"""What the commands share: :class:`CommandError`, the articles a command reads, the tables it writes."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
-
-# Modules that contribute commands, in the order their commands are listed in --help.
-COMMAND_MODULES = [
-    "analysis.corpus",
-    "analysis.text",
-    "analysis.demo",
-    "analysis.dataset",
-    "analysis.patterns",
-    "analysis.topics",
-    "analysis.entities",
-    "analysis.ner",
-    "analysis.word_clusters",
-    "analysis.engine",
-    "analysis.report",
-]
 
 
 class CommandError(Exception):
@@ -45,11 +22,11 @@ def command_articles(sources) -> pd.DataFrame:
 
     Raises :class:`CommandError`: exit code 2 when a source cannot be read, 1 when it holds no article.
     """
-    from analysis.corpus import read_articles
+    from analysis.corpus import load_corpus
 
     named = " ".join(map(str, [sources] if isinstance(sources, str) else sources))
     try:
-        articles = read_articles(sources)
+        articles = load_corpus(sources, normalize=True)
     except (FileNotFoundError, ValueError, OSError) as error:
         raise CommandError(f"cannot read {named}: {error}", exit_code=2) from error
     if articles.empty:
@@ -72,27 +49,3 @@ def write_tables(out, tables: dict) -> str:
     for name, table in tables.items():
         table.to_csv(folder / name, index=False)
     return f"tables -> {folder}/ ({', '.join(tables)})"
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m analysis",
-        description="Load corpora of Persian news, analyse their patterns, topics and entities, and render reports.",
-    )
-    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).add_commands(subparsers)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return int(args.func(args) or 0)
-    except CommandError as error:
-        print(f"{args.command}: {error}", file=sys.stderr)
-        return error.exit_code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

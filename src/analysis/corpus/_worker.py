@@ -7,7 +7,7 @@ every page the workers share with the server (memory and CPU, per worker)."""
 
 import gc
 
-from analysis import corpus as _corpus  # noqa: F401  (imported for the workers)
+from analysis.corpus import loader as _loader  # noqa: F401  (imported for the workers)
 
 try:
     from analysis.text import load_lexicons as _load_lexicons

@@ -19,13 +19,14 @@ from typing import NamedTuple
 
 import jdatetime
 
-from .resources import read_rows
+from analysis._core.persian import latin_digits
+from analysis._core.resources import read_rows
 
-#: Persian (U+06F0..) and Arabic-Indic (U+0660..) digits -> ASCII digits
-DIGITS_TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 #: years below this are read as Jalali (Solar Hijri), the others as Gregorian
 JALALI_YEAR_LIMIT = 1700
+#: a day as a user types it: YYYY-MM-DD (or / or .), either calendar
+_DAY = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$")
 
 
 class ParsedDate(NamedTuple):
@@ -41,11 +42,6 @@ class ParsedDate(NamedTuple):
         import pandas as pd
 
         return pd.Timestamp(self.gregorian)
-
-
-def latin_digits(text: str) -> str:
-    """``text`` with Persian and Arabic-Indic digits replaced by ASCII digits."""
-    return text.translate(DIGITS_TO_LATIN)
 
 
 def make_date(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0,
@@ -191,7 +187,7 @@ def date_from_url(url: str, domain: str | None = None) -> ParsedDate | None:
     if not url:
         return None
     if domain is None:
-        from .urls import registered_domain
+        from analysis.corpus.urls import registered_domain
 
         domain = registered_domain(url)
     rest = latin_digits(url.split("://", 1)[-1])
@@ -274,3 +270,22 @@ def jalali_month_name(month: int) -> str:
 def jalali_month_names() -> list[str]:
     """The twelve Jalali month names in order."""
     return [jalali_month_name(m) for m in range(1, 13)]
+
+
+def parse_day(text: str) -> pd.Timestamp:
+    """A day given as Jalali (``1402-01-01``, ``۱۴۰۲/۰۱/۰۱``) or Gregorian ISO (``2023-03-21``).
+
+    Years before 1700 are read as Jalali. Raises ``ValueError`` naming the text when it is no date.
+    """
+    import pandas as pd
+
+    match = _DAY.match(latin_digits(str(text)))
+    if not match:
+        raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD, Jalali or Gregorian)")
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        if year < JALALI_YEAR_LIMIT:
+            return pd.Timestamp(jdatetime.date(year, month, day).togregorian())
+        return pd.Timestamp(year=year, month=month, day=day)
+    except ValueError as error:
+        raise ValueError(f"not a valid day: {text!r} ({error})") from None

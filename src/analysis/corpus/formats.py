@@ -36,8 +36,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePosixPath
 
-from .dates import parse_date
-from .resources import read_rows, read_wordlist
+from analysis.corpus.dates import parse_date
+from analysis._core.persian import persian_letters
+from analysis._core.resources import read_rows, read_wordlist
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 RECORD_SUFFIXES = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv",
@@ -120,8 +121,8 @@ _LABEL_NOISE = re.compile(r"[\s\u200c\u200f_\-:：*]+")
 
 @lru_cache(maxsize=8192)
 def label_key(label: str) -> str:
-    """A label for matching: case-folded, without spaces/ZWNJ/punctuation, Arabic ي ك as Persian."""
-    return _LABEL_NOISE.sub("", label.casefold().replace("ي", "ی").replace("ك", "ک"))
+    """A label for matching: case-folded, without spaces/ZWNJ/punctuation, Arabic letter forms as Persian."""
+    return _LABEL_NOISE.sub("", persian_letters(label.casefold()))
 
 
 @lru_cache(maxsize=1)
@@ -402,7 +403,7 @@ def iter_records(data: bytes | str, kind: str) -> Iterator[tuple[str, object]]:
     if kind == "parquet":
         yield from _parquet_records(data)
         return
-    from .encodings import decode_text
+    from analysis.corpus.encodings import decode_text
 
     text = data if isinstance(data, str) else decode_text(data)[0]
     if kind == "json":

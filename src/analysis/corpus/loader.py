@@ -1,9 +1,9 @@
 """Load a corpus of Persian news into the articles table, losing nothing.
 
-``load_corpus(source)`` -> DataFrame with the columns of ``analysis.schema.ARTICLE_COLUMNS``, one row
+``load_corpus(source)`` -> DataFrame with the columns of ``analysis.corpus.schema.ARTICLE_COLUMNS``, one row
 an article. ``source`` is a file, a directory (walked recursively, in sorted order, skipping hidden
 files and folders, i.e. names starting with '.', such as the demo corpus's ``.ground_truth.jsonl``),
-a glob pattern, or a list of these. Formats: see ``analysis.formats``.
+a glob pattern, or a list of these. Formats: see ``analysis.corpus.formats``.
 
 Nothing is lost: every input (file, archive member, record) ends up either as a row of the articles
 table or as a row of the rejects table (``path``, ``member``, ``reason``), so
@@ -49,9 +49,9 @@ from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from .dates import date_from_url, parse_date_value
-from .encodings import UndecodableError, decode_text
-from .formats import (
+from analysis.corpus.dates import date_from_url, parse_date_value
+from analysis.corpus.encodings import UndecodableError, decode_text
+from analysis.corpus.formats import (
     MAX_ARCHIVE_DEPTH,
     INVISIBLE_CHARS,
     InputError,
@@ -64,10 +64,10 @@ from .formats import (
     strip_line,
     supported_suffixes,
 )
-from .progress import progress_bar
-from .schema import ARTICLE_COLUMNS, NORMALIZED, REJECT_COLUMNS, empty_articles, empty_rejects
-from .urls import url_parts
-from .workers import worker_context
+from analysis._core.progress import progress_bar
+from analysis.corpus.schema import ARTICLE_COLUMNS, NORMALIZED, REJECT_COLUMNS, empty_articles, empty_rejects
+from analysis.corpus.urls import url_parts
+from analysis._core.workers import worker_context
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -250,7 +250,7 @@ def make_doc_id(key: str, member: str = "") -> str:
 
 @lru_cache(maxsize=1)
 def _normalizer():
-    from .text import normalize
+    from analysis.text import normalize
 
     return normalize
 
@@ -749,10 +749,20 @@ def load_corpus(source, *, errors: str = "collect", normalize: bool = False, wor
                 progress: bool | None = None) -> pd.DataFrame:
     """The articles table of a corpus, with its rejects in ``df.attrs["rejects"]`` (list of dicts).
 
-    ``source``: a file, directory, glob or list of them. See ``read_corpus`` for the options and the
-    module docstring for the columns.
+    The one way to get the articles: ``source`` is a file, directory, glob or archive, a list of
+    them, or one ``.parquet`` table written by ``ingest``. ``normalize``: Persian normalisation of the
+    text (:func:`normalize_articles`; a table already marked normalised is not normalised again);
+    off by default, the text is kept as published. See :func:`read_corpus` for the other options and
+    the module docstring for the columns.
     """
-    loaded = read_corpus(source, errors=errors, normalize=normalize, workers=workers, progress=progress)
+    sources = [source] if isinstance(source, str | os.PathLike) else list(source)
+    if len(sources) == 1 and os.fspath(sources[0]).endswith(".parquet") and Path(sources[0]).is_file():
+        import pandas as pd
+
+        articles = pd.read_parquet(sources[0])
+        return normalize_articles(articles, workers=workers, progress=progress) if normalize else articles
+    loaded = read_corpus(sources if len(sources) > 1 else sources[0], errors=errors, normalize=normalize,
+                         workers=workers, progress=progress)
     articles = loaded.articles
     articles.attrs["rejects"] = loaded.rejects.to_dict("records")
     return articles
@@ -839,74 +849,3 @@ def rejects_table(articles: pd.DataFrame) -> pd.DataFrame:
 
     rows = articles.attrs.get("rejects", [])
     return pd.DataFrame(rows, columns=list(REJECT_COLUMNS)).astype(REJECT_COLUMNS) if rows else empty_rejects()
-
-
-def read_articles(sources: Sequence[str] | str, *, normalize: bool = True, **options) -> pd.DataFrame:
-    """The articles table of the commands: one ``.parquet`` file written by ``ingest``, or any corpus source.
-
-    ``sources``: a path or a list of them (as typed on a command line); ``options`` go to
-    :func:`load_corpus` when the sources are a corpus rather than an ingested table. ``normalize``:
-    the text comes back normalised (:func:`normalize_articles`; a table ingested with
-    ``--normalize`` is not normalised again).
-    """
-    import pandas as pd
-
-    sources = [sources] if isinstance(sources, str | os.PathLike) else list(sources)
-    if len(sources) == 1 and os.fspath(sources[0]).endswith(".parquet") and Path(sources[0]).is_file():
-        articles = pd.read_parquet(sources[0])
-        return normalize_articles(articles) if normalize else articles
-    return load_corpus(sources if len(sources) > 1 else sources[0], normalize=normalize, **options)
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def rejects_path(out: Path) -> Path:
-    """``FILE.parquet`` -> ``FILE.rejects.csv`` beside it."""
-    return out.with_name(out.name.removesuffix(out.suffix) + ".rejects.csv")
-
-
-def _ingest(args) -> int:
-    out = Path(args.out)
-    try:
-        loaded = read_corpus(args.source, errors=args.errors, normalize=args.normalize,
-                             workers=args.workers, progress=False if args.no_progress else None)
-    except (FileNotFoundError, CorpusError) as error:
-        print(f"ingest: {error}", file=sys.stderr)
-        return 2
-    out.parent.mkdir(parents=True, exist_ok=True)
-    table = loaded.articles.copy()
-    table.attrs = {NORMALIZED: True} if args.normalize else {}
-    table.to_parquet(out, index=False)
-    rejects_file = rejects_path(out)
-    loaded.rejects.to_csv(rejects_file, index=False)
-    print(f"{loaded.n_inputs} inputs: {len(loaded.articles)} articles loaded "
-          f"({loaded.n_duplicates} exact duplicates marked), {len(loaded.rejects)} rejected")
-    print(f"articles -> {out}")
-    print(f"rejects  -> {rejects_file}")
-    if len(loaded.rejects):
-        for reason, count in loaded.rejects["reason"].str.split(r"[:(]", regex=True).str[0].str.strip() \
-                .value_counts().head(5).items():
-            print(f"  {count:>6}  {reason}")
-    if loaded.articles.empty:
-        print("ingest: no article could be read", file=sys.stderr)
-        return 1
-    return 0
-
-
-def add_commands(subparsers) -> None:
-    """``python -m analysis ingest SOURCE... --out FILE.parquet``."""
-    parser = subparsers.add_parser(
-        "ingest", help="load a corpus into a Parquet articles table",
-        description="Load articles (files, folders, globs, archives) into FILE.parquet and list the "
-                    "inputs that could not be read in FILE.rejects.csv beside it.")
-    parser.add_argument("source", nargs="+", help="file, folder, glob or archive")
-    parser.add_argument("--out", required=True, help="Parquet file to write (rejects go beside it)")
-    parser.add_argument("--errors", choices=["collect", "raise"], default="collect",
-                        help="'raise' stops at the first bad input (default: collect them)")
-    parser.add_argument("--normalize", action="store_true",
-                        help="normalise the text while loading (else it is kept as published and "
-                             "the analysis commands normalise it when they read the table)")
-    parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.set_defaults(func=_ingest)

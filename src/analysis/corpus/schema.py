@@ -7,8 +7,7 @@ unknown) and ``published_jalali`` its Jalali date as ``YYYY-MM-DD`` ('' when unk
 
 from __future__ import annotations
 
-#: ``df.attrs`` key set on an articles table whose text went through ``analysis.text.normalize``
-NORMALIZED = "normalized"
+from analysis.text import NORMALIZED  # noqa: F401  (the mark of a normalised table, set by the text stage)
 
 #: column name -> pandas dtype of the articles table, in display order
 ARTICLE_COLUMNS: dict[str, str] = {

@@ -14,8 +14,8 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from .dates import latin_digits
-from .resources import read_wordlist
+from analysis._core.persian import latin_digits
+from analysis._core.resources import read_wordlist
 
 _HOST = re.compile(r"[a-z0-9\-_]+(?:\.[a-z0-9\-_]+)+|localhost|xn--[a-z0-9\-]+(?:\.[a-z0-9\-]+)+")
 _URL = re.compile(r"https?://[^\s<>\"'\]\)]+", re.IGNORECASE)

@@ -35,7 +35,9 @@ import jdatetime
 import pandas as pd
 from hijridate import Gregorian, Hijri
 
-from .resources import read_table
+from analysis._core.persian import persian_digits
+from analysis._core.resources import read_table
+from analysis.patterns.republication import shingle_jaccard
 
 GROUND_TRUTH_FILE = ".ground_truth.jsonl"
 EVENTS_FILE = ".ground_truth_events.jsonl"  # each site's planted bursts and silences
@@ -63,11 +65,9 @@ OCCASION_SHARE = 0.15  # share of original articles placed in an occasion's wind
 BURST_SHARE = 0.02  # share of original articles that belong to a local event's burst
 INDIRECT_SHARE = 0.15  # chance of a reported (indirect) statement after a quote paragraph
 SECONDARY_SHARE = 0.25  # share of articles with a paragraph or two on a related topic
-SHINGLE_SIZE = 5  # words per shingle for the recorded copy-original Jaccard similarity
 PARALLEL_MIN_ARTICLES = 20_000
 CHUNK_SIZE = 2_000
 
-_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _CP1256_FIXES = str.maketrans({"ی": "ي", "ۀ": "ه", **{chr(0x06F0 + i): str(i) for i in range(10)}})
 _SLOT = re.compile(r"\{(\w+)\}")
 
@@ -476,7 +476,7 @@ class _Slots(dict):
     def number(self, text: str) -> str:
         if self.latin and self.rng.random() < 0.6:
             return text
-        return text.translate(_PERSIAN_DIGITS)
+        return persian_digits(text)
 
     def __missing__(self, key):
         base = key.rstrip("0123456789")
@@ -748,7 +748,7 @@ def compose_file_text(article: Article, *, url: str, when: jdatetime.datetime, r
     digits = rng.random() < site.persian_digits
     date = f"{when.year:04d}/{when.month:02d}/{when.day:02d} - {when.hour:02d}:{when.minute:02d}"
     if digits:
-        date = date.translate(_PERSIAN_DIGITS)
+        date = persian_digits(date)
     parts = ["", ""]
     if title:
         parts += [f"## {article.title}", "", "", ""]
@@ -903,21 +903,6 @@ def _entity_records(article: Article) -> list[dict]:
             for (t, ty, c, ti, f), k in counts.items()]
 
 
-def shingle_jaccard(a: str, b: str, k: int = SHINGLE_SIZE) -> float:
-    """Jaccard similarity of the sets of ``k``-word shingles of two texts (whitespace words)."""
-    sa, sb = _shingles(a, k), _shingles(b, k)
-    if not sa and not sb:
-        return 1.0
-    return len(sa & sb) / len(sa | sb)
-
-
-def _shingles(text: str, k: int) -> set:
-    words = text.split()
-    if len(words) < k:
-        return {tuple(words)} if words else set()
-    return set(zip(*(words[i:] for i in range(k))))
-
-
 # --------------------------------------------------------------------------------------------------
 # Public API
 
@@ -978,11 +963,29 @@ def write_demo_corpus(out_dir, n: int = 600, seed: int = 7, *, start_year: int =
     in ``out_dir`` is replaced; any other non-empty folder is refused. ``processes`` (default: all
     cores from 20,000 files) only changes the speed, never the bytes.
     """
-    _write_corpus(out_dir, n, seed, start_year, years, processes, progress)
+    write_demo_files(out_dir, n, seed, start_year, years, processes, progress)
     return Path(out_dir)
 
 
-def _write_corpus(out_dir, n, seed, start_year, years, processes, progress) -> Counter:
+#: where the project's demo corpus lives (relative to the project root), and its size and seed
+DEMO_FOLDER, DEMO_N, DEMO_SEED = Path("data") / "demo", 600, 7
+
+
+def ensure_demo_corpus(folder=None) -> Path:
+    """The project's demo corpus (``data/demo``: 600 articles, seed 7, as ``make demo``), written
+    first when the folder is missing or empty; its path."""
+    from analysis._core.cache import project_root
+
+    folder = Path(folder) if folder is not None else project_root() / DEMO_FOLDER
+    if not folder.is_dir() or not any(folder.iterdir()):
+        write_demo_corpus(folder, n=DEMO_N, seed=DEMO_SEED)
+    return folder
+
+
+def write_demo_files(out_dir, n: int = 600, seed: int = 7, start_year: int = 1400, years: int = 3,
+                     processes: int | None = None, progress: bool = True) -> Counter:
+    """:func:`write_demo_corpus`, returning the counts of what was written (``files``, ``copies``,
+    ``damaged``, ``unreadable``)."""
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
     out_dir = Path(out_dir)
@@ -991,7 +994,7 @@ def _write_corpus(out_dir, n, seed, start_year, years, processes, progress) -> C
     if processes is None:
         processes = (os.cpu_count() or 1) if n >= PARALLEL_MIN_ARTICLES else 1
     chunks = [(str(out_dir), a, min(a + CHUNK_SIZE, n)) for a in range(0, n, CHUNK_SIZE)]
-    from .progress import progress_bar
+    from analysis._core.progress import progress_bar
 
     totals = Counter()
     partial = out_dir / (GROUND_TRUTH_FILE + ".partial")
@@ -1089,37 +1092,3 @@ def read_ground_truth(out_dir, columns=None) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------------------------------
 # CLI
-
-
-def _run_demo_corpus(args) -> int:
-    import time
-
-    started = time.perf_counter()
-    try:
-        counts = _write_corpus(args.out_dir, args.n, args.seed, 1400, 3, args.processes, True)
-    except (ValueError, FileExistsError) as error:
-        print(f"demo-corpus: {error}", file=sys.stderr)
-        return 2
-    seconds = time.perf_counter() - started
-    print(
-        f"wrote {counts['files']:,} file{'s' if counts['files'] != 1 else ''} to {args.out_dir} in {seconds:.1f} s "
-        f"({counts['files'] / seconds:,.0f} files/s): {counts['copies']:,} republished copies, "
-        f"{counts['damaged']:,} damaged files ({counts['unreadable']:,} unreadable); "
-        f"ground truth in {Path(args.out_dir) / GROUND_TRUTH_FILE}"
-    )
-    return 0
-
-
-def add_commands(subparsers) -> None:
-    """Add ``demo-corpus`` to the CLI."""
-    parser = subparsers.add_parser(
-        "demo-corpus", help="write a synthetic demo corpus with its ground truth",
-        description="Write N synthetic Persian news articles in the seed's layout into OUT_DIR, "
-                    "with a hidden ground-truth sidecar (.ground_truth.jsonl).",
-    )
-    parser.add_argument("out_dir", metavar="OUT_DIR", type=Path)
-    parser.add_argument("--n", type=int, default=600, help="number of files (default 600)")
-    parser.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    parser.add_argument("--processes", type=int, default=None,
-                        help="worker processes (default: all cores from 20,000 files)")
-    parser.set_defaults(func=_run_demo_corpus)

@@ -2,11 +2,11 @@
 
 ``find_mentions(text, model)`` returns one :class:`Mention` a recognised entity, with offsets into
 ``text``. It is the shared step under :func:`analysis.entities.entities` and
-:func:`analysis.quotes.quotes`:
+:func:`analysis.entities.quotes.quotes`:
 
 1. sentences and tokens come from :mod:`analysis.text` (tokens kept as written, punctuation kept,
    verb parts not joined, so every token is a substring of the text and its offsets are exact);
-2. the CRF (:func:`analysis.ner.load_model`) tags the tokens;
+2. the CRF (:func:`analysis.entities.ner.load_model`) tags the tokens;
 3. high-precision rules fix what the CRF misses: leader aliases («مقام معظم رهبری») are persons,
    a province after «استان» is a place, an organisation head word («سازمان»، «وزارت») right before
    a recognised organisation belongs to it, titles and honorifics before a person are split off into
@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from analysis.ner_features import fold_letters
-from analysis.resources import read_table, read_wordlist
+from analysis._core.persian import fold_letters
+from analysis._core.resources import read_table, read_wordlist
 
 
 @dataclass(slots=True)
@@ -173,7 +173,7 @@ def tag_text(text: str, model) -> list[Sentence]:
 
 
 def _spans(tags: list[str]) -> list[tuple[str, int, int]]:
-    from analysis.ner import entity_chunks
+    from analysis.entities.ner.iob import entity_chunks
 
     return entity_chunks(tags)
 

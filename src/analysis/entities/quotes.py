@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.entities import analyse, canonical_form, person_canonicals, require_columns
+from analysis.entities.tables import analyse, canonical_form, person_canonicals, require_columns
 
 #: columns of the quotes table
 QUOTE_COLUMNS: dict[str, str] = {
@@ -76,7 +76,7 @@ def article_quotes(doc_id: str, text: str, model=None) -> list[tuple]:
 
 def quotes(articles: pd.DataFrame, column: str = "body", model=None) -> pd.DataFrame:
     """The quotes table of an articles table (see :data:`QUOTE_COLUMNS`), one row a statement."""
-    from .progress import progress_bar
+    from analysis._core.progress import progress_bar
 
     require_columns(articles, ["doc_id", column], "quotes")
     rows = []

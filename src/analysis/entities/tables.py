@@ -25,8 +25,8 @@ from itertools import combinations
 
 import pandas as pd
 
-from analysis.mentions import Analysis, aliases, analyse_text
-from analysis.ner_features import fold_letters
+from analysis.entities.mentions import Analysis, aliases, analyse_text
+from analysis._core.persian import fold_letters, persian_letters
 
 #: columns of the entities table
 ENTITY_COLUMNS: dict[str, str] = {
@@ -58,10 +58,7 @@ def canonical_form(text: str) -> str:
     alias = aliases().get(folded)
     if alias:
         return alias[0]
-    return " ".join(t.translate(_LETTERS) for t in tokens)
-
-
-_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "ـ": None})
+    return " ".join(persian_letters(t) for t in tokens)
 
 
 @lru_cache(maxsize=4096)
@@ -70,12 +67,12 @@ def _cached_analysis(text: str, model) -> Analysis:
 
 
 def analyse(text: str, model=None) -> Analysis:
-    """:func:`analysis.mentions.analyse_text` with the shipped model by default.
+    """:func:`analysis.entities.mentions.analyse_text` with the shipped model by default.
 
-    Cached per (text, model), so :func:`entities` and :func:`analysis.quotes.quotes` on the same
+    Cached per (text, model), so :func:`entities` and :func:`analysis.entities.quotes.quotes` on the same
     articles tag each text once. The result is shared: treat it as read-only.
     """
-    from analysis.ner import load_model
+    from analysis.entities.ner.model import load_model
 
     return _cached_analysis(text, model if model is not None else load_model())
 
@@ -132,7 +129,7 @@ def entities(articles: pd.DataFrame, column: str = "body", model=None) -> pd.Dat
     """The entities table of an articles table (see :data:`ENTITY_COLUMNS`), one row a mention.
 
     ``column``: the text column searched (offsets index it); ``model``: a fitted
-    :class:`~analysis.ner.CrfRecognizer` (default: the shipped model). Canonical forms are made
+    :class:`~analysis.entities.ner.CrfRecognizer` (default: the shipped model). Canonical forms are made
     consistent across the corpus: all spellings of one entity take its most frequent spelling.
     """
     return consistent_spellings(article_mentions(articles, column, model, progress=True))
@@ -141,7 +138,7 @@ def entities(articles: pd.DataFrame, column: str = "body", model=None) -> pd.Dat
 def article_mentions(articles: pd.DataFrame, column: str = "body", model=None, progress: bool = False) -> pd.DataFrame:
     """Each article's mentions, found article by article (the part of :func:`entities` that works on
     any subset of a corpus); their spellings are not yet made consistent across articles."""
-    from .progress import progress_bar
+    from analysis._core.progress import progress_bar
 
     require_columns(articles, ["doc_id", column], "entities")
     rows = []
@@ -310,48 +307,3 @@ def _month_range(first: str, last: str, calendar: str) -> list[str]:
         if month > 12:
             year, month = year + 1, 1
     return out
-
-
-# ---------------------------------------------------------------- command line
-
-
-def _entities_command(args) -> int:
-    from analysis.cli import command_articles, write_tables
-    from analysis.quotes import quotes, speakers
-
-    articles = command_articles(args.source)
-    model = None
-    if args.model:
-        from analysis.ner import load_model
-
-        model = load_model(args.model)
-    mentions = entities(articles, model=model)
-    statements = quotes(articles, model=model)
-    tables = {
-        "mentions.csv": mentions,
-        "top_entities.csv": top_entities(mentions, n=args.top),
-        "top_entities_by_site.csv": top_entities(mentions, articles, by="site", n=args.top),
-        "cooccurrence.csv": cooccurrence(mentions, level="sentence"),
-        "quotes.csv": statements,
-        "speakers.csv": speakers(statements, n=args.top),
-    }
-    print(f"{len(articles)} articles: {len(mentions)} mentions of {mentions['canonical'].nunique()} entities, "
-          f"{len(statements)} statements by {statements['speaker'].nunique()} speakers")  # fmt: skip
-    print(write_tables(args.out, tables))
-    return 0
-
-
-def add_commands(subparsers) -> None:
-    """``python -m analysis entities SOURCE... --out DIR``: mentions, top entities and quotes as CSV."""
-    from analysis.cli import add_source_argument
-
-    parser = subparsers.add_parser(
-        "entities", help="entity mentions, top entities and quotes as CSV",
-        description="Recognise people, organisations and places in a corpus (or in a Parquet table written "
-                    "by 'ingest'), attribute statements to their speakers, and write the tables as CSV "
-                    "files into DIR.")  # fmt: skip
-    add_source_argument(parser)
-    parser.add_argument("--out", required=True, help="folder for the CSV tables")
-    parser.add_argument("--model", default=None, help="a model written by 'train-ner' (default: the shipped one)")
-    parser.add_argument("--top", type=int, default=20, help="entities and speakers kept per table (default 20)")
-    parser.set_defaults(func=_entities_command)

@@ -75,21 +75,6 @@ def categories(articles: pd.DataFrame, *, primary: bool = False) -> pd.DataFrame
     return counts.sort_values(["articles", "category"], ascending=[False, True], ignore_index=True)
 
 
-def length_summary(articles: pd.DataFrame, column: str = "n_words") -> pd.DataFrame:
-    """Quantiles of article length: one row a statistic (``min``, ``p10``, ``median``, ``p90``,
-    ``max``, ``mean``) with its ``value`` in ``column`` units."""
-    values = articles[column].astype("float64")
-    stats = {
-        "min": values.min(),
-        "p10": values.quantile(0.1),
-        "median": values.median(),
-        "p90": values.quantile(0.9),
-        "max": values.max(),
-        "mean": values.mean(),
-    }
-    return pd.DataFrame({"statistic": list(stats), "value": list(stats.values())})
-
-
 def jalali_month(published_jalali: pd.Series) -> pd.Series:
     """``YYYY-MM`` Jalali month of each ``published_jalali`` day ('' when unknown)."""
     return published_jalali.fillna("").str.slice(0, 7)
@@ -137,7 +122,7 @@ def _month_start(month: str) -> pd.Timestamp:
 
 def jalali_month_label(month: str) -> str:
     """``1402-01`` -> ``فروردین ۱۴۰۲`` (Persian month name and digits)."""
-    from .numerals import persian_number
+    from analysis._core.persian import persian_number
 
     return f"{JALALI_MONTHS[int(month[5:7]) - 1]} {persian_number(str(int(month[:4])))}"
 

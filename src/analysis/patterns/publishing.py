@@ -1,11 +1,11 @@
 """Publishing patterns: when, where and in which category articles appear.
 
-Every function takes the articles table (see :mod:`analysis.schema`) and returns a new tidy table —
+Every function takes the articles table (see :mod:`analysis.corpus.schema`) and returns a new tidy table —
 one row per (period, group), (group, category), (group, weekday) ... — and never changes its input.
 
 Periods follow the Jalali calendar by default (Persian month names, weeks starting on Saturday) and
 carry their Gregorian start and end dates, so the same table can be shown to people and joined by
-machines. Near-duplicate republication lives in :mod:`analysis.republication`.
+machines. Near-duplicate republication lives in :mod:`analysis.patterns.republication`.
 """
 
 from __future__ import annotations
@@ -18,15 +18,14 @@ import jdatetime
 import numpy as np
 import pandas as pd
 
-from analysis.dates import gregorian_from_jalali, jalali_dates, jalali_month_names, jalali_parts
-from analysis.notebook import parse_day
-from analysis.numerals import persian_digits
-from analysis.resources import read_table
+from analysis.corpus.dates import parse_day, gregorian_from_jalali, jalali_dates, jalali_month_names, jalali_parts
+from analysis._core.persian import persian_digits
+from analysis._core.resources import read_table
 
 FREQS = ("day", "week", "month", "year")
 CALENDARS = ("jalali", "gregorian")
 
-#: Jalali month names (analysis.dates) and weekday names, Saturday first (as jdatetime spells them)
+#: Jalali month names (analysis.corpus.dates) and weekday names, Saturday first (as jdatetime spells them)
 JALALI_MONTHS = tuple(jalali_month_names())
 JALALI_WEEKDAYS = tuple(jdatetime.date.j_weekdays_fa)
 
@@ -683,52 +682,3 @@ def _empty(columns) -> pd.DataFrame:
 def _check_choice(name: str, value, choices) -> None:
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(map(repr, choices))}, not {value!r}")
-
-
-# --------------------------------------------------------------------------------------------
-# command line
-# --------------------------------------------------------------------------------------------
-
-
-def _patterns_command(args) -> int:
-    from analysis.cli import command_articles, write_tables
-    from analysis.republication import find_republications, site_republication
-
-    articles = command_articles(args.source)
-    copies = find_republications(articles, threshold=args.threshold, progress=not args.no_progress)
-    tables = {
-        f"volume_{args.by}_{args.freq}.csv": volume(articles, by=args.by, freq=args.freq, calendar=args.calendar),
-        "category_share.csv": category_share(articles, by="site"),
-        "weekday_profile.csv": weekday_profile(articles, by="site"),
-        "hour_profile.csv": hour_profile(articles, by="site"),
-        "length_summary.csv": length_summary(articles, by="site"),
-        "bursts.csv": bursts(articles, by="site", freq="day"),
-        "occasions.csv": occasion_summary(articles),
-        "republication_copies.csv": copies,
-        "republication_sites.csv": site_republication(copies),
-    }
-    n_copies = int((~copies["is_first"]).sum()) if len(copies) else 0
-    print(f"{len(articles)} articles ({int(articles['published'].notna().sum())} dated), "
-          f"{articles['site'].nunique()} sites; {len(tables['bursts.csv'])} bursts/silences; "
-          f"{n_copies} republished copies in {copies['cluster_id'].nunique() if len(copies) else 0} clusters")
-    print(write_tables(args.out, tables))
-    return 0
-
-
-def add_commands(subparsers) -> None:
-    """``python -m analysis patterns SOURCE... --out DIR``: the publishing-pattern tables as CSV."""
-    from analysis.cli import add_source_argument
-
-    parser = subparsers.add_parser(
-        "patterns", help="publishing patterns and republication tables as CSV",
-        description="Volume over time (Jalali by default), category mix, weekday/hour profiles, lengths, "
-                    "bursts and silences, occasions and near-duplicate republication of a corpus (or of a "
-                    "Parquet table written by 'ingest'), written as CSV files into DIR.")
-    add_source_argument(parser)
-    parser.add_argument("--out", required=True, help="folder for the CSV tables")
-    parser.add_argument("--by", default="site", help="group volume by this column or 'category' (default: site)")
-    parser.add_argument("--freq", choices=FREQS, default="month")
-    parser.add_argument("--calendar", choices=CALENDARS, default="jalali")
-    parser.add_argument("--threshold", type=float, default=0.8, help="shingle Jaccard of a copy (default 0.8)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
-    parser.set_defaults(func=_patterns_command)

@@ -20,7 +20,7 @@ first. :func:`site_republication` and :func:`republication_graph` aggregate copi
 site-to-site table and a directed graph (edge source -> copier).
 
 Out of core (a dataset folder, a Dask collection or a list of chunks: :func:`find_republications`
-through ``analysis.engine.republication``), in two passes over the articles, part by part:
+through ``analysis.scale.engine.republication``), in two passes over the articles, part by part:
 
 1. :func:`band_keys`: each part's signatures are computed and only their LSH band keys kept
    (``n_articles x bands x 8`` bytes in memory, about 170 MB a million articles at 21 bands);
@@ -40,7 +40,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .progress import progress_bar
+from analysis._core.progress import progress_bar
 
 _NOT_WORD = re.compile(r"[^\w\s]+")
 #: marks where one document ends in a chunk's joined text; \w-only and never produced by words()
@@ -441,30 +441,25 @@ def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
 # ----------------------------------------------------------------------------------------------
 
 
-def find_republications(articles, threshold: float = 0.8, *, engine: str | None = None, scheduler=None,
-                        **params) -> pd.DataFrame:
+def find_republications(articles: pd.DataFrame, threshold: float = 0.8, **params) -> pd.DataFrame:
     """Clusters of republished articles: one row per article in a cluster (see :data:`COPY_COLUMNS`).
 
     ``is_first`` marks the first publisher; ``lag`` is how long after it each copy appeared and
     ``similarity`` its shingle Jaccard with it. Other keyword arguments go to
     :class:`RepublicationDetector`.
 
-    ``articles``: the articles table (in memory), or anything ``analysis.engine.run`` reads more than
-    once — an articles dataset folder, a list of DataFrames, a ``dask.dataframe`` — which is then
-    processed out of core in two passes (see the module docstring) with the same result; ``engine``
-    and ``scheduler`` as in ``engine.run``.
+    ``articles``: the articles table in memory. For a dataset folder, a list of DataFrames or a
+    ``dask.dataframe``, :func:`analysis.scale.engine.find_republications` gives the same table out of
+    core, in two passes (see the module docstring).
     """
-    if isinstance(articles, pd.DataFrame) and engine in (None, "pandas") and scheduler is None:
-        return RepublicationDetector(threshold=threshold, **params).fit(articles).copies_
-    from . import engine as engines
-
-    progress = params.pop("progress", None)
-    return engines.run(engines.republication(threshold=threshold, **params), articles, engine=engine,
-                       scheduler=scheduler, progress=progress)
+    if not isinstance(articles, pd.DataFrame):
+        raise TypeError(f"find_republications takes an articles DataFrame, not {type(articles).__name__}; "
+                        "for a dataset or chunks use analysis.scale.engine.find_republications")
+    return RepublicationDetector(threshold=threshold, **params).fit(articles).copies_
 
 
 # ----------------------------------------------------------------------------------------------
-# out of core: two passes over the articles, part by part (driven by analysis.engine)
+# out of core: two passes over the articles, part by part (driven by analysis.scale.engine)
 # ----------------------------------------------------------------------------------------------
 
 #: article columns kept for the copies table (besides the text)

@@ -1,6 +1,6 @@
 """Charts of entities: most-named entities, by group, timelines, co-occurrence network, speakers.
 
-Each function takes a table from :mod:`analysis.entities` / :mod:`analysis.quotes` and returns a
+Each function takes a table from :mod:`analysis.entities` / :mod:`analysis.entities.quotes` and returns a
 matplotlib Figure. Persian labels are passed as they are (matplotlib ≥ 3.11 shapes them).
 """
 
@@ -130,7 +130,7 @@ def plot_cooccurrence(graph, max_nodes: int = 25, max_edges: int = 60, seed: int
 
 
 def plot_speakers(speaker_table: pd.DataFrame, title: str = "پرنقل‌قول‌ترین گویندگان"):
-    """Horizontal bars of :func:`~analysis.quotes.speakers` (statements a speaker)."""
+    """Horizontal bars of :func:`~analysis.entities.quotes.speakers` (statements a speaker)."""
     with persian_style():
         fig, ax = plt.subplots(figsize=(7, max(2.5, 0.35 * len(speaker_table) + 1)))
         if speaker_table.empty:

@@ -12,7 +12,7 @@ import networkx as nx
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..numerals import persian_number
+from analysis._core.persian import persian_number
 
 #: colours for groups (sites, topics, entity types), readable on white
 PALETTE = ("#0b6e4f", "#c0392b", "#2c7fb8", "#e67e22", "#8e44ad", "#16a085", "#d35400", "#7f8c8d",

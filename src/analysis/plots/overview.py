@@ -1,6 +1,6 @@
 """Charts of the corpus overview: counts by site or category, lengths, months, rejects.
 
-Each function takes a table from :mod:`analysis.overview` and returns a matplotlib ``Figure`` (made
+Each function takes a table from :mod:`analysis.patterns.overview` and returns a matplotlib ``Figure`` (made
 without pyplot, so a notebook shows it once, as the cell's result).
 Labels are Persian and passed as they are (matplotlib >= 3.11 shapes them); tick numbers use
 Persian digits.
@@ -12,8 +12,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ..numerals import persian_number
-from .style import persian_style
+from analysis._core.persian import persian_number
+from analysis.plots.style import persian_style
 
 ACCENT = "#0b6e4f"
 MUTED = "#9aa5b1"
@@ -76,7 +76,7 @@ def length_histogram(articles: pd.DataFrame, *, column: str = "n_words", bins: i
 
 
 def monthly_bars(monthly: pd.DataFrame, *, title: str = "", max_labels: int = 14) -> Figure:
-    """Articles a Jalali month (table of :func:`analysis.overview.monthly_counts` without ``by``),
+    """Articles a Jalali month (table of :func:`analysis.patterns.overview.monthly_counts` without ``by``),
     labelled with Persian month names; months with no article show as gaps."""
     with persian_style():
         fig = Figure(figsize=(9, 3.4), layout="constrained")

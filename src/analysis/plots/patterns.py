@@ -1,7 +1,7 @@
 """Charts of publishing patterns: timelines, site-by-month heatmap, category mix, occasions, network.
 
 Each function takes a table from :mod:`analysis.patterns` (or the graph from
-:mod:`analysis.republication`) and returns the matplotlib Axes it drew on (a new Figure when no
+:mod:`analysis.patterns.republication`) and returns the matplotlib Axes it drew on (a new Figure when no
 ``ax`` is given). Labels are Persian with Persian digits; the text is passed to matplotlib as it is
 (matplotlib >= 3.11 shapes it; it is never reshaped here).
 """
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from analysis.numerals import persian_digits, persian_number
+from analysis._core.persian import persian_digits, persian_number
 from analysis.plots.style import axes_or_new, persian_style
 
 OTHERS = "سایر"
@@ -194,7 +194,7 @@ def _spaced(starts: pd.Series, rank: pd.Series, limit: int, min_gap: pd.Timedelt
 
 def volume_like_months(first, last) -> pd.DataFrame:
     """Jalali month starts and labels between two days (for date axes)."""
-    from analysis.patterns import calendar_table
+    from analysis.patterns.publishing import calendar_table
 
     months = calendar_table(first, last, "month", "jalali").drop_duplicates("period")
     months = months.assign(start=months["start"].clip(lower=pd.Timestamp(first)))

@@ -57,3 +57,25 @@ def axes_or_new(ax, figsize):
 def use_persian_style() -> None:
     """Apply :func:`persian_rc` globally (for notebooks)."""
     mpl.rcParams.update(persian_rc())
+
+
+#: what an empty chart says
+EMPTY = "داده‌ای برای نمایش نیست"
+
+
+def empty_axes(ax, title: str):
+    """``ax`` as an empty chart: its title and a line saying there is nothing to show; ``ax``."""
+    ax.set_title(title)
+    ax.text(0.5, 0.5, EMPTY, ha="center", va="center", transform=ax.transAxes, color="0.4")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return ax
+
+
+def persian_ticks(axis, fmt: str = "{:g}") -> None:
+    """Tick labels of ``axis`` (``ax.xaxis`` / ``ax.yaxis``) in Persian digits, formatted with ``fmt``."""
+    from matplotlib.ticker import FuncFormatter
+
+    from analysis._core.persian import persian_digits
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _: persian_digits(fmt.format(value))))

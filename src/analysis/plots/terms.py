@@ -1,7 +1,7 @@
 """Charts and displays of term tables: frequency and collocation bars, a keyness scatter in the
 spirit of scattertext, term trends over Jalali months, and a right-to-left concordance table.
 
-Each chart function takes a table from :mod:`analysis.terms` and returns the matplotlib Axes it drew
+Each chart function takes a table from :mod:`analysis.topics.terms` and returns the matplotlib Axes it drew
 on (a new Figure when no ``ax`` is given). Persian text is passed to matplotlib as it is (never
 reshaped); numbers on the axes are written with Persian digits.
 """
@@ -12,26 +12,10 @@ import math
 
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FuncFormatter
 
-from analysis.dates import jalali_month_name
-from analysis.numerals import persian_digits
-from analysis.plots.style import axes_or_new, persian_style
-
-EMPTY = "داده‌ای برای نمایش نیست"
-
-
-def _empty(ax, title: str):
-    ax.set_title(title)
-    ax.text(0.5, 0.5, EMPTY, ha="center", va="center", transform=ax.transAxes, color="0.4")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    return ax
-
-
-def _persian_ticks(axis, fmt: str = "{:g}") -> None:
-    axis.set_major_formatter(FuncFormatter(lambda value, _: persian_digits(fmt.format(value))))
-
+from analysis.corpus.dates import jalali_month_name
+from analysis._core.persian import persian_digits
+from analysis.plots.style import axes_or_new, empty_axes, persian_style, persian_ticks
 
 def period_label(period: str) -> str:
     """Persian label of a ``YYYY-MM`` Jalali period («مهر ۱۴۰۲») or a year («۱۴۰۲»)."""
@@ -47,46 +31,46 @@ def _bars(ax, labels, values, title, xlabel, color):
     ax.set_yticks(positions, labels)
     ax.set_title(title)
     ax.set_xlabel(xlabel)
-    _persian_ticks(ax.xaxis)
+    persian_ticks(ax.xaxis)
     return ax
 
 
 def frequency_bars(freq_table: pd.DataFrame, top: int = 20, value: str = "per_1000", ax=None,
                    title: str = "پرکاربردترین واژه‌ها"):
-    """Horizontal bars of the ``top`` terms of a :func:`analysis.terms.term_frequencies` table
+    """Horizontal bars of the ``top`` terms of a :func:`analysis.topics.terms.term_frequencies` table
     (one group: pass a filtered table), largest at the top."""
     labels = {"per_1000": "در هر هزار واژه", "count": "تعداد", "doc_freq": "تعداد خبرها",
               "doc_share": "سهم خبرها"}
     with persian_style():
         ax = axes_or_new(ax, (7, max(3, 0.28 * min(top, len(freq_table)) + 1)))
         if freq_table.empty:
-            return _empty(ax, title)
+            return empty_axes(ax, title)
         table = freq_table.nlargest(top, value)
         return _bars(ax, table["term"].tolist(), table[value].to_numpy(), title, labels.get(value, value), "#1f6f8b")
 
 
 def collocation_bars(collocation_table: pd.DataFrame, top: int = 20, score: str = "llr", ax=None,
                      title: str = "عبارت‌های چندواژه‌ای (هم‌آیندها)"):
-    """Horizontal bars of the ``top`` phrases of :func:`analysis.terms.collocations` by ``score``."""
+    """Horizontal bars of the ``top`` phrases of :func:`analysis.topics.terms.collocations` by ``score``."""
     labels = {"llr": "نسبت درست‌نمایی (G²)", "pmi": "PMI", "npmi": "NPMI", "count": "تعداد"}
     with persian_style():
         ax = axes_or_new(ax, (7, max(3, 0.28 * min(top, len(collocation_table)) + 1)))
         if collocation_table.empty:
-            return _empty(ax, title)
+            return empty_axes(ax, title)
         table = collocation_table.nlargest(top, score)
         return _bars(ax, table["phrase"].tolist(), table[score].to_numpy(), title, labels.get(score, score), "#8b5a1f")
 
 
 def keyness_chart(keyness_table: pd.DataFrame, group_name: str = "گروه", other_name: str = "بقیه",
                   n_labels: int = 12, ax=None, title: str | None = None):
-    """Scattertext-like view of :func:`analysis.terms.keyness`: each term at its frequency in the other
+    """Scattertext-like view of :func:`analysis.topics.terms.keyness`: each term at its frequency in the other
     side (x) and in the group (y), both per 1,000 words on log scales, coloured by z; the most
     distinctive terms of each side are written out."""
     title = title or f"واژه‌های شاخص «{group_name}» در برابر «{other_name}»"
     with persian_style():
         ax = axes_or_new(ax, (8.5, 7))
         if keyness_table.empty:
-            return _empty(ax, title)
+            return empty_axes(ax, title)
         floor = min(keyness_table.loc[keyness_table["per_1000_group"] > 0, "per_1000_group"].min(),
                     keyness_table.loc[keyness_table["per_1000_other"] > 0, "per_1000_other"].min()) / 2
         x = keyness_table["per_1000_other"].clip(lower=floor)
@@ -106,21 +90,21 @@ def keyness_chart(keyness_table: pd.DataFrame, group_name: str = "گروه", oth
         ax.set_xlabel(f"در هر هزار واژهٔ «{other_name}»")
         ax.set_ylabel(f"در هر هزار واژهٔ «{group_name}»")
         ax.set_title(title)
-        _persian_ticks(ax.xaxis)
-        _persian_ticks(ax.yaxis)
+        persian_ticks(ax.xaxis)
+        persian_ticks(ax.yaxis)
         colorbar = ax.figure.colorbar(points, ax=ax, shrink=0.7)
         colorbar.set_label("z (لگاریتم نسبت بخت با پیشین دیریکله)")
-        _persian_ticks(colorbar.ax.yaxis)
+        persian_ticks(colorbar.ax.yaxis)
         return ax
 
 
 def trend_lines(trends_table: pd.DataFrame, value: str = "per_1000", ax=None,
                 title: str = "روند کاربرد واژه‌ها در ماه‌های شمسی", max_ticks: int = 12):
-    """One line a term over the periods of :func:`analysis.terms.term_trends` (Jalali month labels)."""
+    """One line a term over the periods of :func:`analysis.topics.terms.term_trends` (Jalali month labels)."""
     with persian_style():
         ax = axes_or_new(ax, (11, 4.2))
         if trends_table.empty:
-            return _empty(ax, title)
+            return empty_axes(ax, title)
         periods = sorted(trends_table["period"].unique())
         position = {p: i for i, p in enumerate(periods)}
         for term, rows in trends_table.groupby("term", sort=False):
@@ -129,14 +113,14 @@ def trend_lines(trends_table: pd.DataFrame, value: str = "per_1000", ax=None,
         ax.set_xticks(range(0, len(periods), step), [period_label(p) for p in periods[::step]], rotation=45,
                       ha="right")
         ax.set_ylabel("در هر هزار واژه" if value == "per_1000" else value)
-        _persian_ticks(ax.yaxis)
+        persian_ticks(ax.yaxis)
         ax.set_title(title)
         ax.legend(frameon=False)
         return ax
 
 
 def style_kwic(kwic_table: pd.DataFrame, max_rows: int = 50):
-    """A concordance table (from :func:`analysis.terms.kwic`) as a right-to-left pandas Styler: the
+    """A concordance table (from :func:`analysis.topics.terms.kwic`) as a right-to-left pandas Styler: the
     context before the keyword on its right, the context after on its left, keyword in bold, text
     escaped."""
     table = kwic_table.head(max_rows)[["left", "keyword", "right"]]

@@ -15,9 +15,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.numerals import persian_digits
-from analysis.plots.style import axes_or_new, persian_style
-from analysis.plots.terms import _empty, _persian_ticks, period_label
+from analysis._core.persian import persian_digits
+from analysis.plots.style import axes_or_new, empty_axes, persian_style, persian_ticks
+from analysis.plots.terms import period_label
 
 
 def _topic_name(topic: int, label: str) -> str:
@@ -37,7 +37,7 @@ def topic_term_bars(topic_terms: pd.DataFrame, n_terms: int = 8, columns: int = 
         for ax in axes.ravel()[len(topics):]:
             ax.set_visible(False)
         if not topics:
-            _empty(axes[0, 0], title)
+            empty_axes(axes[0, 0], title)
             return fig
         for ax, topic in zip(axes.ravel(), topics):
             rows_ = topic_terms[topic_terms["topic"] == topic].nsmallest(n_terms, "rank")
@@ -56,7 +56,7 @@ def coherence_curve(coherence: pd.DataFrame, ax=None, title: str = "انتخاب
     with persian_style():
         ax = axes_or_new(ax, (7, 3.8))
         if coherence.empty:
-            return _empty(ax, title)
+            return empty_axes(ax, title)
         error = coherence["npmi_se"].fillna(0) if "npmi_se" in coherence else None
         ax.errorbar(coherence["k"], coherence["npmi"], yerr=error, marker="o", linewidth=2, capsize=3,
                     label="انسجام NPMI (± خطای معیار)")
@@ -67,8 +67,8 @@ def coherence_curve(coherence: pd.DataFrame, ax=None, title: str = "انتخاب
             ax.annotate(f"k = {persian_digits(k)}", (k, ax.get_ylim()[1]), ha="center", va="bottom", fontsize=9)
         ax.set_xlabel("تعداد موضوع‌ها (k)")
         ax.set_xticks(coherence["k"])
-        _persian_ticks(ax.xaxis)
-        _persian_ticks(ax.yaxis, "{:.2f}")
+        persian_ticks(ax.xaxis)
+        persian_ticks(ax.yaxis, "{:.2f}")
         ax.set_title(title, pad=16)
         ax.legend(frameon=False, fontsize=8)
         return ax
@@ -81,7 +81,7 @@ def prevalence_timeline(prevalence: pd.DataFrame, period: str = "month", top: in
     with persian_style():
         ax = axes_or_new(ax, (11, 4.5))
         if prevalence.empty:
-            return _empty(ax, title)
+            return empty_axes(ax, title)
         periods = sorted(prevalence[period].unique())
         position = {p: i for i, p in enumerate(periods)}
         keep = prevalence.groupby("topic")["share"].mean().nlargest(top).index
@@ -93,7 +93,7 @@ def prevalence_timeline(prevalence: pd.DataFrame, period: str = "month", top: in
         ax.set_xticks(range(0, len(periods), step), [period_label(p) for p in periods[::step]], rotation=45,
                       ha="right")
         ax.set_ylabel("سهم میانگین از خبرها")
-        _persian_ticks(ax.yaxis, "{:.0%}")
+        persian_ticks(ax.yaxis, "{:.0%}")
         ax.set_title(title)
         ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
         return ax
@@ -106,7 +106,7 @@ def prevalence_heatmap(prevalence: pd.DataFrame, by: str, top_groups: int = 20, 
     title = title or "سهم موضوع‌ها در هر گروه"
     with persian_style():
         if prevalence.empty:
-            return _empty(axes_or_new(ax, (8, 4)), title)
+            return empty_axes(axes_or_new(ax, (8, 4)), title)
         sizes = prevalence.drop_duplicates(by).set_index(by)["n_docs"].nlargest(top_groups)
         groups = sorted(sizes.index) if by in ("month", "year") else list(sizes.index)
         grid = prevalence.pivot_table(index="topic", columns=by, values="share").reindex(columns=groups)
@@ -119,7 +119,7 @@ def prevalence_heatmap(prevalence: pd.DataFrame, by: str, top_groups: int = 20, 
         ax.set_title(title)
         colorbar = ax.figure.colorbar(image, ax=ax, shrink=0.8)
         colorbar.set_label("سهم میانگین")
-        _persian_ticks(colorbar.ax.yaxis, "{:.0%}")
+        persian_ticks(colorbar.ax.yaxis, "{:.0%}")
         ax.spines[:].set_visible(False)
         return ax
 
@@ -130,7 +130,7 @@ def topic_map_chart(topic_map: pd.DataFrame, ax=None, title: str = "نقشهٔ �
     with persian_style():
         ax = axes_or_new(ax, (8, 6.5))
         if topic_map.empty:
-            return _empty(ax, title)
+            return empty_axes(ax, title)
         colours = plt.get_cmap("tab20")
         sizes = 3000 * topic_map["prevalence"] / max(float(topic_map["prevalence"].max()), 1e-12)
         ax.scatter(topic_map["x"], topic_map["y"], s=sizes.clip(lower=40), alpha=0.45,
@@ -156,7 +156,7 @@ def stability_chart(stability: pd.DataFrame, ax=None, title: str = "پایدار
     seeds on resamples (:func:`analysis.topics.topic_stability`)."""
     with persian_style():
         if stability.empty:
-            return _empty(axes_or_new(ax, (7, 3)), title)
+            return empty_axes(axes_or_new(ax, (7, 3)), title)
         summary = stability.groupby(["topic", "label"])["similarity"].agg(["mean", "min", "max"]).reset_index()
         ax = axes_or_new(ax, (7, max(3, 0.35 * len(summary) + 1)))
         positions = np.arange(len(summary))[::-1]
@@ -166,6 +166,6 @@ def stability_chart(stability: pd.DataFrame, ax=None, title: str = "پایدار
         ax.set_yticks(positions, [_topic_name(t, l) for t, l in zip(summary["topic"], summary["label"])], fontsize=8)
         ax.set_xlim(0, 1)
         ax.set_xlabel("شباهت کسینوسی با موضوع متناظر")
-        _persian_ticks(ax.xaxis, "{:.1f}")
+        persian_ticks(ax.xaxis, "{:.1f}")
         ax.set_title(title)
         return ax

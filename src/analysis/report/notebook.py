@@ -2,7 +2,7 @@
 
 A notebook's first code cell holds its parameters (see ``docs/report.md``); the next one is::
 
-    from analysis.notebook import load_for_notebook, setup_notebook
+    from analysis.report.notebook import load_for_notebook, setup_notebook
     setup_notebook()
     articles, rejects = load_for_notebook(corpus, date_from=date_from, date_to=date_to,
                                           sites=sites, categories=categories)
@@ -18,26 +18,21 @@ import glob
 import hashlib
 import html
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from .cache import CACHE_ENV, cache_root, project_root
-from .numerals import is_iso_day, persian_number
-from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS
+from analysis._core.cache import cache_root, package_fingerprint, project_root
+from analysis._core.persian import is_iso_day, persian_number
+from analysis.corpus.dates import parse_day
+from analysis.corpus.schema import ARTICLE_COLUMNS, REJECT_COLUMNS
 
-#: environment variable naming the cache folder (the report renderer sets it for its kernels)
 #: the corpus used when a notebook is given none, relative to the project root
 DEFAULT_CORPUS = Path("data") / "demo"
-#: size and seed of the demo corpus written when the default corpus is missing (as `make report`)
-DEMO_N, DEMO_SEED = 600, 7
 #: the mimetype of the key numbers a notebook offers the report's index page
 KEY_NUMBERS_MIMETYPE = "application/vnd.analysis.key-numbers+json"
 
-_DIGITS_TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_DAY = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*$")
 
 
 # --- set-up -----------------------------------------------------------------------------------
@@ -71,7 +66,7 @@ def setup_notebook() -> None:
     skip_slow_iri_check()
     import plotly.io as pio
 
-    from .plots.style import use_persian_style
+    from analysis.plots.style import use_persian_style
 
     _inline_charts()
     use_persian_style()
@@ -82,12 +77,13 @@ def setup_notebook() -> None:
 
 
 def default_corpus() -> Path:
-    """The demo corpus of the project, written (600 articles, seed 7, as `make report`) if missing."""
+    """The corpus a notebook reads when given none: the project's demo corpus (``make demo`` or
+    ``python -m analysis demo-corpus data/demo`` writes it; ``python -m analysis report`` does so
+    itself). Raises ``FileNotFoundError`` saying how to write it when it is missing."""
     folder = project_root() / DEFAULT_CORPUS
     if not folder.is_dir() or not any(folder.iterdir()):
-        from .demo import write_demo_corpus
-
-        write_demo_corpus(folder, n=DEMO_N, seed=DEMO_SEED)
+        raise FileNotFoundError(f"no corpus given and no demo corpus in {folder}: write it with "
+                                f"`python -m analysis demo-corpus {DEFAULT_CORPUS}` (or `make demo`)")
     return folder
 
 
@@ -109,27 +105,10 @@ def corpus_files(source) -> list[Path]:
     return sorted({p.resolve() for p in files})
 
 
-#: modules whose code decides what the loader produces (the cache key includes their bytes)
-LOADER_MODULES = ("corpus", "formats", "encodings", "dates", "urls", "text", "schema")
-
-
-def _loader_fingerprint() -> bytes:
-    """A hash of the loader's modules and data files, so a changed loader never reads a stale cache."""
-    package = Path(__file__).parent
-    digest = hashlib.blake2b(digest_size=16)
-    files = [package / f"{name}.py" for name in LOADER_MODULES]
-    files += sorted((package / "data" / "loader").rglob("*"))
-    for path in files:
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.digest()
-
-
 def corpus_key(source) -> str:
-    """Content key of a corpus: the files' locations and bytes, and the loader's code."""
+    """Content key of a corpus: the files' locations and bytes, and the package's code and data."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(_loader_fingerprint())
+    digest.update(package_fingerprint().encode())
     for path in corpus_files(source):
         digest.update(str(path).encode("utf-8", "surrogateescape") + b"\0")
         digest.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
@@ -137,7 +116,7 @@ def corpus_key(source) -> str:
 
 
 def _load_with_rejects(source) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from .corpus import read_corpus
+    from analysis.corpus.loader import read_corpus
 
     loaded = read_corpus(source, normalize=True)
     return loaded.articles, loaded.rejects
@@ -181,25 +160,6 @@ def cached_corpus(source, *, folder: Path | None = None) -> tuple[pd.DataFrame, 
 
 
 # --- filters ----------------------------------------------------------------------------------
-
-
-def parse_day(text: str) -> pd.Timestamp:
-    """A day given as Jalali (``1402-01-01``, ``۱۴۰۲/۰۱/۰۱``) or Gregorian ISO (``2023-03-21``).
-
-    Years before 1700 are read as Jalali. Raises ``ValueError`` naming the text when it is no date.
-    """
-    import jdatetime
-
-    match = _DAY.match(str(text).translate(_DIGITS_TO_LATIN))
-    if not match:
-        raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD, Jalali or Gregorian)")
-    year, month, day = (int(part) for part in match.groups())
-    try:
-        if year < 1700:
-            return pd.Timestamp(jdatetime.date(year, month, day).togregorian())
-        return pd.Timestamp(year=year, month=month, day=day)
-    except ValueError as error:
-        raise ValueError(f"not a valid day: {text!r} ({error})") from None
 
 
 def _as_list(value) -> list[str]:
@@ -273,7 +233,7 @@ def _cell(value) -> str:
     elif value is None or value is pd.NaT or (isinstance(value, float) and value != value) or value is pd.NA:
         value = ""
     elif isinstance(value, pd.Timestamp):
-        from .dates import to_jalali
+        from analysis.corpus.dates import to_jalali
 
         value = persian_number(to_jalali(value))
     elif isinstance(value, bool):

@@ -7,7 +7,7 @@ interactive charts' JavaScript embedded (no network requests), right-to-left Per
 Content-Security-Policy that lets only the report's own scripts run. ``index.html`` links the pages
 and shows their key numbers and key charts.
 
-The notebook side (loading the corpus, filters, safe tables) is :mod:`analysis.notebook`.
+The notebook side (loading the corpus, filters, safe tables) is :mod:`analysis.report.notebook`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import html
 import json
 import os
 import re
-import sys
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -27,8 +26,8 @@ from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 
-from .cache import CACHE_ENV, cache_root, project_root
-from .notebook import (  # noqa: F401  (re-exported: notebooks may import these from here)
+from analysis._core.cache import CACHE_ENV, cache_root, project_root
+from analysis.report.notebook import (  # noqa: F401  (re-exported: notebooks may import these from here)
     KEY_NUMBERS_MIMETYPE,
     cached_corpus,
     default_corpus,
@@ -105,7 +104,7 @@ def find_notebooks(folder: Path) -> list[Path]:
 
 
 def _data_file(name: str) -> str:
-    from .resources import data_path
+    from analysis._core.resources import data_path
 
     return data_path(f"{_TEMPLATE_PACKAGE_DIR}/{name}").read_text(encoding="utf-8")
 
@@ -456,7 +455,7 @@ def render_report(
     ``jobs`` notebooks run at once (default: up to 2, one a core). The corpus is loaded once here and
     cached (``cache``, default data/processed/cache) for the notebooks to read.
     """
-    from .progress import progress_bar
+    from analysis._core.progress import progress_bar
 
     root = project_root()
     notebooks = find_notebooks(Path(notebooks_dir) if notebooks_dir else root / "notebooks")
@@ -498,75 +497,3 @@ def _nav_label(path: Path) -> str:
         if line.startswith("# #") and stripped:
             return stripped
     return path.stem
-
-
-# --- command line -------------------------------------------------------------------------------
-
-
-def _run(args) -> int:
-    parameters = {
-        "date_from": args.date_from,
-        "date_to": args.date_to,
-        "sites": args.site or [],
-        "categories": args.category or [],
-        "n_topics": args.n_topics,
-    }
-    from .notebook import parse_day
-
-    for name in ("date_from", "date_to"):
-        if parameters[name]:
-            try:
-                parse_day(parameters[name])
-            except ValueError as error:
-                print(f"report: --{name.replace('_', '-')}: {error}", file=sys.stderr)
-                return 2
-    corpus = args.corpus
-    import glob
-
-    missing = [c for c in corpus or [] if not Path(c).exists() and not glob.glob(c, recursive=True)]
-    if missing:
-        print(f"report: corpus not found: {', '.join(missing)}", file=sys.stderr)
-        return 2
-    started = time.perf_counter()
-    results = render_report(
-        corpus[0] if corpus and len(corpus) == 1 else corpus,
-        args.out,
-        notebooks_dir=args.notebooks,
-        parameters=parameters,
-        jobs=args.jobs,
-        cache=args.cache,
-    )
-    failed = [r for r in results if not r.ok]
-    print(
-        f"report: {len(results) - len(failed)} of {len(results)} notebooks rendered into "
-        f"{Path(args.out) / 'index.html'} in {time.perf_counter() - started:.0f} s"
-    )
-    for result in failed:
-        log = Path(args.out) / "executed" / f"{result.name}.log"
-        print(f"report: {result.name} failed: {result.error} (page: {Path(args.out) / result.page}; log: {log})",
-              file=sys.stderr)
-    return 1 if failed else 0
-
-
-def add_commands(subparsers) -> None:
-    """``report``: execute the notebooks and write the HTML report."""
-    parser = subparsers.add_parser(
-        "report",
-        help="execute the notebooks and write self-contained HTML pages and index.html",
-        description="Execute every notebooks/NN_*.py on a corpus and write self-contained HTML pages "
-        "(code hidden, charts embedded, readable offline) and index.html.",
-    )
-    parser.add_argument("--corpus", action="append", metavar="SOURCE",
-                        help="file, folder, glob or archive (repeatable); default: the demo corpus data/demo")
-    parser.add_argument("--out", default="reports", help="output folder (default: reports)")
-    parser.add_argument("--date-from", default="", help="first day kept, Jalali 1402-01-01 or ISO 2023-03-21")
-    parser.add_argument("--date-to", default="", help="last day kept, same forms")
-    parser.add_argument("--site", action="append", help="keep this site (repeatable)")
-    parser.add_argument("--category", action="append", help="keep this category (repeatable)")
-    parser.add_argument(
-        "--n-topics", type=topic_count, default="auto", help="number of topics, or 'auto' to choose it by coherence (default)"
-    )
-    parser.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: up to 2)")
-    parser.add_argument("--notebooks", default=None, help="folder of the notebooks (default: notebooks/)")
-    parser.add_argument("--cache", default=None, help="corpus cache folder (default: data/processed/cache)")
-    parser.set_defaults(func=_run)

@@ -43,10 +43,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .corpus import CorpusError, InputFile, collect_inputs, duplicate_of, parse_file
-from .progress import progress_bar
-from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS, empty_rejects
-from .workers import worker_context
+from analysis.corpus.loader import InputFile, collect_inputs, duplicate_of, parse_file
+from analysis._core.progress import progress_bar
+from analysis.corpus.schema import ARTICLE_COLUMNS, REJECT_COLUMNS, empty_rejects
+from analysis._core.workers import worker_context
 
 #: input files a part holds by default (about 10-20 MB of text, a few tens of MB of memory per worker)
 CHUNK_SIZE = 2000
@@ -413,7 +413,7 @@ def _update_duplicates(out: Path, inputs: list[InputFile]) -> set[str]:
     """Recompute doc_id uniqueness and duplicate_of over the dataset; rewrite the parts that change."""
     import pyarrow.parquet as pq
 
-    from .corpus import unique_doc_ids
+    from analysis.corpus.loader import unique_doc_ids
 
     manifest = read_manifest(out)
     order = _load_order(manifest, inputs)
@@ -461,7 +461,12 @@ def _write_rejects_csv(out: Path) -> None:
 # --------------------------------------------------------------------------- reading
 
 
-def _part_files(out_dir) -> list[Path]:
+def is_dataset(data) -> bool:
+    """Whether ``data`` names a folder written by :func:`ingest_dataset`."""
+    return isinstance(data, str | os.PathLike) and (Path(data) / "articles").is_dir()
+
+
+def part_files(out_dir) -> list[Path]:
     folder = Path(out_dir) / ARTICLES_DIR
     if not folder.is_dir():
         raise FileNotFoundError(f"{out_dir}: not an articles dataset (no {ARTICLES_DIR}/ folder); "
@@ -487,7 +492,7 @@ def read_dataset(out_dir, columns: Sequence[str] | None = None, filters=None) ->
     """
     import pyarrow.parquet as pq
 
-    files = _part_files(out_dir)
+    files = part_files(out_dir)
     if not files:
         frame = _empty_frame(columns)
         return frame
@@ -501,7 +506,7 @@ def iter_dataset(out_dir, columns: Sequence[str] | None = None, filters=None) ->
     import pyarrow.parquet as pq
 
     wanted = _columns(columns)
-    for path in _part_files(out_dir):
+    for path in part_files(out_dir):
         table = pq.read_table(path, columns=wanted, filters=filters, schema=arrow_schema())
         if table.num_rows:
             yield to_articles_frame(table)
@@ -511,7 +516,7 @@ def dataset_size(out_dir) -> int:
     """Number of articles in a dataset (from the Parquet footers, reading no data)."""
     import pyarrow.parquet as pq
 
-    return sum(pq.ParquetFile(path).metadata.num_rows for path in _part_files(out_dir))
+    return sum(pq.ParquetFile(path).metadata.num_rows for path in part_files(out_dir))
 
 
 def dask_articles(out_dir, columns: Sequence[str] | None = None, filters=None):
@@ -520,18 +525,18 @@ def dask_articles(out_dir, columns: Sequence[str] | None = None, filters=None):
     import dask
     import dask.dataframe as dd
 
-    files = _part_files(out_dir)
+    files = part_files(out_dir)
     if not files:
         raise ValueError(f"{out_dir}: the dataset holds no articles yet")
     wanted = _columns(columns)
     meta = _empty_frame(wanted)
-    parts = [dask.delayed(_read_part)(str(path), wanted, filters) for path in files]
+    parts = [dask.delayed(read_part)(str(path), wanted, filters) for path in files]
     # keep list columns as lists: Dask would otherwise turn object columns into strings
     with dask.config.set({"dataframe.convert-string": False}):
         return dd.from_delayed(parts, meta=meta, verify_meta=False)
 
 
-def _read_part(path: str, columns, filters) -> pd.DataFrame:
+def read_part(path: str, columns, filters) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     return to_articles_frame(pq.read_table(path, columns=columns, filters=filters, schema=arrow_schema()))
@@ -551,53 +556,3 @@ def read_rejects(out_dir) -> pd.DataFrame:
     if not frames:
         return empty_rejects()
     return pd.concat(frames, ignore_index=True).astype(REJECT_COLUMNS)
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def _ingest_dataset_command(args) -> int:
-    scheduler = args.scheduler
-    if args.engine == "dask" and not scheduler:
-        print("ingest-dataset: --engine dask needs --scheduler ADDRESS (e.g. tcp://host:8786)", file=sys.stderr)
-        return 2
-    try:
-        summary = ingest_dataset(args.source, args.out, workers=args.workers, chunk_size=args.chunk_size,
-                                 errors=args.errors, verify=args.verify, engine=args.engine,
-                                 scheduler=scheduler, progress=False if args.no_progress else None)
-    except (FileNotFoundError, CorpusError, RuntimeError) as error:
-        print(f"ingest-dataset: {error}", file=sys.stderr)
-        return 2
-    rate = summary.n_ingested / summary.seconds if summary.seconds else 0.0
-    print(f"{summary.n_inputs} input files: {summary.n_ingested} ingested ({summary.n_changed} changed), "
-          f"{summary.n_skipped} unchanged and skipped; {summary.n_articles} articles and "
-          f"{summary.n_rejects} rejects in this run ({summary.seconds:.1f} s, {rate:,.0f} files/s)")
-    print(f"dataset {summary.out_dir}: {summary.total_articles} articles "
-          f"({summary.n_parts_rewritten} earlier parts rewritten); rejects -> {summary.out_dir / 'rejects.csv'}")
-    if summary.total_articles == 0:
-        print("ingest-dataset: no article could be read", file=sys.stderr)
-        return 1
-    return 0
-
-
-def add_commands(subparsers) -> None:
-    """``python -m analysis ingest-dataset SOURCE... --out DIR``."""
-    parser = subparsers.add_parser(
-        "ingest-dataset", help="ingest a large corpus into a partitioned Parquet dataset (resumable)",
-        description="Load articles (files, folders, globs, archives) chunk by chunk into a partitioned "
-                    "Parquet dataset in DIR, in bounded memory and in parallel. Running it again skips the "
-                    "files already ingested and adds new or changed ones.")
-    parser.add_argument("source", nargs="+", help="file, folder, glob or archive")
-    parser.add_argument("--out", required=True, help="dataset folder (created if missing)")
-    parser.add_argument("--workers", type=int, default=None, help="local processes (default: all cores)")
-    parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE,
-                        help=f"input files a part (default {CHUNK_SIZE})")
-    parser.add_argument("--errors", choices=["collect", "raise"], default="collect",
-                        help="'raise' stops at the first bad input (default: collect them)")
-    parser.add_argument("--verify", action="store_true",
-                        help="compare known files by content hash, not by size and modification time")
-    parser.add_argument("--engine", choices=["processes", "dask"], default="processes",
-                        help="run the chunks in local processes (default) or on a Dask cluster")
-    parser.add_argument("--scheduler", default=None, help="Dask scheduler address for --engine dask")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.set_defaults(func=_ingest_dataset_command)

@@ -7,7 +7,7 @@ so partials can be merged in any grouping), and ``finish`` turns the merged part
 the pandas function gives for the whole corpus. :func:`run` feeds it from
 
 - a pandas DataFrame (one chunk: the result *is* the pandas function's),
-- an iterable of DataFrames, or an articles dataset folder (``analysis.dataset``) read part by part:
+- an iterable of DataFrames, or an articles dataset folder (``analysis.scale.dataset``) read part by part:
   partial results are folded as they come, so memory holds one chunk plus the partial results,
 - a ``dask.dataframe`` (or a dataset with ``engine="dask"``): one task a partition and a tree of
   ``combine`` tasks, on the local scheduler or on the cluster at ``scheduler``.
@@ -21,7 +21,7 @@ reads).
 
 Example::
 
-    from analysis import engine
+    from analysis.scale import engine
     table = engine.run(engine.volume(by="site", freq="month"), "data/processed/articles")
     table = engine.run(engine.volume(by="site"), dask_frame)                  # same table, on Dask
 """
@@ -38,7 +38,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .progress import progress_bar
+from analysis._core.cache import package_fingerprint
+from analysis._core.progress import progress_bar
+from analysis.scale.dataset import is_dataset, iter_dataset, part_files, read_part
 
 #: partial results merged at a time (fan-in of the combine tree)
 SPLIT_EVERY = 8
@@ -78,10 +80,6 @@ def _is_dask(data) -> bool:
     except ImportError:  # pragma: no cover
         return False
     return isinstance(data, dd.DataFrame)
-
-
-def _is_dataset(data) -> bool:
-    return isinstance(data, str | os.PathLike) and (Path(data) / "articles").is_dir()
 
 
 def run(reduction: Reduction, data, *, engine: str | None = None, scheduler=None,
@@ -133,25 +131,10 @@ def _run_once(reduction: Reduction, data, *, engine, scheduler, split_every, pro
 
 
 def _dataset_chunks(folder, columns):
-    from .dataset import _part_files, iter_dataset
-
-    if not _is_dataset(folder):
+    if not is_dataset(folder):
         raise FileNotFoundError(f"{folder}: not an articles dataset (write one with `python -m analysis "
                                 "ingest-dataset`), nor a DataFrame or Dask collection")
-    return iter_dataset(folder, columns=columns), len(_part_files(folder))
-
-
-def _code_version() -> str:
-    """Hash of the source of the analysis modules, so cached partials die with a change of code."""
-    import hashlib
-
-    digest = hashlib.blake2b(digest_size=8)
-    package = Path(__file__).parent
-    for name in ("engine", "patterns", "terms", "text", "entities", "mentions", "ner", "dataset", "republication"):
-        path = package / f"{name}.py"
-        if path.exists():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return iter_dataset(folder, columns=columns), len(part_files(folder))
 
 
 def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress):
@@ -159,15 +142,13 @@ def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress):
     import hashlib
     import pickle
 
-    from .dataset import _part_files, _read_part
-
-    key = hashlib.blake2b(f"{reduction.key}|{_code_version()}".encode(), digest_size=10).hexdigest()
+    key = hashlib.blake2b(f"{reduction.key}|{package_fingerprint()}".encode(), digest_size=10).hexdigest()
     store = folder / "cache" / "engine" / key
     try:
         store.mkdir(parents=True, exist_ok=True)
     except OSError:  # a read-only dataset: run without the cache
         return _run_chunks(reduction, _dataset_chunks(folder, reduction.columns)[0], None, split_every, progress)
-    parts = _part_files(folder)
+    parts = part_files(folder)
     wanted = set()
     pending: list = []
     show = progress if progress is not None else len(parts) >= 20
@@ -178,7 +159,7 @@ def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress):
         if entry.exists():
             partial_result = pickle.loads(entry.read_bytes())
         else:
-            chunk = _read_part(str(path), list(reduction.columns) if reduction.columns else None, None)
+            chunk = read_part(str(path), list(reduction.columns) if reduction.columns else None, None)
             if chunk.empty:
                 continue
             partial_result = reduction.map(chunk)
@@ -216,11 +197,11 @@ def _run_chunks(reduction: Reduction, chunks: Iterable[pd.DataFrame], total, spl
 def _as_dask(data, columns):
     import dask.dataframe as dd
 
-    from .dataset import dask_articles
+    from analysis.scale.dataset import dask_articles
 
     if _is_dask(data):
         return data
-    if _is_dataset(data):
+    if is_dataset(data):
         return dask_articles(data, columns=columns)
     if isinstance(data, pd.DataFrame):
         import dask
@@ -308,7 +289,7 @@ def counts(func: Callable[[pd.DataFrame], pd.DataFrame], keys: Sequence[str], va
 
 
 def _volume_finish(table: pd.DataFrame, by: str | None, freq: str, calendar: str) -> pd.DataFrame:
-    from .patterns import calendar_table, spread_over_periods
+    from analysis.patterns.publishing import calendar_table, spread_over_periods
 
     group_cols = [] if by is None else [by]
     columns = ["period", "label", "start", "end", *group_cols, "n_articles"]
@@ -332,7 +313,7 @@ def _volume_combine(parts: list[pd.DataFrame], by: str | None) -> pd.DataFrame:
 def volume(by: str | None = "site", freq: str = "month", calendar: str = "jalali") -> Reduction:
     """``patterns.volume(articles, by, freq, calendar)`` by chunks: counts summed, then the grid of
     periods (between the first and the last dated article) and groups filled with zeros."""
-    from . import patterns
+    from analysis.patterns import publishing as patterns
 
     needed = ["published"] + (["categories"] if by == "category" else [] if by is None else [by])
     return Reduction(map=partial(patterns.volume, by=by, freq=freq, calendar=calendar),
@@ -345,7 +326,7 @@ def volume(by: str | None = "site", freq: str = "month", calendar: str = "jalali
 
 
 def _share_map(chunk: pd.DataFrame, by: str | None, primary: bool) -> pd.DataFrame:
-    from .patterns import category_share
+    from analysis.patterns.publishing import category_share
 
     table = category_share(chunk, by=by or "", primary=primary)
     group = by or "group"
@@ -396,30 +377,29 @@ def _group_sizes(chunk: pd.DataFrame, table: pd.DataFrame, by, column, ngram, st
     ``doc_freq / doc_share``, exact integers); for a group without any counted term (rare: only
     stopwords) they come from the function's own per-article step on that group's articles.
     """
-    from . import terms
+    from analysis.topics import terms
 
     sizes = pd.DataFrame({
         "group": table["group"].to_numpy(),
         "n_words": (1000 * table["count"] / table["per_1000"]).round().astype("int64").to_numpy(),
         "n_docs": (table["doc_freq"] / table["doc_share"]).round().astype("int64").to_numpy(),
     }).drop_duplicates("group").set_index("group")
-    keys = terms._group_keys(chunk, by)
+    keys = terms.group_keys(chunk, by)
     listed = keys.map(lambda g: list(g) if isinstance(g, list | tuple | np.ndarray) else [g])
     groups = listed.map(lambda gs: ["" if pd.isna(g) else str(g) for g in gs] if len(gs) else [])
     missing = groups.map(lambda gs: any(g not in sizes.index for g in gs)).to_numpy()
     if missing.any():
-        stop = getattr(terms, "stopword_set", None) or terms._stopword_set
-        frame = terms._long_terms(chunk[missing], by, column, ngram, stop(stopwords))
+        frame = terms.long_terms(chunk[missing], by, column, ngram, terms.stopword_set(stopwords))
         extra = frame.groupby("group").agg(n_words=("n_tokens", "sum"), n_docs=("doc", "nunique"))
         sizes = pd.concat([sizes, extra[~extra.index.isin(sizes.index)]])
     return sizes.astype("int64")
 
 
 def _terms_map(chunk: pd.DataFrame, by, column, ngram, stopwords) -> pd.DataFrame:
-    from .terms import term_frequencies
+    from analysis.topics.terms import term_frequencies
 
     if column == "tokens" and column not in chunk.columns:  # tokenise once, for both steps
-        from .text import add_tokens
+        from analysis.text import add_tokens
 
         chunk = add_tokens(chunk, cache=False, progress=False)  # the engine caches whole parts
     table = term_frequencies(chunk, by, column=column, ngram=ngram, stopwords=stopwords, min_count=1)
@@ -461,7 +441,7 @@ def term_frequencies(by: str | None = None, *, column: str = "tokens", ngram: in
     ``max_terms`` bounds the vocabulary kept between merges (the most frequent terms of each group;
     counts of rarer terms seen in only some chunks are then lower bounds): exact when ``None``.
     """
-    from .terms import frequency_table
+    from analysis.topics.terms import frequency_table
 
     stop = None if stopwords is None else frozenset(stopwords)
     needed = ["doc_id", "body"] + ([] if column == "tokens" else [column]) + ([by] if by else [])
@@ -480,7 +460,7 @@ def entities(column: str = "body", model=None) -> Reduction:
     """``entities.entities(articles, column, model)`` by chunks: each article's mentions found in its
     chunk (``entities.article_mentions``), spellings made consistent over the corpus at the end
     (``entities.consistent_spellings``)."""
-    from .entities import article_mentions, consistent_spellings
+    from analysis.entities.tables import article_mentions, consistent_spellings
 
     return Reduction(map=partial(article_mentions, column=column, model=model), combine=_concat,
                      finish=consistent_spellings, columns=("doc_id", column), name="entities",
@@ -491,10 +471,10 @@ def entities(column: str = "body", model=None) -> Reduction:
 
 
 def _prevalence_map(chunk: pd.DataFrame, model, by: tuple[str, ...], calendar: str) -> dict:
-    from .topics import topic_prevalence
+    from analysis.topics.models import topic_prevalence
 
     if model.column == "tokens" and "tokens" not in chunk.columns:  # tokenise once, for every grouping
-        from .text import add_tokens
+        from analysis.text import add_tokens
 
         chunk = add_tokens(chunk, cache=False, progress=False)
     out = {}
@@ -555,10 +535,10 @@ def republication(threshold: float = 0.8, **params) -> Reduction:
     ``bands x 8`` bytes an article are kept), then the articles sharing a bucket with another
     (``candidate_ids``). Second pass: the shingles of those candidates only
     (``candidate_sketch``), on which the in-memory detector runs (``sketch_copies``). The copies
-    table equals the in-memory one. ``params``: :class:`~analysis.republication.RepublicationDetector`
+    table equals the in-memory one. ``params``: :class:`~analysis.patterns.republication.RepublicationDetector`
     parameters (``progress`` is ignored: the engine shows its own).
     """
-    from . import republication as rep
+    from analysis.patterns import republication as rep
 
     params = {k: v for k, v in {"threshold": threshold, **params}.items() if k != "progress"}
     text = params.get("text_column", "body")
@@ -576,6 +556,15 @@ def republication(threshold: float = 0.8, **params) -> Reduction:
 
 
 # ------------------------------------------------------------------------------------------ helpers
+
+
+def find_republications(data, threshold: float = 0.8, *, engine: str | None = None, scheduler=None,
+                        progress: bool | None = None, **params) -> pd.DataFrame:
+    """:func:`analysis.patterns.republication.find_republications` over anything :func:`run` reads more
+    than once (an articles dataset folder, a list of DataFrames, a ``dask.dataframe``), out of core in
+    two passes, with the same table as in memory."""
+    return run(republication(threshold=threshold, **params), data, engine=engine, scheduler=scheduler,
+               progress=progress)
 
 
 def sample_articles(data, n: int, *, columns: Sequence[str] | None = None, random_state: int = 0) -> pd.DataFrame:
@@ -598,75 +587,5 @@ def sample_articles(data, n: int, *, columns: Sequence[str] | None = None, rando
     return run(reduction, data, engine="pandas")
 
 
-# ------------------------------------------------------------------------------------ command line
-
-#: analyses of ``analyse-dataset``: name -> (file name, reduction factory)
-COMMAND_ANALYSES = {
-    "volume": [("volume_site_month.csv", lambda: volume(by="site", freq="month")),
-               ("volume_category_month.csv", lambda: volume(by="category", freq="month")),
-               ("volume_day.csv", lambda: volume(by=None, freq="day"))],
-    "category-share": [("category_share_site.csv", lambda: category_share(by="site"))],
-    "terms": [("terms_site.csv", lambda: term_frequencies("site", max_terms=50_000, top=200))],
-    "entities": [("entities.csv", lambda: entities())],
-    "republication": [("republication_copies.csv", lambda: republication())],
-}
-#: tables derived from an analysis's table: file name -> (file name, function of that table)
-DERIVED_TABLES = {
-    "republication_copies.csv": [("republication_sites.csv", lambda copies: _site_republication(copies))],
-}
-
-
-def _site_republication(copies: pd.DataFrame) -> pd.DataFrame:
-    from .republication import site_republication
-
-    return site_republication(copies)
-
-
-def _analyse_dataset_command(args) -> int:
-    import sys
-    import time
-
-    if args.engine == "dask" and not args.scheduler:
-        print("analyse-dataset: --engine dask needs --scheduler ADDRESS (e.g. tcp://host:8786)", file=sys.stderr)
-        return 2
-    if not _is_dataset(args.dataset):
-        print(f"analyse-dataset: {args.dataset}: not an articles dataset (write one with ingest-dataset)",
-              file=sys.stderr)
-        return 2
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for name in args.analyses:
-        for filename, make in COMMAND_ANALYSES[name]:
-            started = time.perf_counter()
-            table = run(make(), args.dataset, engine=args.engine, scheduler=args.scheduler,
-                        progress=False if args.no_progress else None)
-            table.to_csv(out / filename, index=False)
-            print(f"{filename}: {len(table):,} rows in {time.perf_counter() - started:.1f} s")
-            for derived_name, derive in DERIVED_TABLES.get(filename, []):
-                derived = derive(table)
-                derived.to_csv(out / derived_name, index=False)
-                print(f"{derived_name}: {len(derived):,} rows")
-    return 0
-
-
-def add_commands(subparsers) -> None:
-    """``python -m analysis analyse-dataset DATASET --out DIR [--engine dask --scheduler ADDRESS]``."""
-    parser = subparsers.add_parser(
-        "analyse-dataset", help="run the counting analyses over an articles dataset (locally or on Dask)",
-        description="Run analyses part by part over a dataset written by ingest-dataset and write their "
-                    "tables as CSV files into DIR: volume (by site, category, day), category share per "
-                    "site, term frequencies per site, entities, republication (copies and the site-to-site "
-                    "table).")
-    parser.add_argument("dataset", help="dataset folder (from ingest-dataset)")
-    parser.add_argument("--out", required=True, help="folder for the CSV tables")
-    parser.add_argument("--analyses", nargs="+", choices=list(COMMAND_ANALYSES),
-                        default=["volume", "category-share"], help="default: volume category-share")
-    parser.add_argument("--engine", choices=["pandas", "dask"], default="pandas",
-                        help="part after part in this process (default) or on a Dask cluster")
-    parser.add_argument("--scheduler", default=None, help="Dask scheduler address for --engine dask")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.set_defaults(func=_analyse_dataset_command)
-
-
 __all__ = ["Reduction", "run", "rows", "counts", "volume", "category_share", "term_frequencies", "entities",
-           "topic_prevalence", "republication", "sample_articles"]
+           "topic_prevalence", "republication", "find_republications", "sample_articles"]

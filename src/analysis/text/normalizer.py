@@ -6,7 +6,7 @@ more than ten times faster. The passes over every character or token (the charac
 spacing and ZWNJ joins from the lexicon, affix and punctuation spacing, the tokenizer's split,
 verb parts, the punctuation filter) have two implementations that give the same results:
 
-- compiled (``analysis._text_speedups``, Cython), built by ``pip install`` where a C compiler
+- compiled (``analysis.text._speedups``, Cython), built by ``pip install`` where a C compiler
   exists: one scan of the text into token spans, token strings made only where a look-up is
   needed, bit tables of word shapes that rule out most look-ups;
 - pure Python, used where the extension is not built (or with ``ANALYSIS_PURE_PYTHON=1``), about
@@ -39,18 +39,18 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache, partial
 from itertools import compress, filterfalse, islice, repeat
-from pathlib import Path
 from typing import NamedTuple
 
+from analysis._core.persian import ARABIC_DIGITS, LATIN_DIGITS, PERSIAN_DIGITS
+
 ZWNJ = "\u200c"
+#: ``df.attrs`` key set on a table whose text went through :func:`normalize`
+NORMALIZED = "normalized"
 PERSIAN_LETTERS = "آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
-_LATIN_DIGITS = "0123456789"
-_PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
-_ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 
 # ---------------------------------------------------------------------------------------------
 # Lexicons (hazm's data files, loaded once on first use)
@@ -104,7 +104,7 @@ def _lexicon() -> _Lexicon:
     )
     if COMPILED_PASSES is None:
         return lexicon
-    from analysis import _text_speedups
+    from analysis.text import _speedups as _text_speedups
 
     return replace(lexicon, prefilters=_text_speedups.prefilters(lexicon))
 
@@ -165,8 +165,8 @@ def _char_table(
 
     tables = [{ord(a): b for a, b in zip(TRANSLATION_SRC, TRANSLATION_DST, strict=False)}]
     if latin_numbers:
-        digits = _PERSIAN_DIGITS + _ARABIC_DIGITS
-        tables.append({ord(a): _LATIN_DIGITS[i % 10] for i, a in enumerate(digits)} | {ord("٪"): "%"})
+        digits = PERSIAN_DIGITS + ARABIC_DIGITS
+        tables.append({ord(a): LATIN_DIGITS[i % 10] for i, a in enumerate(digits)} | {ord("٪"): "%"})
     elif persian_numbers:
         tables.append({ord(a): b for a, b in zip(NUMBERS_SRC, NUMBERS_DST, strict=True)})
     if remove_diacritics:
@@ -278,7 +278,7 @@ _NO_SPACE_AFTER = "«[({"  # hazm PUNC_BEFORE
 # after a closing mark (the first two already put a space there), so here it looks at other
 # characters only.
 _PUNCTUATION_SPACE_RE = re.compile(
-    rf"[{_PUNC_AFTER}{_PUNC_BEFORE}](?:(?<=[.:])(?=[^ {_PUNC_AFTER}\d۰۱۲۳۴۵۶۷۸۹])"
+    rf"[{_PUNC_AFTER}{_PUNC_BEFORE}](?:(?<=[.:])(?=[^ {_PUNC_AFTER}\d{PERSIAN_DIGITS}])"
     rf"|(?<=[!،؛؟»\]\)\}}])(?=[^ {_PUNC_AFTER}])|(?<=[^ {_PUNC_AFTER}{_PUNC_BEFORE}][{_PUNC_BEFORE}]))"
 )
 
@@ -365,7 +365,7 @@ def _word_tokens(tokens: list[str]) -> list[str]:
 # Normalisation
 
 
-def _as_text(text) -> str:
+def as_text(text) -> str:
     """``text`` as ``str``: None/NaN/NA give ``""``, bytes are decoded, other values use ``str``."""
     if isinstance(text, str):
         return text
@@ -404,7 +404,7 @@ def normalize(
     diacritics, kashida and special marks go, ZWNJ is repaired («می‌»، «‌ها»، «‌ترین» ...) and spaces
     around punctuation corrected. The options are hazm's (including its spelling ``seperate_mi``).
     """
-    text = _as_text(text)
+    text = as_text(text)
     if not text:
         return ""
     table = _char_table(
@@ -688,7 +688,7 @@ def tokenize(text, *, punctuation: bool = False, join_verb_parts: bool = True) -
     ``_`` like hazm («گفته_شده_است»; ``join_verb_parts=False`` keeps them apart). Punctuation tokens
     are dropped unless ``punctuation=True``. Run :func:`normalize` first.
     """
-    text = _as_text(text)
+    text = as_text(text)
     if not text:
         return []
     passes = _PASSES
@@ -775,12 +775,12 @@ PYTHON_PASSES = _Passes(
 
 
 def _compiled_passes() -> _Passes | None:
-    """The compiled twins (``analysis._text_speedups``), or None where the extension was not built
+    """The compiled twins (``analysis.text._speedups``), or None where the extension was not built
     or the environment sets ``ANALYSIS_PURE_PYTHON=1``."""
     if os.environ.get("ANALYSIS_PURE_PYTHON", "") not in ("", "0"):
         return None
     try:
-        from analysis import _text_speedups as compiled
+        from analysis.text import _speedups as compiled
     except ImportError:
         return None
     missing = [name for name in (*_Passes._fields, "prefilters") if not hasattr(compiled, name)]
@@ -788,7 +788,7 @@ def _compiled_passes() -> _Passes | None:
         import warnings
 
         warnings.warn(
-            f"analysis._text_speedups is out of date (no {', '.join(missing)}); using the Python "
+            f"analysis.text._speedups is out of date (no {', '.join(missing)}); using the Python "
             "passes. Rebuild it with: pip install -e .", RuntimeWarning, stacklevel=2,
         )
         return None
@@ -811,367 +811,8 @@ def sentences(text) -> list[str]:
     Like hazm's ``SentenceTokenizer`` except that a line break always ends a sentence (titles and
     headings have no full stop).
     """
-    text = _as_text(text)
+    text = as_text(text)
     if not text:
         return []
     text = _SENTENCE_END_RE.sub("\\1\n", text)
     return [s.strip() for s in text.split("\n") if s.strip()]
-
-
-# ---------------------------------------------------------------------------------------------
-# Stopwords, lemmas, stems
-
-
-@cache
-def stopwords(*, hazm: bool = True, news: bool = True, multiword: bool = True) -> frozenset[str]:
-    """Stopwords: hazm's list (``hazm=``) and the news list shipped in ``data/stopwords/news.txt``.
-
-    The news list has agency boilerplate and reporting verbs; some entries are several words
-    («به گزارش»، «اظهار داشت»): ``multiword=False`` leaves them out; :func:`remove_stopwords`
-    applies them to token sequences.
-    """
-    from analysis.resources import read_wordlist
-
-    words: set[str] = set()
-    if hazm:
-        from hazm.utils import stopwords_list
-
-        words.update(normalize(w) for w in stopwords_list() if w.strip())
-    if news:
-        words.update(normalize(w) for w in read_wordlist("stopwords/news.txt"))
-    if not multiword:
-        words = {w for w in words if " " not in w}
-    return frozenset(words)
-
-
-def remove_stopwords(tokens: Iterable[str], words: Iterable[str] | None = None) -> list[str]:
-    """Tokens without stopwords (default: :func:`stopwords`).
-
-    A one-word entry removes equal tokens. A multiword entry («اظهار داشت») removes a run of
-    consecutive tokens equal to its words, and also the single token hazm's verb-part joining makes
-    of it («گفته شده است» matches «گفته_شده_است»).
-    """
-    tokens = list(tokens)
-    single, phrases = _stopword_matcher(stopwords() if words is None else frozenset(words))
-    out: list[str] = []
-    i, n = 0, len(tokens)
-    while i < n:
-        token = tokens[i]
-        if token in single:
-            i += 1
-            continue
-        for phrase in phrases.get(token, ()):
-            if tuple(tokens[i:i + len(phrase)]) == phrase:
-                i += len(phrase)
-                break
-        else:
-            out.append(token)
-            i += 1
-    return out
-
-
-@lru_cache(maxsize=8)
-def _stopword_matcher(words: frozenset[str]) -> tuple[frozenset[str], dict]:
-    """Single-token stopwords (with multiword entries joined by ``_``), and the multiword entries
-    as word tuples by first word, longest first."""
-    single = {w for w in words if " " not in w} | {w.replace(" ", "_") for w in words if " " in w}
-    phrases: dict[str, list[tuple[str, ...]]] = {}
-    for w in words:
-        if " " in w:
-            parts = tuple(w.split())
-            phrases.setdefault(parts[0], []).append(parts)
-    for v in phrases.values():
-        v.sort(key=len, reverse=True)  # longest match first
-    return frozenset(single), phrases
-
-
-@cache
-def _lemmatizer():
-    from hazm import Lemmatizer
-
-    return Lemmatizer()
-
-
-@cache
-def _stemmer():
-    from hazm import Stemmer
-
-    return Stemmer()
-
-
-@lru_cache(maxsize=200_000)
-def lemmatize(word: str) -> str:
-    """hazm ``Lemmatizer().lemmatize(word)`` (verbs give ``past#present`` roots, e.g. «رفت#رو»)."""
-    if not isinstance(word, str) or not word:
-        return "" if not isinstance(word, str) else word
-    return _lemmatizer().lemmatize(word)
-
-
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """hazm ``Stemmer().stem(word)``: the word without common suffixes («کتاب‌ها» -> «کتاب»)."""
-    if not isinstance(word, str) or not word:
-        return "" if not isinstance(word, str) else word
-    return _stemmer().stem(word)
-
-
-def lemmatize_tokens(tokens: Iterable[str]) -> list[str]:
-    """:func:`lemmatize` of each token."""
-    return [lemmatize(t) for t in tokens]
-
-
-def stem_tokens(tokens: Iterable[str]) -> list[str]:
-    """:func:`stem` of each token."""
-    return [stem(t) for t in tokens]
-
-
-# ---------------------------------------------------------------------------------------------
-# DataFrame level
-
-#: corpora with at least this many texts to tokenise are split across processes (n_jobs=None)
-PARALLEL_MIN_TEXTS = 2000
-#: bump when tokens for the same text and options change, so old cache entries are not reused
-_CACHE_VERSION = "1"
-
-
-@dataclass(frozen=True)
-class _TokenOptions:
-    punctuation: bool = False
-    join_verb_parts: bool = True
-    form: str = "token"  # token | lemma | stem
-    stopwords: tuple[str, ...] | None = None  # None keeps all tokens
-    normalize: bool = False
-
-    def signature(self) -> str:
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            hazm_version = version("hazm")
-        except PackageNotFoundError:  # pragma: no cover
-            hazm_version = "unknown"
-        stop = "-" if self.stopwords is None else _short_hash("\n".join(self.stopwords))
-        return (
-            f"v{_CACHE_VERSION}-hazm{hazm_version}-p{int(self.punctuation)}"
-            f"-j{int(self.join_verb_parts)}-{self.form}-s{stop}-n{int(self.normalize)}"
-        )
-
-
-def _short_hash(text: str) -> str:
-    import hashlib
-
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
-
-
-def _tokens_for(text: str, options: _TokenOptions) -> list[str]:
-    if options.normalize:
-        text = normalize(text)
-    tokens = tokenize(text, punctuation=options.punctuation, join_verb_parts=options.join_verb_parts)
-    if options.stopwords is not None:
-        tokens = remove_stopwords(tokens, options.stopwords)
-    if options.form == "lemma":
-        tokens = lemmatize_tokens(tokens)
-    elif options.form == "stem":
-        tokens = stem_tokens(tokens)
-    return tokens
-
-
-def _tokens_batch(texts: list[str], options: _TokenOptions) -> list[list[str]]:
-    return [_tokens_for(text, options) for text in texts]
-
-
-def add_tokens(
-    df,
-    column: str = "body",
-    out: str = "tokens",
-    *,
-    punctuation: bool = False,
-    join_verb_parts: bool = True,
-    form: str = "token",
-    stopwords: bool | Iterable[str] = False,
-    normalize: bool | None = None,
-    cache: bool = True,
-    cache_dir=None,
-    n_jobs: int | None = None,
-    progress: bool = True,
-):
-    """A new DataFrame: ``df`` plus a column ``out`` holding the token list of each ``column`` text.
-
-    - ``punctuation``, ``join_verb_parts``: as in :func:`tokenize`;
-    - ``form``: ``"token"``, ``"lemma"`` (:func:`lemmatize`) or ``"stem"`` (:func:`stem`);
-    - ``stopwords``: ``True`` removes :func:`stopwords`, an iterable removes those words
-      (multiword entries as in :func:`remove_stopwords`), ``False`` keeps everything;
-    - ``normalize``: run :func:`normalize` first; ``None`` (default) does so unless the table is
-      marked as normalised (``df.attrs["normalized"]``, set by ``load_corpus(normalize=True)`` and
-      ``analysis.corpus.normalize_articles``);
-    - ``cache``: reuse and store results keyed by a hash of each text and the options, as Parquet
-      in ``cache_dir`` (default :func:`analysis.cache.default_cache_dir` ``("tokens")``);
-    - ``n_jobs``: worker processes (``None``: all cores once there are
-      ``PARALLEL_MIN_TEXTS`` texts to tokenise, else 1);
-    - ``progress``: a tqdm bar (``TQDM_DISABLE=1`` silences it).
-
-    Missing or non-text cells give ``[]``. The input is not changed.
-    """
-    import pandas as pd
-
-    from analysis.cache import ListCache, default_cache_dir, text_key
-
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"add_tokens expects a pandas DataFrame, got {type(df).__name__}")
-    if column not in df.columns:
-        raise KeyError(
-            f"add_tokens: no column {column!r} to tokenise; the table has {list(map(str, df.columns))}"
-        )
-    if form not in ("token", "lemma", "stem"):
-        raise ValueError(f"add_tokens: form must be 'token', 'lemma' or 'stem', not {form!r}")
-    if stopwords is True:
-        stop = tuple(sorted(globals()["stopwords"]()))
-    elif stopwords is False or stopwords is None:
-        stop = None
-    else:
-        stop = tuple(sorted({w for w in stopwords if isinstance(w, str)}))
-    if normalize is None:
-        from analysis.schema import NORMALIZED
-
-        normalize = not df.attrs.get(NORMALIZED, False)
-    options = _TokenOptions(punctuation, join_verb_parts, form, stop, bool(normalize))
-
-    texts = [_as_text(value) for value in df[column].tolist()]
-    unique = list(dict.fromkeys(texts))
-    results: dict[str, list[str]] = {"": []}
-    todo = [text for text in unique if text]
-
-    store = None
-    keys: dict[str, str] = {}
-    if cache and todo:
-        salt = options.signature()
-        root = Path(cache_dir) if cache_dir is not None else default_cache_dir("tokens")
-        store = ListCache(root / salt)
-        keys = {text: text_key(text, salt) for text in todo}
-        cached = store.get(keys.values())
-        for text in todo:
-            value = cached.get(keys[text])
-            if value is not None:
-                results[text] = value
-        todo = [text for text in todo if text not in results]
-
-    if todo:
-        computed = _compute_tokens(todo, options, n_jobs=n_jobs, progress=progress)
-        results.update(zip(todo, computed, strict=True))
-        if store is not None:
-            store.put({keys[text]: results[text] for text in todo})
-
-    tokens = pd.Series([list(results[text]) for text in texts], index=df.index, dtype=object)
-    return df.assign(**{out: tokens})
-
-
-def _compute_tokens(texts: list[str], options: _TokenOptions, *, n_jobs: int | None, progress: bool):
-    import os
-
-    from .progress import progress_bar
-
-    workers = n_jobs if n_jobs is not None else (
-        os.cpu_count() or 1 if len(texts) >= PARALLEL_MIN_TEXTS else 1
-    )
-    workers = max(1, min(workers, len(texts)))
-    batch = 200
-    batches = [texts[i:i + batch] for i in range(0, len(texts), batch)]
-    # without progress=False, tqdm's own default applies (TQDM_DISABLE=1 in the environment hides it)
-    bar = progress_bar(total=len(texts), desc="tokens", unit="doc", show=progress)
-    out: list[list[str]] = []
-    try:
-        if workers == 1:
-            _lexicon()
-            for chunk in batches:
-                out.extend(_tokens_batch(chunk, options))
-                bar.update(len(chunk))
-        else:
-            from concurrent.futures import ProcessPoolExecutor
-
-            from .workers import worker_context
-
-            with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
-                for chunk, tokens in zip(
-                    batches, pool.map(_tokens_batch, batches, [options] * len(batches)), strict=True,
-                ):
-                    out.extend(tokens)
-                    bar.update(len(chunk))
-    finally:
-        bar.close()
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Command line
-
-
-def _run_tokens(args) -> int:
-    import sys
-
-    from analysis.cli import CommandError, command_articles
-
-    articles = command_articles(args.source)
-    try:
-        with_tokens = add_tokens(
-            articles, args.column, punctuation=args.punctuation, form=args.form,
-            stopwords=args.stopwords, cache=not args.no_cache, n_jobs=args.jobs,
-            progress=not args.no_progress,
-        )
-    except KeyError as error:  # no such column: add_tokens names the ones there are
-        raise CommandError(error.args[0], exit_code=2) from error
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with_tokens[["doc_id", "tokens"]].to_parquet(out, index=False)
-    total = int(with_tokens["tokens"].map(len).sum())
-    print(f"{len(with_tokens)} articles, {total:,} tokens ({args.form}s of {args.column!r}) -> {out}")
-    print(f"text passes: {IMPLEMENTATION}", file=sys.stderr)
-    return 0
-
-
-def _run_normalize(args) -> int:
-    import sys
-
-    from analysis.cli import CommandError
-
-    files = args.files or ["-"]
-    for name in files:
-        try:
-            text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"cannot read {name}: {error}", exit_code=2) from error
-        for line in text.splitlines():
-            if args.tokens:
-                print(" ".join(tokenize(normalize(line), punctuation=True)))
-            else:
-                print(normalize(line))
-    return 0
-
-
-def add_commands(subparsers) -> None:
-    """Add ``tokens`` and ``normalize`` to the CLI."""
-    from analysis.cli import add_source_argument
-
-    parser = subparsers.add_parser(
-        "tokens", help="tokenise a corpus into a Parquet table of token lists",
-        description="Load SOURCE (normalised), tokenise every article as hazm does (cached, on all "
-                    "cores for large corpora) and write OUT.parquet with doc_id and tokens.",
-    )
-    add_source_argument(parser)
-    parser.add_argument("--out", required=True, help="Parquet file to write")
-    parser.add_argument("--column", default="body", help="text column to tokenise (default body)")
-    parser.add_argument("--form", choices=["token", "lemma", "stem"], default="token")
-    parser.add_argument("--stopwords", action="store_true",
-                        help="drop hazm's stopwords and the news list (agency boilerplate, reporting verbs)")
-    parser.add_argument("--punctuation", action="store_true", help="keep punctuation tokens")
-    parser.add_argument("--jobs", type=int, default=None, help="processes (default: all cores for large corpora)")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the token cache")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.set_defaults(func=_run_tokens)
-
-    parser = subparsers.add_parser(
-        "normalize", help="normalise Persian text files (or standard input) to standard output",
-        description="Print each FILE (default: standard input) normalised line by line as hazm's "
-                    "Normalizer does, or with --tokens its tokens separated by spaces.",
-    )
-    parser.add_argument("files", metavar="FILE", nargs="*", help='UTF-8 text file ("-": standard input)')
-    parser.add_argument("--tokens", action="store_true", help="print tokens separated by spaces instead")
-    parser.set_defaults(func=_run_normalize)

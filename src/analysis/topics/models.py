@@ -4,7 +4,7 @@
 ``fit(articles)`` learns (state ending in ``_``), ``transform(articles)`` gives each article's topic
 shares. Its vocabulary is the corpus' content words — nouns, adjectives and names by hazm's lexicon,
 plurals counted as their lemma, stopwords and news boilerplate removed, pruned by document
-frequency — plus the multiword phrases found by :func:`analysis.terms.collocations`, so «مقام معظم
+frequency — plus the multiword phrases found by :func:`analysis.topics.terms.collocations`, so «مقام معظم
 رهبری» is one term. Republished copies are fitted once. With ``k="auto"`` the number of topics is
 chosen by the coherence of its topics on the corpus itself (mean NPMI of each topic's top terms,
 Bouma 2009 / Lau et al. 2014) averaged over resamples, taking the smallest k within one standard
@@ -33,8 +33,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from threadpoolctl import threadpool_limits
 
-from analysis.progress import progress_bar
-from analysis.terms import (
+from analysis._core.progress import progress_bar
+from analysis.topics.terms import (
     collocations,
     mark_stopword_phrases,
     merge_with_index,
@@ -74,7 +74,7 @@ class TopicModel(BaseEstimator):
     phrases : add collocation phrases (2–3 words) to the vocabulary.
     max_phrases : at most this many phrases (the strongest by log-likelihood).
     content_words : keep only nouns, adjectives and names (verbs, numbers and function words left
-        out with hazm's lexicon, see :class:`analysis.terms.TopicWords`).
+        out with hazm's lexicon, see :class:`analysis.topics.terms.TopicWords`).
     lemmas : count a plural or suffixed noun as its lemma («کتاب‌های» as «کتاب»).
     drop_duplicates : fit on one copy of each article (rows marked in ``duplicate_of`` and rows with
         the same tokens as an earlier one are left out of the fit); every article is still transformed.
@@ -762,42 +762,3 @@ def _cosine_between(model: TopicModel, other: TopicModel) -> np.ndarray:
 
 # ----------------------------------------------------------------------------------------------
 # command line
-
-
-def _run_topics(args) -> int:
-    from pathlib import Path
-
-    from analysis.cli import command_articles
-    from analysis.text import add_tokens
-
-    articles = command_articles(args.source)
-    articles = add_tokens(articles, punctuation=True)
-    k = args.k if args.k == "auto" else int(args.k)
-    model = TopicModel(method=args.method, k=k, random_state=args.seed).fit(articles)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    model.topic_terms_.to_csv(out / "topic_terms.csv", index=False)
-    model.coherence_.to_csv(out / "coherence.csv", index=False)
-    dominant_topics(model, articles).to_csv(out / "dominant_topics.csv", index=False)
-    document_topics(model, articles, min_weight=0.05).to_csv(out / "document_topics.csv", index=False)
-    print(f"{len(articles)} articles, {model.k_} topics -> {out}")
-    for topic, label in enumerate(model.labels_):
-        print(f"  {topic + 1:>2}. {label}")
-    return 0
-
-
-def add_commands(subparsers) -> None:
-    """Add ``topics`` to the CLI."""
-    from analysis.cli import add_source_argument
-
-    parser = subparsers.add_parser(
-        "topics", help="fit a topic model to a corpus and write its tables as CSV",
-        description="Load SOURCE, fit a topic model (k chosen by NPMI coherence unless given) and write "
-                    "topic_terms.csv, coherence.csv, dominant_topics.csv and document_topics.csv into OUT.",
-    )
-    add_source_argument(parser)
-    parser.add_argument("--k", default="auto", help='number of topics or "auto" (default)')
-    parser.add_argument("--method", choices=["nmf", "lda"], default="nmf")
-    parser.add_argument("--seed", type=int, default=0, help="random state (default 0)")
-    parser.add_argument("--out", default="topics", help="output folder (default ./topics)")
-    parser.set_defaults(func=_run_topics)

@@ -1,6 +1,6 @@
 """Terms: frequencies, collocations, TF-IDF keywords, keyness, concordance and term trends.
 
-Every function takes the articles table (one row an article, see :mod:`analysis.schema`) with a
+Every function takes the articles table (one row an article, see :mod:`analysis.corpus.schema`) with a
 ``tokens`` column of token lists (made by :func:`analysis.text.add_tokens`; added on the fly when
 missing) and returns a new tidy DataFrame; the input is never changed.
 
@@ -10,7 +10,6 @@ phrase and a word live in the same column of every table.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -82,7 +81,7 @@ def prepared_tokens(articles: pd.DataFrame, column: str, stopwords: frozenset[st
 @lru_cache(maxsize=1)
 def phrase_joiners() -> frozenset[str]:
     """Function words a phrase may have inside it («آموزش و پرورش»); from ``data/terms/phrase_joiners.txt``."""
-    from analysis.resources import read_wordlist
+    from analysis._core.resources import read_wordlist
 
     return frozenset(read_wordlist("terms/phrase_joiners.txt"))
 
@@ -185,7 +184,7 @@ def terms_of(tokens: Sequence[str], ngram: int | Sequence[int], stopwords: froze
     return out
 
 
-def _group_keys(articles: pd.DataFrame, by: str | None) -> pd.Series:
+def group_keys(articles: pd.DataFrame, by: str | None) -> pd.Series:
     """Group label of each article; list columns (categories, tags) are exploded by the caller."""
     if by is None:
         return pd.Series("all", index=articles.index, dtype="object")
@@ -194,14 +193,14 @@ def _group_keys(articles: pd.DataFrame, by: str | None) -> pd.Series:
     return articles[by]
 
 
-def _long_terms(articles: pd.DataFrame, by: str | None, column: str, ngram, stopwords) -> pd.DataFrame:
+def long_terms(articles: pd.DataFrame, by: str | None, column: str, ngram, stopwords) -> pd.DataFrame:
     """One row per (article, group, term occurrence) plus each article's word count."""
     tokens = prepared_tokens(articles, column, stopwords)
     content = ContentTest(stopwords)
     frame = pd.DataFrame(
         {
             "doc": np.arange(len(articles)),
-            "group": _group_keys(articles, by).to_numpy(),
+            "group": group_keys(articles, by).to_numpy(),
             "terms": [terms_of(t, ngram, stopwords, content) for t in tokens],
             "n_tokens": [sum(1 for w in t if _WORD.search(w)) for t in tokens],
         }
@@ -234,7 +233,7 @@ def term_frequencies(
     in each of its groups); without it the single group is ``"all"``. Sorted by group, then count.
     """
     stop = stopword_set(stopwords)
-    frame = _long_terms(articles, by, column, ngram, stop)
+    frame = long_terms(articles, by, column, ngram, stop)
     sizes = frame.groupby("group").agg(n_words=("n_tokens", "sum"), n_docs=("doc", "nunique"))
     occurrences = frame[["doc", "group", "terms"]].explode("terms").dropna(subset=["terms"])
     occurrences = occurrences.rename(columns={"terms": "term"})
@@ -485,7 +484,7 @@ def tfidf_keywords(
         labels = articles["doc_id"].astype(str).to_numpy() if "doc_id" in articles else np.arange(len(articles))
         rows_of = [(label, [i]) for i, label in enumerate(labels)]
     else:
-        groups = _group_keys(articles, by).reset_index(drop=True)
+        groups = group_keys(articles, by).reset_index(drop=True)
         members: dict[str, list[int]] = {}
         for i, g in enumerate(groups):
             for label in (g if isinstance(g, (list, tuple, np.ndarray)) else [g]):
@@ -531,7 +530,7 @@ def keyness(
     rest); a ``group`` or ``other`` that matches no article is an error.
     """
     stop = stopword_set(stopwords)
-    frame = _long_terms(articles, by, column, ngram, stop)
+    frame = long_terms(articles, by, column, ngram, stop)
     columns = ["term", "count_group", "count_other", "per_1000_group", "per_1000_other", "log_odds", "se", "z"]
     if group is None:
         sizes = frame.loc[frame["group"] != "", "group"].value_counts()

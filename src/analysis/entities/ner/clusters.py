@@ -4,7 +4,7 @@
 right of it (directional window), weighs the counts by positive pointwise mutual information (PPMI),
 reduces them with truncated SVD and groups the word vectors with k-means at several granularities
 (coarse to fine, like the prefixes of Brown-cluster paths). ``write(path)`` stores one word a line:
-``word<TAB>cluster id at each granularity``; :func:`analysis.ner.read_clusters` reads it back.
+``word<TAB>cluster id at each granularity``; :func:`analysis.entities.ner.read_clusters` reads it back.
 
 Command: ``python -m analysis learn-clusters CORPUS_FILES... [--iob-train IOB_FILES...] --out FILE``
 (JSON lists of records with ``title`` / ``abstract`` / ``paragraphs``, or plain-text articles; the
@@ -14,7 +14,6 @@ tokens of IOB training files can join them, minus the held-out fifth used for ev
 from __future__ import annotations
 
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -47,7 +46,7 @@ class WordClusters:
         from sklearn.decomposition import TruncatedSVD
         from sklearn.preprocessing import normalize
 
-        from analysis.ner_features import fold
+        from analysis.entities.ner.features import fold
 
         docs = [[fold(t) for t in tokens] for tokens in token_lists]
         counts = Counter(t for doc in docs for t in doc)
@@ -122,59 +121,11 @@ def corpus_texts(paths):
 
 def iob_training_tokens(paths) -> list[list[str]]:
     """Token lists of IOB files (read in order, tags ignored), minus the held-out fifth of
-    :func:`analysis.ner.holdout_split`, so sentences kept for evaluation stay unseen."""
-    from analysis.ner import holdout_split, read_iob
+    :func:`analysis.entities.ner.holdout_split`, so sentences kept for evaluation stay unseen."""
+    from analysis.entities.ner.iob import holdout_split, read_iob
 
     sentences = []
     for path in paths:
         sentences += read_iob(path)
     train, _ = holdout_split(sentences)
     return [tokens for tokens, _ in train]
-
-
-def _cmd_learn(args) -> int:
-    from .progress import progress_bar
-
-    from analysis.ner import IOBError
-    from analysis.text import normalize, tokenize
-
-    texts = list(corpus_texts(args.corpus))
-    if not texts:
-        print("learn-clusters: no .json or .txt corpus files found", file=sys.stderr)
-        return 2
-    docs = [tokenize(normalize(t), punctuation=True, join_verb_parts=False) for t in progress_bar(texts, desc="tokens")]
-    try:
-        labelled = iob_training_tokens(args.iob_train) if args.iob_train else []
-    except IOBError as exc:
-        print(f"learn-clusters: {exc}", file=sys.stderr)
-        return 2
-    model = WordClusters(n_clusters=tuple(args.k), random_state=args.random_state).fit(docs + labelled)
-    sources = [Path(p).name for p in args.corpus]
-    header = (
-        "Word clusters learned by analysis.word_clusters (PPMI + SVD + k-means) from the unlabeled text of:\n"
-        + "\n".join(f"  {name}" for name in sources)
-        + f"\n{len(texts)} articles, {sum(map(len, docs))} tokens"
-        + (f"; plus the tokens (not the tags) of {len(labelled)} training sentences of "
-           + " + ".join(Path(p).name for p in args.iob_train) + " (held-out fifth excluded)"
-           if labelled else "")
-        + f"; {len(model.words_)} words clustered."
-        + f"\nCommand: python -m analysis learn-clusters {' '.join(sources)}"
-        + (" --iob-train " + " ".join(Path(p).name for p in args.iob_train) if args.iob_train else "")
-        + " --out " + Path(args.out).name
-    )  # fmt: skip
-    model.write(args.out, header=header)
-    print(f"{len(model.words_)} words clustered from {len(texts)} articles"
-          + (f" and {len(labelled)} IOB sentences" if labelled else "") + f" -> {args.out}")  # fmt: skip
-    return 0
-
-
-def add_commands(subparsers) -> None:
-    """``learn-clusters``."""
-    cmd = subparsers.add_parser("learn-clusters", help="learn word clusters from unlabeled news (NER features)")
-    cmd.add_argument("corpus", nargs="+", help="corpus files or folders (.json record lists or .txt articles)")
-    cmd.add_argument("--out", required=True, help="cluster file to write")
-    cmd.add_argument("--iob-train", nargs="+", default=[], metavar="IOB_FILE",
-                     help="IOB files whose tokens join the text (tags unused; the held-out fifth left out)")
-    cmd.add_argument("--k", type=int, nargs="+", default=[32, 128, 512, 1024], help="k of each granularity")
-    cmd.add_argument("--random-state", type=int, default=0)
-    cmd.set_defaults(func=_cmd_learn)

@@ -11,7 +11,7 @@ Feature groups (each can be switched off, so the same code builds the plain base
 - ``context``: the neighbours' words within ``window`` tokens, and word bigrams;
 - ``lexicon``: hazm's ``words.dat`` (193,750 words with frequencies and coarse POS classes): the
   word's POS classes and frequency decade, or "unknown";
-- ``clusters``: word clusters learned from unlabeled news (:mod:`analysis.word_clusters`), at every
+- ``clusters``: word clusters learned from unlabeled news (:mod:`analysis.entities.ner.clusters`), at every
   granularity the cluster file holds, for the word and its neighbours;
 - ``gazetteer``: longest matches against the project's gazetteers (places, countries, first names,
   organisations, titles, organisation head words), as B-/I- marks for the word and its neighbours.
@@ -22,50 +22,25 @@ Words are looked up through per-word caches, so featurising is fast enough for w
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from functools import lru_cache
 import importlib.util
 from pathlib import Path
 
-from analysis.resources import read_table, read_wordlist
+from analysis._core.persian import (ARABIC_DIGITS, LATIN_DIGITS, LETTER_FOLDS, PERSIAN_DIGITS, fold_letters,
+                                    remove_diacritics)
+from analysis._core.resources import read_table, read_wordlist
 
 # ---------------------------------------------------------------- folding of word keys
 
-_FOLD = str.maketrans(
-    {
-        "ي": "ی",
-        "ى": "ی",
-        "ك": "ک",
-        "ة": "ه",
-        "ۀ": "ه",
-        "أ": "ا",
-        "إ": "ا",
-        "ٱ": "ا",
-        "ؤ": "و",
-        "ـ": None,  # tatweel
-        "\u200f": None,
-        "\u200e": None,
-        **{chr(c): "0" for c in range(0x06F0, 0x06FA)},  # Persian digits
-        **{chr(c): "0" for c in range(0x0660, 0x066A)},  # Arabic-Indic digits
-        **{str(d): "0" for d in range(10)},
-    }
-)
-_FOLD_LETTERS = {k: v for k, v in _FOLD.items() if v != "0"}
-_DIACRITICS = re.compile("[\u064b-\u0652\u0670]")
+#: the core letter folds, plus every digit written as 0 (the shape of a number, not its value)
+_FOLD = str.maketrans({**LETTER_FOLDS, **{d: "0" for d in PERSIAN_DIGITS + ARABIC_DIGITS + LATIN_DIGITS}})
 
 
 @lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """The lookup key of a word: Persian letters, digits as 0, no diacritics/tatweel, ZWNJ kept."""
-    return _DIACRITICS.sub("", word.translate(_FOLD))
-
-
-@lru_cache(maxsize=200_000)
-def fold_letters(word: str) -> str:
-    """Like :func:`fold` but digits kept and ZWNJ dropped (keys for gazetteers and dictionaries)."""
-    key = word.translate(_FOLD_LETTERS)
-    return _DIACRITICS.sub("", key).replace("\u200c", "").strip()
+    return remove_diacritics(word.translate(_FOLD))
 
 
 def _shape(word: str) -> str:
@@ -104,7 +79,7 @@ def hazm_lexicon() -> dict[str, tuple[str, int]]:
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
     rows = [r for r in rows if len(r) >= 3]
     # fold all words in one pass (one translate and one regex over the joined text)
-    words = _DIACRITICS.sub("", "\n".join(r[0] for r in rows).translate(_FOLD)).split("\n")
+    words = remove_diacritics("\n".join(r[0] for r in rows).translate(_FOLD)).split("\n")
     lexicon: dict[str, tuple[str, int]] = {}
     for word, (_, freq, pos, *_rest) in zip(words, rows):
         decade = int(math.log10(int(freq) + 1)) if freq.isdigit() else 0
@@ -211,7 +186,7 @@ def learn_dictionary(sentences, min_ratio: float = 0.3, other_types: float | Non
     (``ORG`` / ``ORG?`` below 0.7). ``other_types``: also mark every other type with at least this
     share of the phrase's entity tags («ایران» as LOC and ORG), so the context can choose.
     """
-    from analysis.ner import entity_chunks
+    from analysis.entities.ner.iob import entity_chunks
 
     typed: dict[tuple[str, ...], dict[str, int]] = {}
     for tokens, tags in sentences:

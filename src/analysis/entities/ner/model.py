@@ -4,7 +4,7 @@
   and PEYMA style; tags such as ``B-pers`` / ``I-event`` are mapped to PER, ORG, LOC, FAC, PRO, EVE).
 - :class:`CrfRecognizer` is the model: ``fit(sentences)`` learns from ``(tokens, tags)`` pairs,
   ``predict(token_lists)`` tags token lists (crfsuite's tags, computed by
-  :class:`analysis.ner_tagger.FastTagger`), ``save(path)`` / ``CrfRecognizer.load(path)``.
+  :class:`analysis.entities.ner.tagger.FastTagger`), ``save(path)`` / ``CrfRecognizer.load(path)``.
 - :func:`evaluate` scores predicted tags against gold tags at the entity level (CoNLL ``conlleval``
   rules: an entity counts only when its type and both boundaries match).
 - :func:`load_model` returns the shipped model (``data/models/arman-crf``), trained on the Arman
@@ -18,156 +18,30 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.ner_features import FEATURE_GROUPS, Gazetteer, NerFeaturizer, default_gazetteer, learn_dictionary
-from analysis.resources import data_path
-
-#: entity types of the recogniser, in report order
-ENTITY_TYPES = ("PER", "ORG", "LOC", "FAC", "PRO", "EVE")
-
-_TYPE_ALIASES = {
-    "PER": "PER", "PERS": "PER", "PERSON": "PER",
-    "ORG": "ORG", "ORGANIZATION": "ORG", "ORGANISATION": "ORG",
-    "LOC": "LOC", "LOCATION": "LOC",
-    "FAC": "FAC", "FACILITY": "FAC",
-    "PRO": "PRO", "PRODUCT": "PRO",
-    "EVE": "EVE", "EVENT": "EVE",
-}  # fmt: skip
+from analysis.entities.ner.iob import (ENTITY_TYPES, IOBError, entity_chunks, evaluate, holdout_split,  # noqa: F401
+                                       normalize_tag, read_iob, write_iob)
+from analysis.entities.ner.features import FEATURE_GROUPS, Gazetteer, NerFeaturizer, default_gazetteer, learn_dictionary
+from analysis._core.resources import data_path
 
 #: the shipped model (without extension: ``.crfsuite`` holds the weights, ``.json`` the settings)
 DEFAULT_MODEL = "models/arman-crf"
-#: word clusters shipped with the project (learned by :mod:`analysis.word_clusters`)
+#: word clusters shipped with the project (learned by :mod:`analysis.entities.ner.clusters`)
 DEFAULT_CLUSTERS = "models/news-clusters.tsv"
 
 #: feature groups of the plain baseline (word, affixes, context words)
 BASELINE_GROUPS = ("word", "affix", "context")
 
 
-class IOBError(ValueError):
-    """An IOB file that cannot be read; the message names the file and line."""
-
-
-def normalize_tag(tag: str) -> str:
-    """``B-pers`` -> ``B-PER``, ``i-event`` -> ``I-EVE``, ``O`` -> ``O``; raises ValueError if unknown."""
-    tag = tag.strip()
-    if tag.upper() == "O":
-        return "O"
-    prefix, sep, name = tag.partition("-")
-    if not sep or prefix.upper() not in ("B", "I") or name.upper() not in _TYPE_ALIASES:
-        raise ValueError(f"unknown tag {tag!r}")
-    return prefix.upper() + "-" + _TYPE_ALIASES[name.upper()]
-
-
-def read_iob(path) -> list[tuple[list[str], list[str]]]:
-    """Sentences of an IOB file as ``(tokens, tags)`` pairs (tags normalised by :func:`normalize_tag`).
-
-    Lines are ``token tag`` (space or tab separated; the tag is the last field). Raises
-    :class:`IOBError` naming the file and line for a malformed line or an unknown tag.
-    """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IOBError(f"{path}: cannot read IOB file ({exc})") from exc
-    sentences: list[tuple[list[str], list[str]]] = []
-    tokens: list[str] = []
-    tags: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            if tokens:
-                sentences.append((tokens, tags))
-                tokens, tags = [], []
-            continue
-        parts = line.split()
-        if len(parts) < 2:
-            raise IOBError(f"{path}, line {number}: expected 'token tag', got {line!r}")
-        try:
-            tag = normalize_tag(parts[-1])
-        except ValueError as exc:
-            raise IOBError(f"{path}, line {number}: {exc}") from None
-        tokens.append(" ".join(parts[:-1]))
-        tags.append(tag)
-    if tokens:
-        sentences.append((tokens, tags))
-    return sentences
-
-
-def write_iob(sentences, path) -> None:
-    """Write ``(tokens, tags)`` pairs as an IOB file."""
-    lines = []
-    for tokens, tags in sentences:
-        lines += [f"{token} {tag}" for token, tag in zip(tokens, tags)]
-        lines.append("")
-    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def entity_chunks(tags: list[str]) -> list[tuple[str, int, int]]:
-    """Entities of a tag sequence as ``(type, start, end)`` token spans (end exclusive).
-
-    conlleval rules: an ``I-X`` after ``O`` or after another type starts a new entity.
-    """
-    chunks = []
-    start, current = None, None
-    for i, tag in enumerate(list(tags) + ["O"]):
-        prefix, _, name = tag.partition("-")
-        begins = prefix == "B" or (prefix == "I" and name != current)
-        if current is not None and (tag == "O" or begins):
-            chunks.append((current, start, i))
-            current = None
-        if tag != "O" and begins:
-            start, current = i, name
-    return chunks
-
-
-def evaluate(gold: list[list[str]], predicted: list[list[str]]) -> pd.DataFrame:
-    """Entity-level precision, recall and F1 a type, plus a ``micro`` row (CoNLL style).
-
-    ``gold`` and ``predicted`` are tag sequences of the same sentences. Returns columns type,
-    precision, recall, f1, gold, predicted, correct.
-    """
-    if len(gold) != len(predicted):
-        raise ValueError(f"{len(gold)} gold sentences but {len(predicted)} predicted")
-    counts: dict[str, list[int]] = {}
-    for gold_tags, pred_tags in zip(gold, predicted):
-        gold_set = set(entity_chunks(gold_tags))
-        pred_set = set(entity_chunks(pred_tags))
-        for kind, chunks in (("gold", gold_set), ("predicted", pred_set), ("correct", gold_set & pred_set)):
-            for name, _, _ in chunks:
-                row = counts.setdefault(name, [0, 0, 0])
-                row[("gold", "predicted", "correct").index(kind)] += 1
-    types = [t for t in ENTITY_TYPES if t in counts] + sorted(set(counts) - set(ENTITY_TYPES))
-    rows = [(t, *counts[t]) for t in types]
-    rows.append(("micro", *(sum(c[k] for c in counts.values()) for k in range(3))))
-    table = pd.DataFrame(rows, columns=["type", "gold", "predicted", "correct"])
-    table["precision"] = (table["correct"] / table["predicted"].where(table["predicted"] > 0)).fillna(0.0)
-    table["recall"] = (table["correct"] / table["gold"].where(table["gold"] > 0)).fillna(0.0)
-    denominator = (table["precision"] + table["recall"]).where(lambda s: s > 0)
-    table["f1"] = (2 * table["precision"] * table["recall"] / denominator).fillna(0.0)
-    return table[["type", "precision", "recall", "f1", "gold", "predicted", "correct"]]
-
-
-def holdout_split(sentences: list, every: int = 5, offset: int = 4) -> tuple[list, list]:
-    """Split sentences into (train, held-out): sentence ``i`` is held out when ``i % every == offset``.
-
-    The shipped model was trained on the Arman folds 1 and 2 (in that order) minus this held-out
-    fifth, which is what ``bench/eval_ner.py`` scores it on.
-    """
-    train = [s for i, s in enumerate(sentences) if i % every != offset]
-    held = [s for i, s in enumerate(sentences) if i % every == offset]
-    return train, held
-
-
 @lru_cache(maxsize=4)
 def read_clusters(path: str) -> dict[str, tuple[str, ...]]:
     """A word-cluster file (``word<TAB>id<TAB>id...``, ``#`` comments) as ``{folded word: ids}``."""
-    from analysis.ner_features import fold
+    from analysis.entities.ner.features import fold
 
     clusters: dict[str, tuple[str, ...]] = {}
     for line in Path(path).read_text(encoding="utf-8").splitlines():
@@ -187,7 +61,7 @@ def _resolve_clusters(clusters: str | None) -> str | None:
 
 
 class CrfRecognizer:
-    """A linear-chain CRF (python-crfsuite) over :class:`~analysis.ner_features.NerFeaturizer` features.
+    """A linear-chain CRF (python-crfsuite) over :class:`~analysis.entities.ner.features.NerFeaturizer` features.
 
     ``groups``: feature groups (default all; :data:`BASELINE_GROUPS` for the plain baseline);
     ``window``: context width; ``clusters``: ``"default"`` (the shipped cluster file), a path, or None;
@@ -242,7 +116,7 @@ class CrfRecognizer:
     def fit(self, sentences, progress: bool = False) -> "CrfRecognizer":
         """Learn from ``(tokens, tags)`` pairs (tags already normalised, e.g. by :func:`read_iob`)."""
         import pycrfsuite
-        from .progress import progress_bar
+        from analysis._core.progress import progress_bar
 
         sentences = [(list(t), [normalize_tag(g) for g in tags]) for t, tags in sentences if t]
         if not sentences:
@@ -288,9 +162,9 @@ class CrfRecognizer:
 
     @property
     def weights_(self):
-        """The fitted model's weights as a :class:`~analysis.ner_tagger.WeightTable` (read once)."""
+        """The fitted model's weights as a :class:`~analysis.entities.ner.tagger.WeightTable` (read once)."""
         if getattr(self, "_weights", None) is None:
-            from analysis.ner_tagger import WeightTable
+            from analysis.entities.ner.tagger import WeightTable
 
             self._weights = WeightTable.from_tagger(self.tagger_)
         return self._weights
@@ -313,7 +187,7 @@ class CrfRecognizer:
 
     def predict(self, token_lists, batch_size: int = 256) -> list[list[str]]:
         """Tags of each token list: the labels crfsuite's Viterbi gives, computed by
-        :class:`analysis.ner_tagger.FastTagger` in batches of sentences of similar length."""
+        :class:`analysis.entities.ner.tagger.FastTagger` in batches of sentences of similar length."""
         token_lists = [list(tokens) for tokens in token_lists]
         out: list[list[str]] = [[] for _ in token_lists]
         order = sorted((i for i, tokens in enumerate(token_lists) if tokens), key=lambda i: len(token_lists[i]))
@@ -327,7 +201,7 @@ class CrfRecognizer:
     @property
     def fast_tagger_(self):
         if getattr(self, "_fast_tagger", None) is None:
-            from analysis.ner_tagger import FastTagger
+            from analysis.entities.ner.tagger import FastTagger
 
             self._fast_tagger = FastTagger(self.featurizer_, self.weights_)
         return self._fast_tagger
@@ -406,63 +280,3 @@ def format_scores(table: pd.DataFrame) -> str:
             f"{row.gold:>6} {row.predicted:>6} {row.correct:>7}"
         )
     return "\n".join(lines)
-
-
-def _read_all(paths) -> list:
-    sentences = []
-    for path in paths:
-        sentences += read_iob(path)
-    return sentences
-
-
-def _cmd_train(args) -> int:
-    try:
-        sentences = _read_all(args.iob_files)
-    except IOBError as exc:
-        print(f"train-ner: {exc}", file=sys.stderr)
-        return 2
-    held = []
-    if args.holdout:
-        sentences, held = holdout_split(sentences)
-    groups = BASELINE_GROUPS if args.baseline else FEATURE_GROUPS
-    model = CrfRecognizer(groups=groups, clusters=args.clusters, c1=args.c1, c2=args.c2,
-                          max_iterations=args.max_iterations, dictionary_types=args.dictionary_types)  # fmt: skip
-    model.fit(sentences, progress=True)
-    base = model.save(args.out)
-    left_out = f" ({len(held)} held-out sentences left out)" if args.holdout else ""
-    print(f"trained on {len(sentences)} sentences{left_out}; model written to {base}.crfsuite / {base}.json")
-    return 0
-
-
-def _cmd_eval(args) -> int:
-    try:
-        model = load_model(None if args.model == "default" else args.model)
-        sentences = read_iob(args.iob_file)
-    except (IOBError, FileNotFoundError) as exc:
-        print(f"eval-ner: {exc}", file=sys.stderr)
-        return 2
-    print(format_scores(model.score(sentences)))
-    return 0
-
-
-def add_commands(subparsers) -> None:
-    """``train-ner`` and ``eval-ner``."""
-    train = subparsers.add_parser("train-ner", help="train a CRF entity recogniser on IOB files")
-    train.add_argument("iob_files", nargs="+", metavar="IOB_FILE")
-    train.add_argument("--out", required=True, metavar="MODEL", help="model path (writes MODEL.crfsuite + MODEL.json)")
-    train.add_argument("--clusters", default="default", help="word-cluster file ('default': shipped; 'none')")
-    train.add_argument("--baseline", action="store_true", help="plain word/affix/context features only")
-    train.add_argument("--holdout", action="store_true",
-                       help="leave every fifth sentence out (analysis.ner.holdout_split), as the shipped model does")
-    defaults = CrfRecognizer()
-    train.add_argument("--c1", type=float, default=defaults.c1, help="L1 regularisation")
-    train.add_argument("--c2", type=float, default=defaults.c2, help="L2 regularisation")
-    train.add_argument("--max-iterations", type=int, default=defaults.max_iterations)
-    train.add_argument("--dictionary-types", type=float, default=defaults.dictionary_types,
-                       help="learned phrases also mark each other type with at least this share of their tags")
-    train.set_defaults(func=_cmd_train)
-
-    ev = subparsers.add_parser("eval-ner", help="entity-level precision/recall/F1 of a model on an IOB file")
-    ev.add_argument("model", metavar="MODEL", help="model path, or 'default' for the shipped model")
-    ev.add_argument("iob_file", metavar="IOB_FILE")
-    ev.set_defaults(func=_cmd_eval)

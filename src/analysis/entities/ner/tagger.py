@@ -3,7 +3,7 @@
 python-crfsuite's ``Tagger.tag`` looks every feature name of every token up in the model's string
 dictionary, sentence by sentence. :class:`WeightTable` reads the weights out of the model once;
 the featurizer then gives each token's features as row numbers (cached per word type,
-:meth:`analysis.ner_features.NerFeaturizer.rows`), a token's label scores are one sum of weight
+:meth:`analysis.entities.ner.features.NerFeaturizer.rows`), a token's label scores are one sum of weight
 rows, and :func:`viterbi` decodes all sentences of a text together. The labels are the ones
 crfsuite's own Viterbi gives (same model: per-token feature weights plus label-transition weights,
 no start or end weights).

@@ -1,0 +1,142 @@
+"""``entities``, ``train-ner``, ``eval-ner`` and ``learn-clusters``: the entities stage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis._core.progress import progress_bar
+from analysis.cli._common import CommandError, add_source_argument, command_articles, write_tables
+from analysis.entities import cooccurrence, entities, top_entities
+from analysis.entities.quotes import quotes, speakers
+from analysis.entities.ner import (BASELINE_GROUPS, FEATURE_GROUPS, CrfRecognizer, IOBError, WordClusters,
+                                   corpus_texts, format_scores, holdout_split, iob_training_tokens, load_model,
+                                   read_iob)
+from analysis.text import normalize, tokenize
+
+
+def _entities_command(args) -> int:
+    articles = command_articles(args.source)
+    model = None
+    if args.model:
+        model = load_model(args.model)
+    mentions = entities(articles, model=model)
+    statements = quotes(articles, model=model)
+    tables = {
+        "mentions.csv": mentions,
+        "top_entities.csv": top_entities(mentions, n=args.top),
+        "top_entities_by_site.csv": top_entities(mentions, articles, by="site", n=args.top),
+        "cooccurrence.csv": cooccurrence(mentions, level="sentence"),
+        "quotes.csv": statements,
+        "speakers.csv": speakers(statements, n=args.top),
+    }
+    print(f"{len(articles)} articles: {len(mentions)} mentions of {mentions['canonical'].nunique()} entities, "
+          f"{len(statements)} statements by {statements['speaker'].nunique()} speakers")  # fmt: skip
+    print(write_tables(args.out, tables))
+    return 0
+
+
+def configure_entities(parser) -> None:
+    parser.description = ("Recognise people, organisations and places in a corpus (or in a Parquet table "
+                          "written by 'ingest'), attribute statements to their speakers, and write the tables "
+                          "as CSV files into DIR.")
+    add_source_argument(parser)
+    parser.add_argument("--out", required=True, help="folder for the CSV tables")
+    parser.add_argument("--model", default=None, help="a model written by 'train-ner' (default: the shipped one)")
+    parser.add_argument("--top", type=int, default=20, help="entities and speakers kept per table (default 20)")
+    parser.set_defaults(func=_entities_command)
+
+
+def _read_all(paths) -> list:
+    sentences = []
+    for path in paths:
+        sentences += read_iob(path)
+    return sentences
+
+
+def _cmd_train(args) -> int:
+    try:
+        sentences = _read_all(args.iob_files)
+    except IOBError as error:
+        raise CommandError(str(error), exit_code=2) from error
+    held = []
+    if args.holdout:
+        sentences, held = holdout_split(sentences)
+    groups = BASELINE_GROUPS if args.baseline else FEATURE_GROUPS
+    model = CrfRecognizer(groups=groups, clusters=args.clusters, c1=args.c1, c2=args.c2,
+                          max_iterations=args.max_iterations, dictionary_types=args.dictionary_types)  # fmt: skip
+    model.fit(sentences, progress=True)
+    base = model.save(args.out)
+    left_out = f" ({len(held)} held-out sentences left out)" if args.holdout else ""
+    print(f"trained on {len(sentences)} sentences{left_out}; model written to {base}.crfsuite / {base}.json")
+    return 0
+
+
+def _cmd_eval(args) -> int:
+    try:
+        model = load_model(None if args.model == "default" else args.model)
+        sentences = read_iob(args.iob_file)
+    except (IOBError, FileNotFoundError) as error:
+        raise CommandError(str(error), exit_code=2) from error
+    print(format_scores(model.score(sentences)))
+    return 0
+
+
+def configure_train_ner(train) -> None:
+    train.add_argument("iob_files", nargs="+", metavar="IOB_FILE")
+    train.add_argument("--out", required=True, metavar="MODEL", help="model path (writes MODEL.crfsuite + MODEL.json)")
+    train.add_argument("--clusters", default="default", help="word-cluster file ('default': shipped; 'none')")
+    train.add_argument("--baseline", action="store_true", help="plain word/affix/context features only")
+    train.add_argument("--holdout", action="store_true",
+                       help="leave every fifth sentence out (analysis.entities.ner.holdout_split), as the shipped model does")
+    defaults = CrfRecognizer()
+    train.add_argument("--c1", type=float, default=defaults.c1, help="L1 regularisation")
+    train.add_argument("--c2", type=float, default=defaults.c2, help="L2 regularisation")
+    train.add_argument("--max-iterations", type=int, default=defaults.max_iterations)
+    train.add_argument("--dictionary-types", type=float, default=defaults.dictionary_types,
+                       help="learned phrases also mark each other type with at least this share of their tags")
+    train.set_defaults(func=_cmd_train)
+
+
+def configure_eval_ner(ev) -> None:
+    ev.add_argument("model", metavar="MODEL", help="model path, or 'default' for the shipped model")
+    ev.add_argument("iob_file", metavar="IOB_FILE")
+    ev.set_defaults(func=_cmd_eval)
+
+
+def _cmd_learn(args) -> int:
+    texts = list(corpus_texts(args.corpus))
+    if not texts:
+        raise CommandError("no .json or .txt corpus files found", exit_code=2)
+    docs = [tokenize(normalize(t), punctuation=True, join_verb_parts=False) for t in progress_bar(texts, desc="tokens")]
+    try:
+        labelled = iob_training_tokens(args.iob_train) if args.iob_train else []
+    except IOBError as error:
+        raise CommandError(str(error), exit_code=2) from error
+    model = WordClusters(n_clusters=tuple(args.k), random_state=args.random_state).fit(docs + labelled)
+    sources = [Path(p).name for p in args.corpus]
+    header = (
+        "Word clusters learned by analysis.entities.ner.clusters (PPMI + SVD + k-means) from the unlabeled text of:\n"
+        + "\n".join(f"  {name}" for name in sources)
+        + f"\n{len(texts)} articles, {sum(map(len, docs))} tokens"
+        + (f"; plus the tokens (not the tags) of {len(labelled)} training sentences of "
+           + " + ".join(Path(p).name for p in args.iob_train) + " (held-out fifth excluded)"
+           if labelled else "")
+        + f"; {len(model.words_)} words clustered."
+        + f"\nCommand: python -m analysis learn-clusters {' '.join(sources)}"
+        + (" --iob-train " + " ".join(Path(p).name for p in args.iob_train) if args.iob_train else "")
+        + " --out " + Path(args.out).name
+    )  # fmt: skip
+    model.write(args.out, header=header)
+    print(f"{len(model.words_)} words clustered from {len(texts)} articles"
+          + (f" and {len(labelled)} IOB sentences" if labelled else "") + f" -> {args.out}")  # fmt: skip
+    return 0
+
+
+def configure_learn_clusters(cmd) -> None:
+    cmd.add_argument("corpus", nargs="+", help="corpus files or folders (.json record lists or .txt articles)")
+    cmd.add_argument("--out", required=True, help="cluster file to write")
+    cmd.add_argument("--iob-train", nargs="+", default=[], metavar="IOB_FILE",
+                     help="IOB files whose tokens join the text (tags unused; the held-out fifth left out)")
+    cmd.add_argument("--k", type=int, nargs="+", default=[32, 128, 512, 1024], help="k of each granularity")
+    cmd.add_argument("--random-state", type=int, default=0)
+    cmd.set_defaults(func=_cmd_learn)

@@ -1,0 +1,36 @@
+"""``topics``: fit a topic model to a corpus and write its tables as CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis.cli._common import add_source_argument, command_articles
+from analysis.text import add_tokens
+from analysis.topics import TopicModel, document_topics, dominant_topics
+
+def _run_topics(args) -> int:
+    articles = command_articles(args.source)
+    articles = add_tokens(articles, punctuation=True)
+    k = args.k if args.k == "auto" else int(args.k)
+    model = TopicModel(method=args.method, k=k, random_state=args.seed).fit(articles)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    model.topic_terms_.to_csv(out / "topic_terms.csv", index=False)
+    model.coherence_.to_csv(out / "coherence.csv", index=False)
+    dominant_topics(model, articles).to_csv(out / "dominant_topics.csv", index=False)
+    document_topics(model, articles, min_weight=0.05).to_csv(out / "document_topics.csv", index=False)
+    print(f"{len(articles)} articles, {model.k_} topics -> {out}")
+    for topic, label in enumerate(model.labels_):
+        print(f"  {topic + 1:>2}. {label}")
+    return 0
+
+
+def configure_topics(parser) -> None:
+    parser.description = ("Load SOURCE, fit a topic model (k chosen by NPMI coherence unless given) and write "
+                          "topic_terms.csv, coherence.csv, dominant_topics.csv and document_topics.csv into OUT.")
+    add_source_argument(parser)
+    parser.add_argument("--k", default="auto", help='number of topics or "auto" (default)')
+    parser.add_argument("--method", choices=["nmf", "lda"], default="nmf")
+    parser.add_argument("--seed", type=int, default=0, help="random state (default 0)")
+    parser.add_argument("--out", default="topics", help="output folder (default ./topics)")
+    parser.set_defaults(func=_run_topics)
