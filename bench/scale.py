@@ -136,19 +136,19 @@ def run_analyses(stage: str, dataset: str) -> None:
 
     fresh = {"cache": False}  # measure the work, not the engine's cache of earlier runs
     if stage == "counts":
-        engine.run(engine.volume(by="site", freq="month"), dataset, **fresh)
-        engine.run(engine.volume(by="category", freq="month"), dataset, **fresh)
-        engine.run(engine.volume(by=None, freq="day"), dataset, **fresh)
-        engine.run(engine.category_share(by="site"), dataset, **fresh)
+        engine.run(engine.volume_reduction(by="site", freq="month"), dataset, **fresh)
+        engine.run(engine.volume_reduction(by="category", freq="month"), dataset, **fresh)
+        engine.run(engine.volume_reduction(by=None, freq="day"), dataset, **fresh)
+        engine.run(engine.category_share_reduction(by="site"), dataset, **fresh)
     elif stage == "terms":
-        engine.run(engine.term_frequencies("site", max_terms=20_000, top=100), dataset, **fresh)
+        engine.run(engine.term_frequencies_reduction("site", max_terms=20_000, top=100), dataset, **fresh)
     elif stage == "topics":
         from analysis.text import add_tokens
         from analysis.topics import TopicModel
 
         sample = engine.sample_articles(dataset, TOPIC_SAMPLE, columns=["doc_id", "body"])
         model = TopicModel(k="auto", random_state=0).fit(add_tokens(sample, cache=False))
-        tables = engine.run(engine.topic_prevalence(model, by=("month", "site")), dataset, **fresh)
+        tables = engine.run(engine.topic_prevalence_reduction(model, by=("month", "site")), dataset, **fresh)
         print(f"{model.k_} topics fitted on {len(sample):,} articles; "
               f"{len(tables['month']):,} (month, topic) and {len(tables['site']):,} (site, topic) rows")
     elif stage == "entities":
@@ -167,7 +167,7 @@ def run_analyses(stage: str, dataset: str) -> None:
         print(f"{int(counts['mentions'].sum()):,} mentions of {len(counts):,} (site, entity) pairs on {workers} "
               f"Dask workers; {len(top):,} top-entity rows over {top['site'].nunique()} sites")
     elif stage == "republication":
-        copies = engine.run(engine.republication(), dataset, **fresh)
+        copies = engine.run(engine.republication_reduction(), dataset, **fresh)
         print(f"{copies['cluster_id'].nunique() if len(copies) else 0:,} clusters, {len(copies):,} articles")
     else:
         raise ValueError(stage)

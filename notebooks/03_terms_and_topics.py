@@ -151,7 +151,7 @@ topic_charts.prevalence_heatmap(topics.topic_prevalence(model, articles, by="cat
 # نشانگر را روی هر دایره ببرید تا برچسب موضوع را ببینید؛ با کشیدن، بزرگ‌نمایی کنید.
 
 # %%
-interactive.topic_map(topics.topic_map(model), x="x", y="y", label="label", size="prevalence", title="نقشهٔ موضوع‌ها")
+interactive.bubble_map(topics.topic_map(model), x="x", y="y", label="label", size="prevalence", title="نقشهٔ موضوع‌ها")
 
 # %% [markdown]
 # ## آیا موضوع‌ها پایدارند؟

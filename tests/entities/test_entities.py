@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib.axes
 import matplotlib.figure
+import matplotlib.pyplot
 import networkx as nx
 import pandas as pd
 import pytest
@@ -169,19 +171,23 @@ def test_timeline_fills_months_with_zeros():
     assert list(gregorian["month"]) == ["2023-03", "2023-04", "2023-05"]
 
 
-def test_charts_return_figures(tmp_path):
+def test_charts_return_axes_and_small_multiples_a_figure(tmp_path):
     ents, articles = _toy()
-    figures = [
+    charts = [
         plots.plot_top_entities(top_entities(ents)),
-        plots.plot_top_entities_by(top_entities(ents, articles, by="site"), by="site"),
         plots.plot_entity_timeline(entity_timeline(ents, articles)),
         plots.plot_cooccurrence(cooccurrence_graph(ents, level="article")),
         plots.plot_top_entities(top_entities(ents.iloc[0:0])),
         plots.plot_cooccurrence(nx.Graph()),
     ]
-    for k, fig in enumerate(figures):
-        assert isinstance(fig, matplotlib.figure.Figure)
-        fig.savefig(tmp_path / f"{k}.png")
+    for k, ax in enumerate(charts):
+        assert isinstance(ax, matplotlib.axes.Axes)
+        ax.figure.savefig(tmp_path / f"{k}.png")
+    panels = plots.plot_top_entities_by(top_entities(ents, articles, by="site"), by="site")
+    assert isinstance(panels, matplotlib.figure.Figure)
+    fig, ax = matplotlib.pyplot.subplots()
+    assert plots.plot_speakers(pd.DataFrame(columns=["speaker", "statements"]), ax=ax) is ax
+    matplotlib.pyplot.close("all")
 
 
 def test_demo_corpus_planted_entities_recovered(demo_articles, demo_truth):

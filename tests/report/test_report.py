@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from matplotlib.figure import Figure
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
 
 from analysis._core.cache import CACHE_ENV
 from analysis.patterns import overview
@@ -189,7 +190,7 @@ def test_prepare_for_reader_sanitizes_markup_outputs_and_drops_noise():
 
 
 def test_page_has_csp_rtl_and_no_external_resources():
-    fig = interactive.topic_map(pd.DataFrame({"x": [0, 1], "y": [1, 0], "w": ["الف", IMG_TITLE]}), x="x", y="y", label="w")
+    fig = interactive.bubble_map(pd.DataFrame({"x": [0, 1], "y": [1, 0], "w": ["الف", IMG_TITLE]}), x="x", y="y", label="w")
     body = "<p>سلام</p>" + report.chart_markup(json.loads(fig.to_json()))
     page = report.page_html(title="<عنوان>", body=body, nav=[("index.html", "فهرست")])
     assert '<html lang="fa" dir="rtl">' in page
@@ -270,25 +271,28 @@ def test_overview_tables_on_an_empty_corpus():
     assert overview.monthly_counts(articles).empty
     assert overview.duplicates(articles).empty and overview.reject_reasons(rejects).empty
     assert overview.overview_numbers(articles, rejects)["مقاله"] == 0
-    for fig in (
+    for ax in (
         overview_plots.counts_bar(overview.sites(articles), label="site", value="articles"),
         overview_plots.length_histogram(articles),
         overview_plots.monthly_bars(overview.monthly_counts(articles)),
     ):
-        assert isinstance(fig, Figure)
+        assert isinstance(ax, Axes)
 
 
 def test_overview_charts_draw(loaded, tmp_path):
     articles, _ = loaded
-    figures = {
+    charts = {
         "sites": overview_plots.counts_bar(overview.sites(articles), label="site", value="articles", title="زیرسایت"),
         "lengths": overview_plots.length_histogram(articles),
         "months": overview_plots.monthly_bars(overview.monthly_counts(articles)),
     }
-    for name, fig in figures.items():
-        assert isinstance(fig, Figure)
-        fig.savefig(tmp_path / f"{name}.png")
-    ticks = [t.get_text() for t in figures["months"].axes[0].get_xticklabels()]
+    for name, ax in charts.items():
+        assert isinstance(ax, Axes)
+        ax.figure.savefig(tmp_path / f"{name}.png")
+    fig, ax = plt.subplots()
+    assert overview_plots.length_histogram(articles, ax=ax) is ax  # draws where it is told
+    plt.close(fig)
+    ticks = [t.get_text() for t in charts["months"].get_xticklabels()]
     assert "فروردین ۱۴۰۲" in ticks
 
 

@@ -44,7 +44,7 @@ def cluster():
 @pytest.mark.parametrize("freq,calendar", [("month", "jalali"), ("week", "jalali"), ("day", "gregorian")])
 def test_volume_by_chunks_equals_volume(demo_articles, by, freq, calendar):
     expected = patterns.volume(demo_articles, by=by, freq=freq, calendar=calendar)
-    got = engine.run(engine.volume(by=by, freq=freq, calendar=calendar), chunks(demo_articles, 37), split_every=3)
+    got = engine.run(engine.volume_reduction(by=by, freq=freq, calendar=calendar), chunks(demo_articles, 37), split_every=3)
     pd.testing.assert_frame_equal(got, expected)
     assert got.attrs["n_undated"] == expected.attrs["n_undated"]
 
@@ -52,14 +52,14 @@ def test_volume_by_chunks_equals_volume(demo_articles, by, freq, calendar):
 @pytest.mark.parametrize("by,primary", [("site", False), ("site", True), ("domain", False)])
 def test_category_share_by_chunks_equals_category_share(demo_articles, by, primary):
     expected = patterns.category_share(demo_articles, by=by, primary=primary)
-    got = engine.run(engine.category_share(by=by, primary=primary), chunks(demo_articles, 29))
+    got = engine.run(engine.category_share_reduction(by=by, primary=primary), chunks(demo_articles, 29))
     pd.testing.assert_frame_equal(got, expected)
 
 
 @pytest.mark.parametrize("by,ngram", [(None, 1), ("site", 1), ("categories", (1, 2))])
 def test_term_frequencies_by_chunks_equal_term_frequencies(tokenized, by, ngram):
     expected = terms.term_frequencies(tokenized, by, ngram=ngram, min_count=2, top=40)
-    got = engine.run(engine.term_frequencies(by, ngram=ngram, min_count=2, top=40), chunks(tokenized, 23))
+    got = engine.run(engine.term_frequencies_reduction(by, ngram=ngram, min_count=2, top=40), chunks(tokenized, 23))
     pd.testing.assert_frame_equal(got, expected)
 
 
@@ -71,13 +71,13 @@ def test_a_group_without_counted_terms_in_a_chunk_still_counts_its_articles_and_
         "tokens": [["بسیج", "و", "استان"], ["و", "از"], ["استان", "به"], ["بسیج", "بسیج"]],
     })
     expected = terms.term_frequencies(articles, "site", stopwords=stop)
-    got = engine.run(engine.term_frequencies("site", stopwords=stop), chunks(articles, 2))
+    got = engine.run(engine.term_frequencies_reduction("site", stopwords=stop), chunks(articles, 2))
     pd.testing.assert_frame_equal(got, expected)
 
 
 def test_a_bounded_vocabulary_keeps_at_most_max_terms_with_lower_bound_counts(tokenized):
     exact = terms.term_frequencies(tokenized, "site").set_index(["site", "term"])["count"]
-    bounded = engine.run(engine.term_frequencies("site", max_terms=25), chunks(tokenized, 30))
+    bounded = engine.run(engine.term_frequencies_reduction("site", max_terms=25), chunks(tokenized, 30))
     assert bounded.groupby("site").size().max() <= 25
     counts = bounded.set_index(["site", "term"])["count"]
     assert (counts <= exact.reindex(counts.index)).all()
@@ -86,7 +86,7 @@ def test_a_bounded_vocabulary_keeps_at_most_max_terms_with_lower_bound_counts(to
 def test_entities_by_chunks_equal_entities(demo_articles):
     sample = demo_articles.head(24)
     expected = entities.entities(sample)
-    got = engine.run(engine.entities(), chunks(sample, 7))
+    got = engine.run(engine.entities_reduction(), chunks(sample, 7))
     pd.testing.assert_frame_equal(got, expected)
 
 
@@ -95,9 +95,9 @@ def test_topic_prevalence_by_chunks_equals_topic_prevalence(tokenized):
 
     model = TopicModel(k=4, phrases=False, max_iter=100).fit(tokenized)
     for by in ("month", "site"):
-        got = engine.run(engine.topic_prevalence(model, by=by), chunks(tokenized, 25))
+        got = engine.run(engine.topic_prevalence_reduction(model, by=by), chunks(tokenized, 25))
         pd.testing.assert_frame_equal(got, topic_prevalence(model, tokenized, by=by))
-    both = engine.run(engine.topic_prevalence(model, by=("month", "site")), chunks(tokenized.drop(columns="tokens"), 40))
+    both = engine.run(engine.topic_prevalence_reduction(model, by=("month", "site")), chunks(tokenized.drop(columns="tokens"), 40))
     pd.testing.assert_frame_equal(both["site"], topic_prevalence(model, tokenized, by="site"))
 
 
@@ -116,7 +116,7 @@ def test_rows_counts_and_sample(demo_articles):
 
 
 def test_a_dataset_folder_is_read_part_by_part(dataset, demo_articles):
-    got = engine.run(engine.volume(by="site"), dataset)
+    got = engine.run(engine.volume_reduction(by="site"), dataset)
     pd.testing.assert_frame_equal(got, patterns.volume(demo_articles, by="site"))
 
 
@@ -129,8 +129,8 @@ def test_partial_results_of_dataset_parts_are_cached(demo_dir, tmp_path, demo_ar
         calls.append(len(chunk))
         return patterns.volume(chunk, by="site")
 
-    reduction = engine.Reduction(map=counted_volume, combine=engine.volume(by="site").combine,
-                                 finish=engine.volume(by="site").finish, key="test-volume-site")
+    reduction = engine.Reduction(map=counted_volume, combine=engine.volume_reduction(by="site").combine,
+                                 finish=engine.volume_reduction(by="site").finish, key="test-volume-site")
     first = engine.run(reduction, out)
     n_parts = len(calls)
     assert n_parts > 1
@@ -144,11 +144,11 @@ def test_partial_results_of_dataset_parts_are_cached(demo_dir, tmp_path, demo_ar
 
 def test_bad_inputs_are_named():
     with pytest.raises(ValueError, match="empty"):
-        engine.run(engine.volume(), iter([]))
+        engine.run(engine.volume_reduction(), iter([]))
     with pytest.raises(ValueError, match="engine must be"):
-        engine.run(engine.volume(), [pd.DataFrame()], engine="spark")
+        engine.run(engine.volume_reduction(), [pd.DataFrame()], engine="spark")
     with pytest.raises(FileNotFoundError, match="not an articles dataset"):
-        engine.run(engine.volume(), "no/such/folder")
+        engine.run(engine.volume_reduction(), "no/such/folder")
 
 
 @pytest.mark.slow
@@ -156,12 +156,12 @@ def test_dask_on_a_local_cluster_gives_the_pandas_tables(cluster, dataset, demo_
     frame = dask_articles(dataset)
     assert frame.npartitions > 2
     expected = patterns.volume(demo_articles, by="category", freq="week")
-    pd.testing.assert_frame_equal(engine.run(engine.volume(by="category", freq="week"), frame, scheduler=cluster),
+    pd.testing.assert_frame_equal(engine.run(engine.volume_reduction(by="category", freq="week"), frame, scheduler=cluster),
                                   expected)
-    got = engine.run(engine.category_share(by="site"), frame, scheduler=cluster)
+    got = engine.run(engine.category_share_reduction(by="site"), frame, scheduler=cluster)
     pd.testing.assert_frame_equal(got, patterns.category_share(demo_articles, by="site"))
     # a dataset folder with engine="dask" and the scheduler's address
-    got = engine.run(engine.volume(by="site"), dataset, engine="dask", scheduler=cluster.scheduler.address)
+    got = engine.run(engine.volume_reduction(by="site"), dataset, engine="dask", scheduler=cluster.scheduler.address)
     pd.testing.assert_frame_equal(got, patterns.volume(demo_articles, by="site"))
     # term frequencies of a tokenised table, partitions counted on the workers
     import dask
@@ -169,7 +169,7 @@ def test_dask_on_a_local_cluster_gives_the_pandas_tables(cluster, dataset, demo_
 
     with dask.config.set({"dataframe.convert-string": False}):  # keep token lists as lists
         tokens = dd.from_pandas(tokenized, npartitions=4)
-    got = engine.run(engine.term_frequencies("site", min_count=2), tokens, scheduler=cluster)
+    got = engine.run(engine.term_frequencies_reduction("site", min_count=2), tokens, scheduler=cluster)
     pd.testing.assert_frame_equal(got, terms.term_frequencies(tokenized, "site", min_count=2))
     # republication, two passes over the partitions on the workers
     from analysis.scale.dataset import read_dataset
@@ -177,7 +177,7 @@ def test_dask_on_a_local_cluster_gives_the_pandas_tables(cluster, dataset, demo_
 
     expected = find_republications(read_dataset(dataset), progress=False)
     assert len(expected) > 0
-    pd.testing.assert_frame_equal(engine.run(engine.republication(), frame, scheduler=cluster), expected)
+    pd.testing.assert_frame_equal(engine.run(engine.republication_reduction(), frame, scheduler=cluster), expected)
 
 
 @pytest.mark.slow

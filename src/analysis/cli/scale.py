@@ -56,13 +56,13 @@ def configure_ingest_dataset(parser) -> None:
 
 #: analyses of ``analyse-dataset``: name -> (file name, reduction factory)
 COMMAND_ANALYSES = {
-    "volume": [("volume_site_month.csv", lambda: engine.volume(by="site", freq="month")),
-               ("volume_category_month.csv", lambda: engine.volume(by="category", freq="month")),
-               ("volume_day.csv", lambda: engine.volume(by=None, freq="day"))],
-    "category-share": [("category_share_site.csv", lambda: engine.category_share(by="site"))],
-    "terms": [("terms_site.csv", lambda: engine.term_frequencies("site", max_terms=50_000, top=200))],
-    "entities": [("entities.csv", lambda: engine.entities())],
-    "republication": [("republication_copies.csv", lambda: engine.republication())],
+    "volume": [("volume_site_month.csv", lambda: engine.volume_reduction(by="site", freq="month")),
+               ("volume_category_month.csv", lambda: engine.volume_reduction(by="category", freq="month")),
+               ("volume_day.csv", lambda: engine.volume_reduction(by=None, freq="day"))],
+    "category-share": [("category_share_site.csv", lambda: engine.category_share_reduction(by="site"))],
+    "terms": [("terms_site.csv", lambda: engine.term_frequencies_reduction("site", max_terms=50_000, top=200))],
+    "entities": [("entities.csv", lambda: engine.entities_reduction())],
+    "republication": [("republication_copies.csv", lambda: engine.republication_reduction())],
 }
 #: tables derived from an analysis's table: file name -> (file name, function of that table)
 DERIVED_TABLES = {

@@ -1,7 +1,8 @@
 """Charts of entities: most-named entities, by group, timelines, co-occurrence network, speakers.
 
-Each function takes a table from :mod:`analysis.entities` / :mod:`analysis.entities.quotes` and returns a
-matplotlib Figure. Persian labels are passed as they are (matplotlib ≥ 3.11 shapes them).
+Each function takes a table from :mod:`analysis.entities` / :mod:`analysis.entities.quotes` and draws
+it on ``ax`` (a new figure's axes when None), returning the Axes; the small multiples of
+:func:`plot_top_entities_by` return their Figure. Persian labels are passed as they are (matplotlib ≥ 3.11 shapes them).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import math
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from analysis.plots.style import persian_style
+from analysis.plots.style import axes_or_new, persian_style
 
 #: one colour a type, and its Persian label
 TYPE_COLORS = {"PER": "#1f77b4", "ORG": "#ff7f0e", "LOC": "#2ca02c", "FAC": "#9467bd", "PRO": "#8c564b", "EVE": "#d62728"}
@@ -38,18 +39,18 @@ def _bars(ax, table: pd.DataFrame, value: str):
     ax.set_yticks(range(len(table)), list(table["canonical"]))
 
 
-def plot_top_entities(top: pd.DataFrame, value: str = "articles", title: str = "پرتکرارترین موجودیت‌ها"):
+def plot_top_entities(top: pd.DataFrame, value: str = "articles", title: str = "پرتکرارترین موجودیت‌ها", ax=None):
     """Horizontal bars of :func:`~analysis.entities.top_entities` (no ``by``), coloured by type."""
     with persian_style():
-        fig, ax = plt.subplots(figsize=(7, max(2.5, 0.35 * len(top) + 1)))
+        ax = axes_or_new(ax, (7, max(2.5, 0.35 * len(top) + 1)))
         if top.empty:
             _empty(ax)
-            return fig
+            return ax
         _bars(ax, top, value)
         ax.set_xlabel("تعداد خبرها" if value == "articles" else "تعداد اشاره‌ها")
         ax.set_title(title)
         _legend(ax, [t for t in TYPE_COLORS if t in set(top["type"])])
-    return fig
+    return ax
 
 
 def plot_top_entities_by(top: pd.DataFrame, by: str, value: str = "articles", max_groups: int = 6):
@@ -79,13 +80,13 @@ def plot_top_entities_by(top: pd.DataFrame, by: str, value: str = "articles", ma
     return fig
 
 
-def plot_entity_timeline(timeline: pd.DataFrame, value: str = "articles"):
+def plot_entity_timeline(timeline: pd.DataFrame, value: str = "articles", ax=None):
     """Lines of :func:`~analysis.entities.entity_timeline`: one line an entity, months on x."""
     with persian_style():
-        fig, ax = plt.subplots(figsize=(8, 3.8))
+        ax = axes_or_new(ax, (8, 3.8))
         if timeline.empty:
             _empty(ax)
-            return fig
+            return ax
         wide = timeline.pivot_table(index="month", columns="canonical", values=value, aggfunc="sum", fill_value=0)
         for name in wide.columns:
             ax.plot(range(len(wide)), wide[name], marker="o", markersize=3, label=name)
@@ -95,20 +96,20 @@ def plot_entity_timeline(timeline: pd.DataFrame, value: str = "articles"):
         ax.set_ylabel("تعداد خبرها" if value == "articles" else "تعداد اشاره‌ها")
         ax.set_title("روند اشاره به موجودیت‌ها")
         ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), markerfirst=False)
-    return fig
+    return ax
 
 
-def plot_cooccurrence(graph, max_nodes: int = 25, max_edges: int = 60, seed: int = 0):
+def plot_cooccurrence(graph, max_nodes: int = 25, max_edges: int = 60, seed: int = 0, ax=None):
     """The co-occurrence network (:func:`~analysis.entities.cooccurrence_graph`): the ``max_nodes``
     most-mentioned entities and their ``max_edges`` heaviest links; node size by mentions, colour by
     type, edge width by weight."""
     import networkx as nx
 
     with persian_style():
-        fig, ax = plt.subplots(figsize=(8, 7))
+        ax = axes_or_new(ax, (8, 7))
         if graph.number_of_nodes() == 0:
             _empty(ax)
-            return fig
+            return ax
         keep = sorted(graph.nodes, key=lambda n: -graph.nodes[n].get("mentions", 0))[:max_nodes]
         sub = nx.Graph(graph.subgraph(keep))
         heavy = sorted(sub.edges, key=lambda e: -sub.edges[e]["weight"])[:max_edges]
@@ -126,19 +127,19 @@ def plot_cooccurrence(graph, max_nodes: int = 25, max_edges: int = 60, seed: int
         ax.set_title("شبکهٔ هم‌آیی موجودیت‌ها")
         ax.set_axis_off()
         _legend(ax, [t for t in TYPE_COLORS if t in {sub.nodes[n].get("type") for n in sub}])
-    return fig
+    return ax
 
 
-def plot_speakers(speaker_table: pd.DataFrame, title: str = "پرنقل‌قول‌ترین گویندگان"):
+def plot_speakers(speaker_table: pd.DataFrame, title: str = "پرنقل‌قول‌ترین گویندگان", ax=None):
     """Horizontal bars of :func:`~analysis.entities.quotes.speakers` (statements a speaker)."""
     with persian_style():
-        fig, ax = plt.subplots(figsize=(7, max(2.5, 0.35 * len(speaker_table) + 1)))
+        ax = axes_or_new(ax, (7, max(2.5, 0.35 * len(speaker_table) + 1)))
         if speaker_table.empty:
             _empty(ax)
-            return fig
+            return ax
         table = speaker_table.iloc[::-1]
         ax.barh(range(len(table)), table["quotes"], color=TYPE_COLORS["PER"])
         ax.set_yticks(range(len(table)), list(table["speaker"]))
         ax.set_xlabel("تعداد نقل‌قول‌ها")
         ax.set_title(title)
-    return fig
+    return ax

@@ -88,7 +88,7 @@ def persian_ticks(low: float, high: float, bins: int = 6) -> dict:
     return dict(tickmode="array", tickvals=values, ticktext=[persian_number(float(v)) for v in values])
 
 
-def topic_map(
+def bubble_map(
     points: pd.DataFrame,
     *,
     x: str,

@@ -1,7 +1,7 @@
 """Charts of the corpus overview: counts by site or category, lengths, months, rejects.
 
-Each function takes a table from :mod:`analysis.patterns.overview` and returns a matplotlib ``Figure`` (made
-without pyplot, so a notebook shows it once, as the cell's result).
+Each function takes a table from :mod:`analysis.patterns.overview`, draws it on ``ax`` (a new
+figure's axes when None) and returns the Axes, as every chart of :mod:`analysis.plots` does.
 Labels are Persian and passed as they are (matplotlib >= 3.11 shapes them); tick numbers use
 Persian digits.
 """
@@ -9,11 +9,11 @@ Persian digits.
 from __future__ import annotations
 
 import pandas as pd
-from matplotlib.figure import Figure
+from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
 from analysis._core.persian import persian_number
-from analysis.plots.style import persian_style
+from analysis.plots.style import axes_or_new, persian_style
 
 ACCENT = "#0b6e4f"
 MUTED = "#9aa5b1"
@@ -30,14 +30,14 @@ def counts_bar(
     title: str = "",
     xlabel: str = "تعداد مقاله",
     top: int = 20,
-) -> Figure:
+    ax=None,
+) -> Axes:
     """Horizontal bars of ``value`` for each ``label`` (the ``top`` largest, largest at the top),
     each bar annotated with its count in Persian digits."""
     shown = table.nlargest(top, value).iloc[::-1] if len(table) else table
     with persian_style():
         height = 1.2 + 0.32 * max(len(shown), 1)
-        fig = Figure(figsize=(7.5, height), layout="constrained")
-        ax = fig.subplots()
+        ax = axes_or_new(ax, (7.5, height))
         labels = [str(v) for v in shown[label]]
         bars = ax.barh(range(len(shown)), shown[value], color=ACCENT)
         ax.set_yticks(range(len(shown)), labels)
@@ -49,15 +49,15 @@ def counts_bar(
         if shown.empty:
             ax.text(0.5, 0.5, "داده‌ای نیست", ha="center", va="center", transform=ax.transAxes, color=MUTED)
         ax.margins(x=0.12)
-    return fig
+    return ax
 
 
-def length_histogram(articles: pd.DataFrame, *, column: str = "n_words", bins: int = 40, title: str = "") -> Figure:
+def length_histogram(articles: pd.DataFrame, *, column: str = "n_words", bins: int = 40, title: str = "",
+                     ax=None) -> Axes:
     """Histogram of article lengths (``column``, words by default) with the median marked."""
     values = articles[column].astype("float64").dropna()
     with persian_style():
-        fig = Figure(figsize=(7.5, 3.2), layout="constrained")
-        ax = fig.subplots()
+        ax = axes_or_new(ax, (7.5, 3.2))
         if len(values):
             ax.hist(values, bins=min(bins, max(values.nunique(), 1)), color=ACCENT, alpha=0.85)
             median = values.median()
@@ -72,15 +72,14 @@ def length_histogram(articles: pd.DataFrame, *, column: str = "n_words", bins: i
         ax.set_ylabel("تعداد مقاله")
         if title:
             ax.set_title(title, loc="right")
-    return fig
+    return ax
 
 
-def monthly_bars(monthly: pd.DataFrame, *, title: str = "", max_labels: int = 14) -> Figure:
+def monthly_bars(monthly: pd.DataFrame, *, title: str = "", max_labels: int = 14, ax=None) -> Axes:
     """Articles a Jalali month (table of :func:`analysis.patterns.overview.monthly_counts` without ``by``),
     labelled with Persian month names; months with no article show as gaps."""
     with persian_style():
-        fig = Figure(figsize=(9, 3.4), layout="constrained")
-        ax = fig.subplots()
+        ax = axes_or_new(ax, (9, 3.4))
         if len(monthly):
             positions = range(len(monthly))
             ax.bar(positions, monthly["articles"], color=ACCENT, width=0.8)
@@ -94,4 +93,4 @@ def monthly_bars(monthly: pd.DataFrame, *, title: str = "", max_labels: int = 14
         ax.set_ylabel("تعداد مقاله")
         if title:
             ax.set_title(title, loc="right")
-    return fig
+    return ax

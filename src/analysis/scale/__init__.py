@@ -12,6 +12,8 @@ from analysis._core.lazy import lazy_exports
 
 _DATASET = ["ingest_dataset", "IngestSummary", "is_dataset", "read_dataset", "iter_dataset", "dataset_size",
             "dask_articles", "read_rejects", "read_manifest", "to_articles_frame", "CHUNK_SIZE"]
-_ENGINE = ["Reduction", "run", "rows", "counts", "sample_articles"]
+_ENGINE = ["Reduction", "run", "rows", "counts", "sample_articles", "find_republications", "volume_reduction",
+           "category_share_reduction", "term_frequencies_reduction", "entities_reduction",
+           "topic_prevalence_reduction", "republication_reduction"]
 __all__ = [*_DATASET, *_ENGINE, "dataset", "engine"]
 __getattr__, __dir__ = lazy_exports(__name__, __all__, {"dataset": _DATASET, "engine": _ENGINE})

@@ -13,17 +13,20 @@ the pandas function gives for the whole corpus. :func:`run` feeds it from
   ``combine`` tasks, on the local scheduler or on the cluster at ``scheduler``.
 
 There is no second implementation of any analysis: the map step calls the analysis module's function,
-and the combining steps only add up what it counted. Ready-made reductions: :func:`volume`,
-:func:`category_share`, :func:`term_frequencies`, :func:`entities`, :func:`rows` (any row-wise
-function, e.g. a fitted topic model's ``document_topics``), :func:`counts` (any count table) and
-:func:`topic_prevalence` (a fitted topic model's shares by month or site), :func:`republication` (two passes: the result of the first, LSH band keys, chooses what the second
-reads).
+and the combining steps only add up what it counted. Ready-made reductions, each named after the
+function whose table it gives (``*_reduction``: it returns a :class:`Reduction`, the table comes from
+:func:`run`): :func:`volume_reduction`, :func:`category_share_reduction`,
+:func:`term_frequencies_reduction`, :func:`entities_reduction`, :func:`topic_prevalence_reduction` (a
+fitted topic model's shares by month or site), :func:`republication_reduction` (two passes: the result
+of the first, LSH band keys, chooses what the second reads; :func:`find_republications` runs it), and
+the generic :func:`rows` (any row-wise function, e.g. a fitted topic model's ``document_topics``) and
+:func:`counts` (any count table).
 
 Example::
 
     from analysis.scale import engine
-    table = engine.run(engine.volume(by="site", freq="month"), "data/processed/articles")
-    table = engine.run(engine.volume(by="site"), dask_frame)                  # same table, on Dask
+    table = engine.run(engine.volume_reduction(by="site", freq="month"), "data/processed/articles")
+    table = engine.run(engine.volume_reduction(by="site"), dask_frame)                  # same table, on Dask
 """
 
 from __future__ import annotations
@@ -310,7 +313,7 @@ def _volume_combine(parts: list[pd.DataFrame], by: str | None) -> pd.DataFrame:
     return table[table["n_articles"] > 0] if len(parts) > 1 else table
 
 
-def volume(by: str | None = "site", freq: str = "month", calendar: str = "jalali") -> Reduction:
+def volume_reduction(by: str | None = "site", freq: str = "month", calendar: str = "jalali") -> Reduction:
     """``patterns.volume(articles, by, freq, calendar)`` by chunks: counts summed, then the grid of
     periods (between the first and the last dated article) and groups filled with zeros."""
     from analysis.patterns import publishing as patterns
@@ -319,7 +322,7 @@ def volume(by: str | None = "site", freq: str = "month", calendar: str = "jalali
     return Reduction(map=partial(patterns.volume, by=by, freq=freq, calendar=calendar),
                      combine=partial(_volume_combine, by=by),
                      finish=partial(_volume_finish, by=by, freq=freq, calendar=calendar),
-                     columns=tuple(needed), name="volume", key=f"volume|{by}|{freq}|{calendar}")
+                     columns=tuple(needed), name="volume_reduction", key=f"volume|{by}|{freq}|{calendar}")
 
 
 # ---------------------------------------------------------------------------------- category share
@@ -358,7 +361,7 @@ def _share_finish(table: pd.DataFrame, by: str | None) -> pd.DataFrame:
     return counts_.reset_index(drop=True)
 
 
-def category_share(by: str | None = "site", primary: bool = False) -> Reduction:
+def category_share_reduction(by: str | None = "site", primary: bool = False) -> Reduction:
     """``patterns.category_share(articles, by, primary)`` by chunks (counts and group sizes summed,
     shares recomputed from the totals)."""
     needed = ["categories"] + ([by] if by else [])
@@ -433,7 +436,7 @@ def _terms_combine(parts: list[pd.DataFrame], max_terms: int | None) -> pd.DataF
     return summed.join(sizes, on="group")
 
 
-def term_frequencies(by: str | None = None, *, column: str = "tokens", ngram: int | Sequence[int] = 1,
+def term_frequencies_reduction(by: str | None = None, *, column: str = "tokens", ngram: int | Sequence[int] = 1,
                      stopwords: Iterable[str] | None = None, min_count: int = 1, top: int | None = None,
                      max_terms: int | None = None) -> Reduction:
     """``terms.term_frequencies`` by chunks: counts, document frequencies and group sizes summed.
@@ -456,14 +459,14 @@ def term_frequencies(by: str | None = None, *, column: str = "tokens", ngram: in
 # ---------------------------------------------------------------------------------------- entities
 
 
-def entities(column: str = "body", model=None) -> Reduction:
+def entities_reduction(column: str = "body", model=None) -> Reduction:
     """``entities.entities(articles, column, model)`` by chunks: each article's mentions found in its
     chunk (``entities.article_mentions``), spellings made consistent over the corpus at the end
     (``entities.consistent_spellings``)."""
     from analysis.entities.tables import article_mentions, consistent_spellings
 
     return Reduction(map=partial(article_mentions, column=column, model=model), combine=_concat,
-                     finish=consistent_spellings, columns=("doc_id", column), name="entities",
+                     finish=consistent_spellings, columns=("doc_id", column), name="entities_reduction",
                      key=f"entities|{column}" if model is None else None)
 
 
@@ -506,7 +509,7 @@ def _prevalence_finish(partial_tables: dict, by: tuple[str, ...], single: bool):
     return out[by[0]] if single else out
 
 
-def topic_prevalence(model, by: str | Sequence[str] = "month", calendar: str = "jalali") -> Reduction:
+def topic_prevalence_reduction(model, by: str | Sequence[str] = "month", calendar: str = "jalali") -> Reduction:
     """``topics.topic_prevalence(model, articles, by, calendar)`` by chunks, for a fitted topic model
     (fitted on all articles, or on :func:`sample_articles` when they do not fit in memory): each
     chunk tokenised once and transformed, shares summed as share x articles, divided at the end.
@@ -528,7 +531,7 @@ def topic_prevalence(model, by: str | Sequence[str] = "month", calendar: str = "
 # ----------------------------------------------------------------------------------- republication
 
 
-def republication(threshold: float = 0.8, **params) -> Reduction:
+def republication_reduction(threshold: float = 0.8, **params) -> Reduction:
     """``republication.find_republications(articles, threshold, **params)`` out of core, in two passes.
 
     First pass, part by part: each article's LSH band keys (``republication.band_keys``; about
@@ -563,7 +566,7 @@ def find_republications(data, threshold: float = 0.8, *, engine: str | None = No
     """:func:`analysis.patterns.republication.find_republications` over anything :func:`run` reads more
     than once (an articles dataset folder, a list of DataFrames, a ``dask.dataframe``), out of core in
     two passes, with the same table as in memory."""
-    return run(republication(threshold=threshold, **params), data, engine=engine, scheduler=scheduler,
+    return run(republication_reduction(threshold=threshold, **params), data, engine=engine, scheduler=scheduler,
                progress=progress)
 
 
@@ -587,5 +590,6 @@ def sample_articles(data, n: int, *, columns: Sequence[str] | None = None, rando
     return run(reduction, data, engine="pandas")
 
 
-__all__ = ["Reduction", "run", "rows", "counts", "volume", "category_share", "term_frequencies", "entities",
-           "topic_prevalence", "republication", "find_republications", "sample_articles"]
+__all__ = ["Reduction", "run", "rows", "counts", "volume_reduction", "category_share_reduction",
+           "term_frequencies_reduction", "entities_reduction", "topic_prevalence_reduction", "republication_reduction",
+           "find_republications", "sample_articles"]
