@@ -65,7 +65,8 @@ from analysis.corpus.formats import (
     supported_suffixes,
 )
 from analysis._core.progress import progress_bar
-from analysis.corpus.schema import ARTICLE_COLUMNS, NORMALIZED, REJECT_COLUMNS, empty_articles, empty_rejects
+from analysis.corpus.schema import (ARTICLE_COLUMNS, NORMALIZED, REJECT_COLUMNS, column_from_arrow, empty_articles,
+                                    empty_rejects)
 from analysis.corpus.urls import url_parts
 from analysis._core.workers import worker_context
 
@@ -655,16 +656,8 @@ def _to_frame(chunks: list) -> pd.DataFrame:
         frame["_hash"] = pd.Series(dtype="string")
         return frame
     table = pa.concat_tables([table for table, _ in chunks])
-    columns = {}
-    for name in table.column_names:
-        dtype = ARTICLE_COLUMNS.get(name, "string")
-        column = table.column(name)
-        if dtype == "string":
-            columns[name] = pd.array(column, dtype="string")
-        elif dtype == "int64":
-            columns[name] = column.to_numpy().astype("int64")
-        else:
-            columns[name] = pd.Series(column.to_numpy(), dtype=dtype)
+    columns = {name: column_from_arrow(table.column(name), ARTICLE_COLUMNS.get(name, "string"))
+               for name in table.column_names}
     for name in _LABEL_COLUMNS:
         columns[name] = pd.Series([row for _, labels in chunks for row in labels[name]], dtype="object")
     return pd.DataFrame(columns, copy=False)

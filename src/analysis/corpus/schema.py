@@ -52,3 +52,17 @@ def empty_rejects() -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in REJECT_COLUMNS.items()})
+
+
+def column_from_arrow(column, dtype: str):
+    """One Arrow column as the pandas column of the articles table's ``dtype`` (``string``,
+    ``int64``, ``object`` for lists, or a numpy dtype such as ``datetime64[ns]``)."""
+    import pandas as pd
+
+    if dtype == "object":
+        return pd.Series(column.to_pylist(), dtype="object")
+    if dtype == "string":
+        return pd.array(column, dtype="string")
+    if dtype == "int64":
+        return column.to_numpy().astype("int64")
+    return pd.Series(column.to_numpy(), dtype=dtype)

@@ -45,7 +45,7 @@ import pandas as pd
 
 from analysis.corpus.loader import InputFile, collect_inputs, duplicate_of, parse_file
 from analysis._core.progress import progress_bar
-from analysis.corpus.schema import ARTICLE_COLUMNS, REJECT_COLUMNS, empty_rejects
+from analysis.corpus.schema import ARTICLE_COLUMNS, REJECT_COLUMNS, column_from_arrow, empty_rejects
 from analysis._core.workers import worker_context
 
 #: input files a part holds by default (about 10-20 MB of text, a few tens of MB of memory per worker)
@@ -109,18 +109,8 @@ def _records_table(records: list[dict]):
 
 def to_articles_frame(table) -> pd.DataFrame:
     """A pyarrow Table of dataset rows -> pandas, with the articles table's dtypes (lists as lists)."""
-    frame = {}
-    for name in table.column_names:
-        column = table.column(name)
-        dtype = ARTICLE_COLUMNS.get(name, "string")
-        if dtype == "object":
-            frame[name] = pd.Series(column.to_pylist(), dtype="object")
-        elif dtype == "string":
-            frame[name] = pd.array(column, dtype="string")
-        elif dtype == "int64":
-            frame[name] = column.to_numpy().astype("int64")
-        else:
-            frame[name] = pd.Series(column.to_numpy(), dtype=dtype)
+    frame = {name: column_from_arrow(table.column(name), ARTICLE_COLUMNS.get(name, "string"))
+             for name in table.column_names}
     return pd.DataFrame(frame, index=pd.RangeIndex(table.num_rows))
 
 
