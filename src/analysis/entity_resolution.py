@@ -16,6 +16,8 @@ function over strings or the mentions table, with its word lists in ``data/entit
   ``entities/nationality_adjectives.txt``) and a first name alone are not entities.
 - :func:`resolve_types` — one type a canonical form over the corpus (majority of its mentions;
   countries are LOC; gazetteers break ties), so counts are not split across rows.
+- :func:`mark_publishers` — the corpus's own agency (named as the source in a quarter of its
+  articles or more) is a source wherever it is named.
 """
 
 from __future__ import annotations
@@ -182,11 +184,13 @@ def is_entity(canonical: str, kind: str, title: str = "") -> bool:
 
 # ---------------------------------------------------------------- source mentions
 
-_SOURCE_KINDS = ("clause", "opener", "line")
+_SOURCE_KINDS = ("clause", "opener", "label", "line")
 _MATCH_FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا"})  # same length
-_SPACE_RUN = r"(?:[^\S\n]|\u200c)+"
+_SPACE_RUN = r"(?:(?:[^\S\n]|\u200c)+)"
 _CLAUSE_END = re.compile(r"[،,.:;؛!?؟\n]")
-#: words allowed between two mentions of one attribution clause («فارس از تبریز»، «خبرنگار اقتصادی خبرگزاری فارس»)
+#: words allowed between an attribution opener and its first mention («به گزارش | خبرنگار گروه علمی و
+#: دانشگاهی | خبرگزاری فارس») and between two mentions of one clause («فارس | از | تبریز»)
+MAX_FIRST_GAP = 6
 MAX_GAP = 4
 SOURCE_PATTERNS_FILE = "entities/source_patterns.txt"
 
@@ -208,8 +212,8 @@ def source_patterns(name: str = SOURCE_PATTERNS_FILE) -> tuple[tuple[str, re.Pat
             compiled = re.compile(_compile_pattern(pattern.strip()), re.MULTILINE)
         except re.error as error:
             raise ValueError(f"data file {name}, pattern {number} ({line!r}): {error}") from error
-        if kind == "opener" and "src" not in compiled.groupindex:
-            raise ValueError(f"data file {name}, pattern {number}: an opener needs a group (?P<src>...)")
+        if kind in ("opener", "label") and "src" not in compiled.groupindex:
+            raise ValueError(f"data file {name}, pattern {number}: an {kind} needs a group (?P<src>...)")
         out.append((kind, compiled))
     return tuple(out)
 
@@ -225,7 +229,7 @@ def _has_reporting_verb(phrase: str) -> bool:
 
 def source_regions(text: str, patterns=None) -> list[tuple[str, int, int]]:
     """``(kind, start, end)`` of each boilerplate region of ``text``: an attribution clause (from the
-    end of its opener to the next punctuation), an opener's source phrase, a sign-off line."""
+    end of its opener to the next punctuation), an opener's or a label's source phrase, a sign-off line."""
     patterns = source_patterns() if patterns is None else patterns
     folded = text.translate(_MATCH_FOLD)
     out = []
@@ -234,6 +238,8 @@ def source_regions(text: str, patterns=None) -> list[tuple[str, int, int]]:
             match = pattern.search(folded)
             if match and match.start() == 0 and not _has_reporting_verb(match.group("src")):
                 out.append((kind, match.start("src"), match.end("src")))
+        elif kind == "label":
+            out.extend((kind, m.start("src"), m.end("src")) for m in pattern.finditer(folded))
         elif kind == "line":
             for match in pattern.finditer(folded):
                 a = folded.rfind("\n", 0, match.start()) + 1
@@ -249,9 +255,10 @@ def source_regions(text: str, patterns=None) -> list[tuple[str, int, int]]:
 def mention_roles(text: str, spans, patterns=None) -> list[str]:
     """``"source"`` or ``"content"`` for each ``(start, end)`` mention span of ``text``.
 
-    A mention is the source when it lies in an opener's source phrase or on a sign-off line, or when
-    it is one of the mentions that follow an attribution opener one after another (at most
-    :data:`MAX_GAP` words apart) before the clause's punctuation: in «به گزارش خبرگزاری فارس از
+    A mention is the source when it lies in an opener's or label's source phrase or on a sign-off
+    line, or when it is one of the mentions that follow an attribution opener one after another (the
+    first at most :data:`MAX_FIRST_GAP` words after it, the next ones at most :data:`MAX_GAP` words
+    apart) before the clause's punctuation: in «به گزارش خبرگزاری فارس از
     تبریز، استاندار آذربایجان شرقی گفت» the agency and the dateline are sources, the governor's
     province content; in «به گزارش فارس مقرر بود که هفته گذشته X ...» only «فارس» is.
     """
@@ -276,7 +283,7 @@ def mention_roles(text: str, spans, patterns=None) -> list[str]:
             if start < cursor:  # inside (or overlapping) a source mention of this clause
                 roles[k] = "source"
                 continue
-            if len(text[cursor:start].split()) > MAX_GAP:
+            if len(text[cursor:start].split()) > (MAX_FIRST_GAP if cursor == a else MAX_GAP):
                 break
             roles[k] = "source"
             cursor = max(cursor, end)
@@ -289,15 +296,20 @@ def mention_roles(text: str, spans, patterns=None) -> list[str]:
 def resolve_types(mentions: pd.DataFrame) -> pd.DataFrame:
     """The mentions table with one type for each canonical form (by :func:`resolution_key`), decided
     over the whole table: a country is LOC (named as a place or as a state); otherwise the type of most
-    of its mentions, a tie broken by the gazetteers (:func:`gazetteer_types`), then by
-    :data:`TYPE_ORDER`. Columns used: canonical, type; returns a new table, rows in the same order."""
+    of its content mentions (all its mentions if it is only named as a source), a tie broken by the
+    gazetteers (:func:`gazetteer_types`), then by :data:`TYPE_ORDER`. Columns used: canonical, type,
+    role (if there); returns a new table, rows in the same order."""
     if mentions.empty:
         return mentions.copy()
     keys = mentions["canonical"].astype(str).map(resolution_key)
-    counts = pd.DataFrame({"key": keys.to_numpy(), "type": mentions["type"].astype(str).to_numpy()})
-    counts = counts.groupby(["key", "type"]).size()
-    mixed = counts.groupby(level="key").size()
-    mixed = set(mixed[mixed > 1].index)
+    votes = pd.DataFrame({"key": keys.to_numpy(), "type": mentions["type"].astype(str).to_numpy()})
+    if "role" in mentions.columns:
+        content = (mentions["role"] != "source").to_numpy()
+        only_source = ~votes["key"].isin(set(votes.loc[content, "key"])).to_numpy()
+        votes = votes[content | only_source]
+    counts = votes.groupby(["key", "type"]).size()
+    kinds = pd.Series(mentions["type"].astype(str).to_numpy()).groupby(keys.to_numpy()).nunique()
+    mixed = set(kinds[kinds > 1].index)
     countries, gazetteer = country_keys(), gazetteer_types()
     decided: dict[str, str] = {}
     for key in mixed | (set(keys) & countries):
@@ -315,3 +327,36 @@ def resolve_types(mentions: pd.DataFrame) -> pd.DataFrame:
         return mentions.copy()
     resolved = keys.map(decided)
     return mentions.assign(type=resolved.where(resolved.notna(), mentions["type"]).astype(mentions["type"].dtype))
+
+
+# ---------------------------------------------------------------- the publisher of a corpus
+
+#: share of a table's articles in which an entity must be named as a source to be its publisher
+PUBLISHER_SHARE = 0.25
+#: ... and the fewest articles (a publisher is a pattern of a corpus, not of one article)
+PUBLISHER_MIN_ARTICLES = 5
+
+
+def publishers(mentions: pd.DataFrame, share: float = PUBLISHER_SHARE,
+               min_articles: int = PUBLISHER_MIN_ARTICLES) -> list[str]:  # fmt: skip
+    """Keys (:func:`resolution_key`) of the entities named as a source (``role = "source"``) in at
+    least ``share`` of the table's articles and in ``min_articles`` of them: the corpus's own agency
+    («خبرگزاری فارس» in Fars News), named in every byline. Columns used: doc_id, canonical, role."""
+    if mentions.empty or "role" not in mentions.columns:
+        return []
+    total = mentions["doc_id"].nunique()
+    sources = mentions[mentions["role"] == "source"]
+    per_key = sources.assign(key=sources["canonical"].astype(str).map(resolution_key)).groupby("key")["doc_id"].nunique()
+    return sorted(per_key[(per_key >= share * total) & (per_key >= min_articles)].index)
+
+
+def mark_publishers(mentions: pd.DataFrame, share: float = PUBLISHER_SHARE,
+                    min_articles: int = PUBLISHER_MIN_ARTICLES) -> pd.DataFrame:  # fmt: skip
+    """The mentions with every mention of a :func:`publishers` entity given ``role = "source"``: an
+    agency naming itself in its own articles («در نشست خبری که در خبرگزاری فارس برگزار شد») speaks of
+    the source, and must not top its own entity table. Returns a new table."""
+    keys = publishers(mentions, share, min_articles)
+    if not keys:
+        return mentions.copy()
+    own = mentions["canonical"].astype(str).map(resolution_key).isin(keys)
+    return mentions.assign(role=mentions["role"].where(~own, "source"))
