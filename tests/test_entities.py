@@ -221,6 +221,10 @@ def test_command_writes_mentions_and_quotes(tmp_path, capsys):
     assert main(["entities", str(FIXTURE), "--out", str(out)]) == 0
     mentions = pd.read_csv(out / "mentions.csv", keep_default_na=False)
     assert {"محمد رضایی", "خبرگزاری بسیج", "یزد"} <= set(mentions["canonical"])
+    assert set(mentions["role"]) <= {"source", "content"}
+    top = pd.read_csv(out / "top_entities.csv", keep_default_na=False)
+    sources = pd.read_csv(out / "top_sources.csv", keep_default_na=False)
+    assert "خبرگزاری بسیج" in set(sources["canonical"]) and "خبرگزاری بسیج" not in set(top["canonical"])
     speakers = pd.read_csv(out / "speakers.csv", keep_default_na=False)
     assert not speakers.empty and (speakers["quotes"] > 0).all()
     assert "mentions" in capsys.readouterr().out

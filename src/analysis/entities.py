@@ -216,11 +216,12 @@ def consistent_spellings(mentions: pd.DataFrame) -> pd.DataFrame:
     if "role" not in mentions.columns:
         mentions = mentions.assign(role="content")
     mentions = mark_publishers(resolve_types(mentions))
-    keys = mentions["canonical"].astype(str).map(entity_key)
+    forms = mentions["canonical"].astype(str).tolist()
+    keys = [entity_key(form) for form in forms]
     display = {}
-    for key, form in sorted(Counter(zip(keys, mentions["canonical"])).items(), key=lambda kv: (-kv[1], kv[0][1])):
+    for key, form in sorted(Counter(zip(keys, forms)).items(), key=lambda kv: (-kv[1], kv[0][1])):
         display.setdefault(key[0], key[1].translate(_LETTERS))
-    table = mentions.assign(canonical=keys.map(display))[list(ENTITY_COLUMNS)].astype(ENTITY_COLUMNS)
+    table = mentions.assign(canonical=[display[key] for key in keys])[list(ENTITY_COLUMNS)].astype(ENTITY_COLUMNS)
     return table.sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
 
 
@@ -230,6 +231,14 @@ def content_mentions(ents: pd.DataFrame, include_sources: bool = False) -> pd.Da
     if include_sources or "role" not in ents.columns:
         return ents
     return ents[ents["role"] != SOURCE]
+
+
+def source_mentions(ents: pd.DataFrame) -> pd.DataFrame:
+    """Only the mentions of ``role = "source"``: the agencies, outlets and datelines the articles
+    cite (``top_entities(source_mentions(ents), include_sources=True)`` ranks them)."""
+    if "role" not in ents.columns:
+        return ents.iloc[0:0]
+    return ents[ents["role"] == SOURCE]
 
 
 # ---------------------------------------------------------------- co-occurrence
@@ -401,11 +410,13 @@ def _entities_command(args) -> int:
         model = load_model(args.model)
     mentions = entities(articles, model=model)
     statements = quotes(articles, model=model)
+    keep = args.include_sources
     tables = {
         "mentions.csv": mentions,
-        "top_entities.csv": top_entities(mentions, n=args.top),
-        "top_entities_by_site.csv": top_entities(mentions, articles, by="site", n=args.top),
-        "cooccurrence.csv": cooccurrence(mentions, level="sentence"),
+        "top_entities.csv": top_entities(mentions, n=args.top, include_sources=keep),
+        "top_entities_by_site.csv": top_entities(mentions, articles, by="site", n=args.top, include_sources=keep),
+        "top_sources.csv": top_entities(source_mentions(mentions), n=args.top, include_sources=True),
+        "cooccurrence.csv": cooccurrence(mentions, level="sentence", include_sources=keep),
         "quotes.csv": statements,
         "speakers.csv": speakers(statements, n=args.top),
     }
@@ -428,4 +439,6 @@ def add_commands(subparsers) -> None:
     parser.add_argument("--out", required=True, help="folder for the CSV tables")
     parser.add_argument("--model", default=None, help="a model written by 'train-ner' (default: the shipped one)")
     parser.add_argument("--top", type=int, default=20, help="entities and speakers kept per table (default 20)")
+    parser.add_argument("--include-sources", action="store_true",
+                        help="count the mentions in bylines and datelines («به گزارش ...») in the tables too")
     parser.set_defaults(func=_entities_command)

@@ -1,7 +1,9 @@
 """Charts of entities: most-named entities, by group, timelines, co-occurrence network, speakers.
 
 Each function takes a table from :mod:`analysis.entities` / :mod:`analysis.quotes` and returns a
-matplotlib Figure. Persian labels are passed as they are (matplotlib ≥ 3.11 shapes them).
+matplotlib Figure. Persian labels are passed as they are (matplotlib ≥ 3.11 shapes them). The tables
+those functions give leave out the mentions in bylines and datelines (``role = "source"``) unless
+called with ``include_sources=True``, so the charts do too.
 """
 
 from __future__ import annotations
