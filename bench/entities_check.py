@@ -194,6 +194,10 @@ def fars_report(source: Path, agency=AGENCY, n_top: int = 20) -> list[str]:
               f"{adjective_rows['canonical'].nunique()} canonicals"
               f"{' (' + '، '.join(f'{k} ×{v}' for k, v in adjective_list.items()) + ' ...)' if len(adjective_list) else ''} |",
               f"| a given name alone among the top 30 | {'، '.join(lone) or 'none'} |", ""]  # fmt: skip
+    if "role" in ents:
+        sources = ents[ents["role"] == "source"]["canonical"].value_counts().head(12)
+        lines += ["Most frequent canonicals among the `role = \"source\"` mentions: "
+                  + "، ".join(f"{k} ×{v}" for k, v in sources.items()) + ".", ""]
     return lines
 
 

@@ -317,6 +317,14 @@ def test_a_clause_without_punctuation_stops_where_the_news_begins():
     assert _roles(text, ["فارس", "علی کریمی", "تهران"]) == ["source", "content", "content"]
 
 
+def test_a_person_in_an_attribution_clause_is_content():
+    text = "به گزارش پایگاه خبری اسلام آن لاین نضال عیسی ناظر اجرایی وزارت اوقاف در گفتگو با ایرنا گفت"
+    spans = [(text.find(n), text.find(n) + len(n)) for n in ("نضال عیسی", "وزارت اوقاف", "ایرنا")]
+    assert er.mention_roles(text, spans, types=["PER", "ORG", "ORG"]) == ["content", "content", "source"]
+    call = "وزیر خارجه ایتالیا در گفت و گوی تلفنی با کمال خرازی همتای خود دیدار کرد"  # an interview with a person
+    assert _roles(call, ["ایتالیا", "کمال خرازی"]) == ["content", "content"]
+
+
 def test_quoted_agency_and_interview_are_sources():
     text = "به نقل از رویترز، ارتش سوریه پیشروی کرد. وزیر در گفت‌وگو با خبرنگار ایرنا در مشهد گفت: کار ادامه دارد."
     assert _roles(text, ["رویترز", "سوریه", "ایرنا", "مشهد"]) == ["source", "content", "source", "source"]

@@ -164,7 +164,7 @@ def article_entities(doc_id: str, text: str, model=None) -> list[tuple]:
             title = office_text.get(key, "") if key else ""
         rows.append((doc_id, m.sentence, m.start, m.end, m.text, m.type, forms[k], title))
     rows = [row for row in rows if is_entity(row[6], row[5], row[7])]
-    roles = mention_roles(text, [(row[2], row[3]) for row in rows])
+    roles = mention_roles(text, [(row[2], row[3]) for row in rows], types=[row[5] for row in rows])
     return [row + (role,) for row, role in zip(rows, roles)]
 
 

@@ -255,8 +255,9 @@ def source_regions(text: str, patterns=None) -> list[tuple[str, int, int]]:
     return out
 
 
-def mention_roles(text: str, spans, patterns=None) -> list[str]:
-    """``"source"`` or ``"content"`` for each ``(start, end)`` mention span of ``text``.
+def mention_roles(text: str, spans, patterns=None, types=None) -> list[str]:
+    """``"source"`` or ``"content"`` for each ``(start, end)`` mention span of ``text`` (``types``:
+    the type of each span, if known: a person ends an attribution clause's chain).
 
     A mention is the source when it lies in an opener's or label's source phrase or on a sign-off
     line, or when it is one of the mentions that follow an attribution opener one after another (the
@@ -287,6 +288,8 @@ def mention_roles(text: str, spans, patterns=None) -> list[str]:
                 roles[k] = "source"
                 continue
             if len(text[cursor:start].split()) > (MAX_FIRST_GAP if cursor == a else MAX_GAP):
+                break
+            if types is not None and types[k] == "PER":
                 break
             roles[k] = "source"
             cursor = max(cursor, end)
