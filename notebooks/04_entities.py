@@ -17,7 +17,9 @@
 # چه کسانی، کدام سازمان‌ها و کدام مکان‌ها در این خبرها نام برده شده‌اند، چه کسی با چه کسی در یک
 # جمله یا یک خبر آمده است و چه کسی چه گفته است. موجودیت‌ها را یک مدل CRF که خود پروژه بر پیکرهٔ
 # آرمان (ArmanPersoNERCorpus) آموزش داده است می‌یابد؛ نام‌های گوناگون یک موجودیت (املای متفاوت،
-# عنوان‌ها، «مقام معظم رهبری» و «رهبر معظم انقلاب»، سمت و نام یک شخص در یک خبر) یکی شده‌اند.
+# عنوان‌ها، «مقام معظم رهبری» و «رهبر معظم انقلاب»، سمت و نام یک شخص در یک خبر) یکی شده‌اند؛ «آمریکا» و
+# «امریکا» و «ایالات متحده» یک موجودیت‌اند و هر موجودیت یک نوع دارد؛ صفت‌های ملیت («ایرانی»، «آمریکایی»)
+# موجودیت نیستند و نام خبرگزاری در سطر منبع خبر شمرده نمی‌شود.
 
 # %% tags=["parameters"]
 corpus = ""  # file, folder, glob or archive the loader reads; empty: the demo corpus
@@ -30,7 +32,7 @@ n_top = 15  # entities shown in the rankings
 
 # %%
 from analysis import entities as ent
-from analysis import quotes as qt
+from analysis.entities import quotes as qt
 from analysis.report.notebook import key_numbers, load_for_notebook, setup_notebook, table
 from analysis.plots import entities as charts
 from analysis.plots import interactive
@@ -66,6 +68,14 @@ charts.plot_top_entities(ent.top_entities(mentions, n=n_top, types=["ORG"]), tit
 
 # %%
 charts.plot_top_entities(ent.top_entities(mentions, n=n_top, types=["LOC"]), title="پرتکرارترین مکان‌ها")
+
+# %% [markdown]
+# ## خبرها از چه منابعی نقل شده‌اند؟
+# نام‌هایی که در سطر منبع و تاریخ‌نگار آمده‌اند («به گزارش خبرگزاری ... از ...»، «به نقل از ...»، «خبرگزاری ...:»)
+# منبع خبرند، نه موضوع آن؛ در جدول‌ها و نمودارهای دیگر شمرده نمی‌شوند و اینجا جدا آمده‌اند.
+
+# %%
+table(ent.top_entities(ent.source_mentions(mentions), n=n_top, include_sources=True), caption="پرتکرارترین منابع خبر")
 
 # %% [markdown]
 # ## هر پایگاه بیشتر از چه کسانی و چه جاهایی نام برده است؟

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from analysis._core.progress import progress_bar
 from analysis.cli._common import CommandError, add_source_argument, command_articles, write_tables
-from analysis.entities import cooccurrence, entities, top_entities
+from analysis.entities import cooccurrence, entities, source_mentions, top_entities
 from analysis.entities.quotes import quotes, speakers
 from analysis.entities.ner import (BASELINE_GROUPS, FEATURE_GROUPS, CrfRecognizer, IOBError, WordClusters,
                                    corpus_texts, format_scores, holdout_split, iob_training_tokens, load_model,
@@ -21,11 +21,13 @@ def _entities_command(args) -> int:
         model = load_model(args.model)
     mentions = entities(articles, model=model)
     statements = quotes(articles, model=model)
+    keep = args.include_sources
     tables = {
         "mentions.csv": mentions,
-        "top_entities.csv": top_entities(mentions, n=args.top),
-        "top_entities_by_site.csv": top_entities(mentions, articles, by="site", n=args.top),
-        "cooccurrence.csv": cooccurrence(mentions, level="sentence"),
+        "top_entities.csv": top_entities(mentions, n=args.top, include_sources=keep),
+        "top_entities_by_site.csv": top_entities(mentions, articles, by="site", n=args.top, include_sources=keep),
+        "top_sources.csv": top_entities(source_mentions(mentions), n=args.top, include_sources=True),
+        "cooccurrence.csv": cooccurrence(mentions, level="sentence", include_sources=keep),
         "quotes.csv": statements,
         "speakers.csv": speakers(statements, n=args.top),
     }
@@ -43,6 +45,8 @@ def configure_entities(parser) -> None:
     parser.add_argument("--out", required=True, help="folder for the CSV tables")
     parser.add_argument("--model", default=None, help="a model written by 'train-ner' (default: the shipped one)")
     parser.add_argument("--top", type=int, default=20, help="entities and speakers kept per table (default 20)")
+    parser.add_argument("--include-sources", action="store_true",
+                        help="count the mentions in bylines and datelines («به گزارش ...») in the tables too")
     parser.set_defaults(func=_entities_command)
 
 

@@ -1,7 +1,7 @@
 """Entities of a corpus: who and what is named where, with canonical forms, networks and timelines.
 
 - :func:`entities` — the long entities table of an articles table: one row a mention (doc_id,
-  sentence, start, end, text, type, canonical, title).
+  sentence, start, end, text, type, canonical, title, role).
 - :func:`canonical_form` — spelling variants (Arabic letters, ZWNJ and spacing) folded together.
 - :func:`cooccurrence` / :func:`cooccurrence_graph` — which entities are named together (in one
   sentence or one article), as an edge table or a networkx graph.
@@ -15,6 +15,15 @@ one entity (``data/gazetteers/leader_aliases.csv``); inside one article a surnam
 joins the full name («احمد احمدی») and an office title («رئیس سازمان بسیج کارگری استان سمنان») joins
 the person it names (written next to the name, or speaking first as news style does), so the office
 mention is a row of that person too, with the office in ``title``.
+
+Resolution (:mod:`analysis.entities.resolution`): one row per real-world entity. Spellings are folded
+(alef with or without madda, hamza forms, Arabic letters, ZWNJ and spacing) and aliases resolved
+(``data/entities/aliases.csv``: «ایالات متحده» → «آمریکا»); each canonical form gets one type over
+the corpus (countries LOC); adjectives of nationality and place («ایرانی»، «آمریکایی») and given names
+alone that join no full name of their article are not entities; mentions inside bylines, datelines
+and sign-offs («به گزارش خبرگزاری فارس از تبریز،»، «خبرگزاری بسیج: ...») have ``role = "source"``
+and are left out of top entities, co-occurrence and timelines unless ``include_sources=True``; so is
+the corpus's own agency wherever it names itself.
 """
 
 from __future__ import annotations
@@ -25,8 +34,17 @@ from itertools import combinations
 
 import pandas as pd
 
-from analysis.entities.mentions import Analysis, aliases, analyse_text
 from analysis._core.persian import fold_letters, persian_letters
+from analysis.entities.mentions import Analysis, analyse_text, first_names
+from analysis.entities.resolution import (
+    entity_aliases,
+    is_entity,
+    mark_publishers,
+    mention_roles,
+    religious_titles,
+    resolution_key,
+    resolve_types,
+)
 
 #: columns of the entities table
 ENTITY_COLUMNS: dict[str, str] = {
@@ -38,7 +56,11 @@ ENTITY_COLUMNS: dict[str, str] = {
     "type": "string",  # PER, ORG, LOC, FAC, PRO, EVE
     "canonical": "string",  # one form for all spellings / aliases / partial names of the entity
     "title": "string",  # honorific or office title of a person ('' if none)
+    "role": "string",  # "source" (byline, dateline, sign-off: who reports) or "content" (what is reported)
 }
+
+#: the value of ``role`` for mentions in news boilerplate (left out of the tables by default)
+SOURCE = "source"
 
 
 def empty_entities() -> pd.DataFrame:
@@ -47,18 +69,33 @@ def empty_entities() -> pd.DataFrame:
 
 
 def entity_key(text: str) -> str:
-    """Spelling-blind key: Persian letters, no diacritics, no ZWNJ or spaces."""
-    return "".join(fold_letters(t) for t in text.split())
+    """Spelling-blind key (:func:`analysis.entities.resolution.resolution_key`): Persian letters, alef
+    without madda, hamza forms folded, no diacritics, no ZWNJ or spaces."""
+    return resolution_key(text)
 
 
-def canonical_form(text: str) -> str:
-    """Readable canonical spelling: Persian letters, single spaces, ZWNJ kept; aliases resolved."""
+def canonical_form(text: str, title: str = "") -> str:
+    """Readable canonical spelling: Persian letters, single spaces, ZWNJ kept; aliases resolved
+    (``gazetteers/leader_aliases.csv``, ``entities/aliases.csv``). ``title``: the honorific split off
+    before a person: with it the name may be an alias («امام» + «خمینی»), and a given name alone after
+    a religious title keeps it («امام» + «حسین» → «امام حسین», ``entities/religious_titles.txt``)."""
+    table = entity_aliases()
     tokens = text.split()
-    folded = tuple(fold_letters(t) for t in tokens)
-    alias = aliases().get(folded)
+    if title:
+        words = title.split()
+        for k in range(len(words)):
+            alias = table.get(resolution_key(" ".join(words[k:] + tokens)))
+            if alias:
+                return alias[0]
+    alias = table.get(resolution_key(text))
     if alias:
         return alias[0]
-    return " ".join(persian_letters(t) for t in tokens)
+    form = " ".join(persian_letters(t) for t in tokens)
+    if title and len(tokens) == 1 and fold_letters(tokens[0]) in first_names():
+        last = title.split()[-1]
+        if resolution_key(last) in religious_titles():
+            return f"{persian_letters(last)} {form}"
+    return form
 
 
 @lru_cache(maxsize=4096)
@@ -78,23 +115,32 @@ def analyse(text: str, model=None) -> Analysis:
 
 
 def person_canonicals(analysis: Analysis, text: str) -> list[str]:
-    """Canonical form of each mention of one text, with surnames and aliases joined to full names."""
-    forms = [canonical_form(m.text) for m in analysis.mentions]
+    """Canonical form of each mention of one text, with surnames, given names alone («حسین» after
+    «حسین امیرعبداللهیان») and aliases joined to full names of the same text."""
+    forms = [canonical_form(m.text, m.title if m.type == "PER" else "") for m in analysis.mentions]
     full_names: dict[str, set[str]] = {}
+    given_names: dict[str, set[str]] = {}
+    names = first_names()
     for m, form in zip(analysis.mentions, forms):
         parts = form.split()
         if m.type == "PER" and len(parts) > 1:
             full_names.setdefault(entity_key(parts[-1]), set()).add(form)
+            if fold_letters(parts[0]) in names:
+                given_names.setdefault(entity_key(parts[0]), set()).add(form)
     for k, (m, form) in enumerate(zip(analysis.mentions, forms)):
         if m.type == "PER" and len(form.split()) == 1:
             candidates = full_names.get(entity_key(form), set())
+            if not candidates and fold_letters(form) in names:
+                candidates = given_names.get(entity_key(form), set())
             if len(candidates) == 1:
                 forms[k] = next(iter(candidates))
     return forms
 
 
 def article_entities(doc_id: str, text: str, model=None) -> list[tuple]:
-    """Rows of the entities table for one text."""
+    """Rows of the entities table for one text (what is no entity left out, see
+    :func:`analysis.entities.resolution.is_entity`; ``role`` from
+    :func:`analysis.entities.resolution.mention_roles`)."""
     analysis = analyse(text, model)
     forms = person_canonicals(analysis, text)
     office = {person: key for key, person in analysis.title_links.items()}
@@ -114,7 +160,9 @@ def article_entities(doc_id: str, text: str, model=None) -> list[tuple]:
             key = office.get(k) or next((office[j] for j in office if forms[j] == forms[k]), None)
             title = office_text.get(key, "") if key else ""
         rows.append((doc_id, m.sentence, m.start, m.end, m.text, m.type, forms[k], title))
-    return rows
+    rows = [row for row in rows if is_entity(row[6], row[5], row[7])]
+    roles = mention_roles(text, [(row[2], row[3]) for row in rows], types=[row[5] for row in rows])
+    return [row + (role,) for row, role in zip(rows, roles)]
 
 
 def require_columns(table: pd.DataFrame, columns, caller: str) -> None:
@@ -130,7 +178,9 @@ def entities(articles: pd.DataFrame, column: str = "body", model=None) -> pd.Dat
 
     ``column``: the text column searched (offsets index it); ``model``: a fitted
     :class:`~analysis.entities.ner.CrfRecognizer` (default: the shipped model). Canonical forms are made
-    consistent across the corpus: all spellings of one entity take its most frequent spelling.
+    consistent across the corpus (:func:`consistent_spellings`): all spellings of one entity take its
+    most frequent spelling and all its mentions one type. Mentions in bylines and datelines are kept
+    with ``role = "source"``; the tables built from this one leave them out by default.
     """
     return consistent_spellings(article_mentions(articles, column, model, progress=True))
 
@@ -153,30 +203,56 @@ def article_mentions(articles: pd.DataFrame, column: str = "body", model=None, p
 
 
 def consistent_spellings(mentions: pd.DataFrame) -> pd.DataFrame:
-    """The mentions with every spelling of one entity (same type and :func:`entity_key`) replaced by
-    its most frequent spelling in the table, sorted by article and offset."""
+    """The mentions with one type for each entity (same :func:`entity_key`; decided over the table by
+    :func:`analysis.entities.resolution.resolve_types`) and every spelling of it replaced by its most
+    frequent spelling in the table, sorted by article and offset; the corpus's own agency is a source
+    wherever it is named (:func:`analysis.entities.resolution.mark_publishers`). A table without
+    ``role`` (written before it existed) is read as all content."""
     if mentions.empty:
         return empty_entities()
-    keys = mentions["type"] + "|" + mentions["canonical"].map(entity_key)
+    if "role" not in mentions.columns:
+        mentions = mentions.assign(role="content")
+    mentions = mark_publishers(resolve_types(mentions))
+    forms = mentions["canonical"].astype(str).tolist()
+    keys = [entity_key(form) for form in forms]
     display = {}
-    for key, form in sorted(Counter(zip(keys, mentions["canonical"])).items(), key=lambda kv: (-kv[1], kv[0][1])):
-        display.setdefault(key[0], key[1])
-    table = mentions.assign(canonical=keys.map(display)).astype(ENTITY_COLUMNS)
+    for key, form in sorted(Counter(zip(keys, forms)).items(), key=lambda kv: (-kv[1], kv[0][1])):
+        display.setdefault(key[0], persian_letters(key[1]))
+    table = mentions.assign(canonical=[display[key] for key in keys])[list(ENTITY_COLUMNS)].astype(ENTITY_COLUMNS)
     return table.sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
+
+
+def content_mentions(ents: pd.DataFrame, include_sources: bool = False) -> pd.DataFrame:
+    """The mentions the tables count: without those of ``role = "source"`` (bylines, datelines) unless
+    ``include_sources``; a table without ``role`` is returned as it is."""
+    if include_sources or "role" not in ents.columns:
+        return ents
+    return ents[ents["role"] != SOURCE]
+
+
+def source_mentions(ents: pd.DataFrame) -> pd.DataFrame:
+    """Only the mentions of ``role = "source"``: the agencies, outlets and datelines the articles
+    cite (``top_entities(source_mentions(ents), include_sources=True)`` ranks them)."""
+    if "role" not in ents.columns:
+        return ents.iloc[0:0]
+    return ents[ents["role"] == SOURCE]
 
 
 # ---------------------------------------------------------------- co-occurrence
 
 
-def cooccurrence(ents: pd.DataFrame, level: str = "sentence", types=None, min_count: int = 1) -> pd.DataFrame:
+def cooccurrence(ents: pd.DataFrame, level: str = "sentence", types=None, min_count: int = 1,
+                 include_sources: bool = False) -> pd.DataFrame:  # fmt: skip
     """Pairs of entities named together: columns source, target, source_type, target_type, weight.
 
     ``level``: ``"sentence"`` (named in one sentence) or ``"article"``; ``weight`` counts the
-    sentences / articles. ``types`` keeps only those entity types; pairs below ``min_count`` dropped.
+    sentences / articles. ``types`` keeps only those entity types; pairs below ``min_count`` dropped;
+    mentions in bylines and datelines left out unless ``include_sources``.
     """
     if level not in ("sentence", "article"):
         raise ValueError(f"level must be 'sentence' or 'article', not {level!r}")
-    table = ents if types is None else ents[ents["type"].isin(list(types))]
+    table = content_mentions(ents, include_sources)
+    table = table if types is None else table[table["type"].isin(list(types))]
     unit = ["doc_id", "sentence"] if level == "sentence" else ["doc_id"]
     counts: Counter = Counter()
     kinds = {}
@@ -192,15 +268,17 @@ def cooccurrence(ents: pd.DataFrame, level: str = "sentence", types=None, min_co
     return out.sort_values(["weight", "source", "target"], ascending=[False, True, True]).reset_index(drop=True)
 
 
-def cooccurrence_graph(ents: pd.DataFrame, level: str = "sentence", types=None, min_count: int = 1):
+def cooccurrence_graph(ents: pd.DataFrame, level: str = "sentence", types=None, min_count: int = 1,
+                       include_sources: bool = False):  # fmt: skip
     """:func:`cooccurrence` as a networkx Graph: nodes carry ``type`` and ``mentions``, edges ``weight``."""
     import networkx as nx
 
-    table = ents if types is None else ents[ents["type"].isin(list(types))]
+    table = content_mentions(ents, include_sources)
+    table = table if types is None else table[table["type"].isin(list(types))]
     graph = nx.Graph()
     for (name, kind), n in table.groupby(["canonical", "type"]).size().items():
         graph.add_node(name, type=kind, mentions=int(n))
-    for row in cooccurrence(table, level=level, min_count=min_count).itertuples():
+    for row in cooccurrence(table, level=level, min_count=min_count, include_sources=True).itertuples():
         graph.add_edge(row.source, row.target, weight=int(row.weight))
     if min_count > 1:
         graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
@@ -236,22 +314,25 @@ def _with_article_columns(ents, articles, by, calendar):
 
 
 def top_entities(ents: pd.DataFrame, articles: pd.DataFrame | None = None, by: str | None = None, n: int = 10,
-                 types=None, calendar: str = "jalali") -> pd.DataFrame:  # fmt: skip
+                 types=None, calendar: str = "jalali", include_sources: bool = False) -> pd.DataFrame:  # fmt: skip
     """The ``n`` most-named entities (by articles naming them, then mentions), overall or a group.
 
     ``by``: None, an articles column (``"site"``, ``"categories"`` ...) or ``"month"`` (Jalali
-    ``YYYY-MM`` by default; ``calendar="gregorian"``). Returns columns [by], canonical, type,
-    articles, mentions, rank.
+    ``YYYY-MM`` by default; ``calendar="gregorian"``). Mentions in bylines and datelines
+    (``role = "source"``) are not counted unless ``include_sources``. Returns columns [by],
+    canonical, type, articles, mentions, rank.
     """
-    return rank_entities(entity_counts(ents, articles, by=by, types=types, calendar=calendar), by=by, n=n)
+    counts = entity_counts(ents, articles, by=by, types=types, calendar=calendar, include_sources=include_sources)
+    return rank_entities(counts, by=by, n=n)
 
 
 def entity_counts(ents: pd.DataFrame, articles: pd.DataFrame | None = None, by: str | None = None,
-                  types=None, calendar: str = "jalali") -> pd.DataFrame:  # fmt: skip
+                  types=None, calendar: str = "jalali", include_sources: bool = False) -> pd.DataFrame:  # fmt: skip
     """Articles naming each entity and its mentions, overall or by a group (``by`` as in
     :func:`top_entities`): columns [by], canonical, type, articles, mentions. Counts of parts of a
     corpus add up to the whole corpus's (an article is in one part)."""
-    table = ents if types is None else ents[ents["type"].isin(list(types))]
+    table = content_mentions(ents, include_sources)
+    table = table if types is None else table[table["type"].isin(list(types))]
     keys = ["canonical", "type"]
     if by is not None:
         if articles is None:
@@ -274,15 +355,17 @@ def rank_entities(counts: pd.DataFrame, by: str | None = None, n: int = 10) -> p
 
 
 def entity_timeline(ents: pd.DataFrame, articles: pd.DataFrame, names=None, n: int = 5, types=None,
-                    calendar: str = "jalali") -> pd.DataFrame:  # fmt: skip
+                    calendar: str = "jalali", include_sources: bool = False) -> pd.DataFrame:  # fmt: skip
     """Articles and mentions a month for each entity: columns month, canonical, type, articles, mentions.
 
     ``names``: canonical forms to follow (default: the ``n`` most-named). Months with no mention
-    of an entity are filled with zeros between the first and last month of the corpus.
+    of an entity are filled with zeros between the first and last month of the corpus. Mentions in
+    bylines and datelines are left out unless ``include_sources``.
     """
-    table = ents if types is None else ents[ents["type"].isin(list(types))]
+    table = content_mentions(ents, include_sources)
+    table = table if types is None else table[table["type"].isin(list(types))]
     if names is None:
-        names = list(top_entities(table, n=n)["canonical"])
+        names = list(top_entities(table, n=n, include_sources=True)["canonical"])
     table = _with_article_columns(table[table["canonical"].isin(list(names))], articles, "month", calendar)
     table = table[table["month"] != ""]
     counts = table.groupby(["month", "canonical", "type"]).agg(

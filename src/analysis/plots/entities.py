@@ -2,7 +2,9 @@
 
 Each function takes a table from :mod:`analysis.entities` / :mod:`analysis.entities.quotes` and draws
 it on ``ax`` (a new figure's axes when None), returning the Axes; the small multiples of
-:func:`plot_top_entities_by` return their Figure. Persian labels are passed as they are (matplotlib ≥ 3.11 shapes them).
+:func:`plot_top_entities_by` return their Figure. Persian labels are passed as they are (matplotlib ≥ 3.11
+shapes them). The tables those functions give leave out the mentions in bylines and datelines
+(``role = "source"``) unless called with ``include_sources=True``, so the charts do too.
 """
 
 from __future__ import annotations
