@@ -58,6 +58,7 @@ from .formats import (
     ArchiveBudget,
     InputError,
     RawArticle,
+    holds_one_article,
     format_of,
     iter_archive,
     iter_records,
@@ -80,9 +81,11 @@ PARALLEL_MIN_FILES = 400
 PARALLEL_MIN_BYTES = 16_000_000
 #: show a progress bar (when ``progress=None``) from this many files on
 PROGRESS_MIN_FILES = 2000
-#: default ``max_bytes``: the largest file or archive member read (whole, in memory)
+#: default ``max_bytes``: the largest article read (a file or archive member of one article, a JSON
+#: Lines line, a CSV row)
 MAX_BYTES = 50_000_000
-#: default ``max_archive_bytes``: the decompressed bytes one archive (with those inside it) may give
+#: default ``max_archive_bytes``: the largest file of records (read whole), and the decompressed bytes
+#: one archive (with those inside it) may give
 MAX_ARCHIVE_BYTES = 2_000_000_000
 
 _HAS_TEXT = re.compile(r"\w")
@@ -146,7 +149,8 @@ def _files_under(folder: str, prefix: str = "") -> Iterator[InputFile]:
     """The non-hidden files under ``folder``, as ``InputFile`` items whose keys start with
     ``prefix``, in key order as ``key.split("/")`` compares (``2023/a.txt`` before
     ``2023-extra.txt``): a depth-first walk that lists each folder's entries in name order. Linked
-    folders are not followed (as ``os.walk``); an unreadable folder gives nothing."""
+    folders are not followed (as ``os.walk``) but listed, so that they are rejects; an unreadable
+    folder gives nothing."""
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=_ENTRY_NAME)
@@ -156,10 +160,9 @@ def _files_under(folder: str, prefix: str = "") -> Iterator[InputFile]:
         name = entry.name
         if _is_hidden(name):
             continue
-        if entry.is_dir():
-            if not entry.is_symlink():
-                yield from _files_under(entry.path, f"{prefix}{name}/")
-        else:
+        if entry.is_dir() and not entry.is_symlink():
+            yield from _files_under(entry.path, f"{prefix}{name}/")
+        else:  # files, and what parse_file rejects by kind (links to folders, FIFOs, devices...)
             yield InputFile(entry.path, prefix + name)
 
 
@@ -187,7 +190,8 @@ def collect_inputs(source) -> list[InputFile]:
         path = Path(text)
         if path.is_dir():
             found.extend((p, path, key) for p, key in _walk(path))
-        elif path.is_file():
+        elif path.is_file() or (os.path.lexists(text) and not glob.has_magic(text)):
+            # a FIFO, device or dangling link named directly: listed, and parse_file says what it is
             found.append((text, path.parent, path.name))
         elif glob.has_magic(text):
             globbed = True
@@ -277,14 +281,15 @@ def root_of(path: str, key: str) -> str:
 
 
 def check_input(path, *, root: str | None = None, follow_symlinks: bool = False,
-                max_bytes: int | None = MAX_BYTES, archive: bool = False) -> tuple[str | None, int]:
+                max_bytes: int | None = MAX_BYTES, archive: bool = False,
+                parameter: str = "max_bytes") -> tuple[str | None, int]:
     """(reason it is not read or None, size in bytes) for a file about to be read, without opening it.
 
     Only regular files are read: devices, FIFOs, sockets and folders are rejects naming their kind
     (so a FIFO never blocks and ``/dev/zero`` is never read). A symbolic link that leads outside
     ``root`` (the folder given) is read only with ``follow_symlinks``; else the reason says where it
-    points. A file over ``max_bytes`` is refused with its size (not for ``archive``, which is
-    streamed, not read whole).
+    points. A file over ``max_bytes`` is refused with its size, naming ``parameter`` (not for
+    ``archive``, which is streamed, not read whole).
     """
     try:
         info = os.lstat(path)
@@ -305,8 +310,9 @@ def check_input(path, *, root: str | None = None, follow_symlinks: bool = False,
     if not stat.S_ISREG(info.st_mode):
         return f"not a regular file: a {_kind_of(info.st_mode)}; not read", 0
     if max_bytes is not None and not archive and info.st_size > max_bytes:
-        return (f"file of {info.st_size:,} bytes, over the {max_bytes:,}-byte limit for one file "
-                f"(max_bytes); not read"), info.st_size
+        what = "one article" if parameter == "max_bytes" else "one file of records"
+        return (f"file of {info.st_size:,} bytes, over the {max_bytes:,}-byte limit for {what} "
+                f"({parameter}); not read"), info.st_size
     return None, info.st_size
 
 
@@ -451,9 +457,10 @@ def parse_file(source, *, name: str | None = None, key: str | None = None,
     Pure: reads nothing but the file, writes nothing. ``name`` is the path shown in the rows (default:
     the path given); ``key`` the location used for ``doc_id`` (default: the file name). With
     ``errors="raise"`` the first bad input raises ``CorpusError``. ``normalize``: as in
-    :func:`article_row`. ``max_bytes``: the largest file or archive member read (larger ones are
-    rejects naming their size; archives on disk are streamed, their members read with this cap);
-    ``max_archive_bytes``: the decompressed bytes one archive may give. ``follow_symlinks``: read
+    :func:`article_row`. ``max_bytes``: the largest article (a file or archive member of one
+    article, a JSON Lines line, a CSV row; larger ones are rejects naming their size, and archive
+    members are read with this cap, never whole); ``max_archive_bytes``: the largest file of
+    records, and the decompressed bytes one archive may give (archives on disk are streamed). ``follow_symlinks``: read
     a symbolic link that leads outside ``root`` (the folder the file was found under; default: from
     ``key``). ``categories_from="folder"``: an article without categories gets the name of the
     folder it is in (below ``root``). Only regular files are read (see :func:`check_input`).
@@ -464,31 +471,38 @@ def parse_file(source, *, name: str | None = None, key: str | None = None,
         raise ValueError(f"categories_from must be None or 'folder', not {categories_from!r}")
     read_error = None
     handle = None
+    file_name = os.path.basename(name if name is not None else os.fspath(source))
+    # one article: max_bytes; a file of many (records): max_archive_bytes; an archive is streamed
+    limit, parameter = (max_bytes, "max_bytes") if holds_one_article(file_name) else \
+        (max_archive_bytes, "max_archive_bytes")
     if isinstance(source, (bytes, bytearray, memoryview)):
         if name is None:
             raise ValueError("parse_file(bytes) needs name= (its file name tells the format)")
         data: bytes | None = bytes(source)
-        if max_bytes is not None and len(data) > max_bytes:
-            data, read_error = None, (f"file of {len(source):,} bytes, over the {max_bytes:,}-byte limit "
-                                      f"for one file (max_bytes); not read")
+        if limit is not None and len(data) > limit and format_of(file_name) not in ("zip", "tar"):
+            what = "one article" if parameter == "max_bytes" else "one file of records"
+            data, read_error = None, (f"file of {len(source):,} bytes, over the {limit:,}-byte limit "
+                                      f"for {what} ({parameter}); not read")
     else:
         path = os.fspath(source)
         name = path if name is None else name
         if root is None:
             root = root_of(path, key) if key is not None else os.path.dirname(path) or "."
-        kind = format_of(os.path.basename(path))
-        read_error, size = check_input(path, root=root, follow_symlinks=follow_symlinks,
-                                       max_bytes=max_bytes, archive=kind in ("zip", "tar"))
+        kind = format_of(file_name)
+        read_error, size = check_input(path, root=root, follow_symlinks=follow_symlinks, max_bytes=limit,
+                                       archive=kind in ("zip", "tar"), parameter=parameter)
         data = None
         if read_error is None:
             try:
                 if kind in ("zip", "tar") and max_bytes is not None and size > max_bytes:
                     handle = open(path, "rb")  # a large archive is streamed from disk
+                elif kind in ("zip", "tar"):
+                    data = read_bytes(path)
                 else:
-                    data = read_bytes(path, max_bytes)
-                    if max_bytes is not None and len(data) > max_bytes:
-                        data, read_error = None, (f"file of more than {max_bytes:,} bytes (it grew while "
-                                                  f"read), over the limit for one file (max_bytes); not read")
+                    data = read_bytes(path, limit)
+                    if limit is not None and len(data) > limit:
+                        data, read_error = None, (f"file of more than {limit:,} bytes (it grew while "
+                                                  f"read), over the limit ({parameter}); not read")
             except OSError as error:
                 data, read_error = None, f"could not read the file ({error.strerror or error})"
     key = key if key is not None else os.path.basename(name)
@@ -577,17 +591,19 @@ def _parse_bytes(data, filename: str, *, path: str, key: str, member: str, depth
                                               normalize=normalize, folder=folder))
             return
         encoding = "binary" if kind == "parquet" else None
-        n_control = 0
+        strays = kind == "parquet"  # Parquet strings may hold anything
         if kind != "parquet":
             # stray control characters are dropped record by record, so each record counts its own
             text, encoding, n_control = decode_text_counted(data, strip=False)
+            # JSON may also write them as escapes ("\u0001", "\b")
+            strays = n_control > 0 or (kind in ("json", "jsonl") and ("\\u00" in text or "\\b" in text))
             data = text  # type: ignore[assignment]
         for position, record in iter_records(data, kind, max_bytes=options.max_bytes):
             record_member = _join_member(member, position)
             try:
                 if isinstance(record, InputError):
                     raise record
-                raw = record_article(record, strip_controls=n_control > 0)
+                raw = record_article(record, strip_controls=strays)
                 result.records.append(article_row(raw, path=path, key=key, member=record_member,
                                                   encoding=encoding, normalize=normalize, folder=folder))
             except InputError as error:
@@ -871,9 +887,10 @@ def read_corpus(source, *, errors: str = "collect", normalize: bool = False, wor
     the text is kept as published.
     ``workers``: processes for large inputs (default: all cores; 1 = in this process).
     ``progress``: tqdm bar on stderr (default: only for large inputs; TQDM_DISABLE=1 turns it off).
-    ``max_bytes``: the largest file or archive member read (default 50 MB; None: no limit);
-    ``max_archive_bytes``: the decompressed bytes one archive may give (default 2 GB); inputs over
-    them are rejects naming their size. ``follow_symlinks``: read symbolic links that lead outside
+    ``max_bytes``: the largest article (default 50 MB; None: no limit): a file or archive member
+    of one article, a JSON Lines line, a CSV row; ``max_archive_bytes``: the largest file of
+    records, and the decompressed bytes one archive may give (default 2 GB); inputs over them are
+    rejects naming their size. ``follow_symlinks``: read symbolic links that lead outside
     the folder given (default: they are rejects saying where they point).
     ``categories_from="folder"``: an article without categories gets its folder's name.
     """
@@ -1081,7 +1098,8 @@ def add_commands(subparsers) -> None:
     parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--max-bytes", type=int, default=MAX_BYTES,
-                        help=f"largest file or archive member read (default {MAX_BYTES:,})")
+                        help=f"largest article read: a file or archive member, a JSON Lines line, a CSV "
+                             f"row (default {MAX_BYTES:,})")
     parser.add_argument("--follow-symlinks", action="store_true",
                         help="read symbolic links that lead outside the folders given")
     parser.add_argument("--categories-from", choices=["folder"], default=None,

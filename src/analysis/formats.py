@@ -716,19 +716,33 @@ class ArchiveBudget:
                           f"(max_archive_bytes)")
 
 
-def _too_large(size: int, max_bytes: int) -> InputError:
-    return InputError(f"archive member of {size:,} bytes decompressed, over the {max_bytes:,}-byte "
-                      f"limit for one file (max_bytes); not read")
+def holds_one_article(name: str) -> bool:
+    """Whether a file of this name holds one article (or is unknown), rather than many (records, archives)."""
+    return format_of(name) in ("article", None)
 
 
-def _read_capped(handle, max_bytes: int | None) -> bytes | InputError:
-    """At most ``max_bytes`` bytes of a member (reading one more to see whether there are more)."""
-    if max_bytes is None:
+def _member_limit(name: str, max_bytes: int | None, budget: ArchiveBudget) -> tuple[int | None, str]:
+    """(cap on the bytes read of a member, the parameter that sets it): ``max_bytes`` for one
+    article, what is left of the archive's budget for a member holding many (records, archives)."""
+    if holds_one_article(name):
+        return max_bytes, "max_bytes"
+    return (budget.left if budget.limit is not None else None), "max_archive_bytes"
+
+
+def _too_large(size: int, limit: int, parameter: str) -> InputError:
+    what = "one article" if parameter == "max_bytes" else "what is left of the archive's budget"
+    return InputError(f"archive member of {size:,} bytes decompressed, over the {limit:,}-byte "
+                      f"limit for {what} ({parameter}); not read")
+
+
+def _read_capped(handle, limit: int | None, parameter: str) -> bytes | InputError:
+    """At most ``limit`` bytes of a member (reading one more to see whether there are more)."""
+    if limit is None:
         return handle.read()
-    content = handle.read(max_bytes + 1)
-    if len(content) > max_bytes:
-        return InputError(f"archive member of more than {max_bytes:,} bytes decompressed (its header "
-                          f"said less), over the limit for one file (max_bytes); not read")
+    content = handle.read(limit + 1)
+    if len(content) > limit:
+        return InputError(f"archive member of more than {limit:,} bytes decompressed (its header "
+                          f"said less), over the limit ({parameter}); not read")
     return content
 
 
@@ -785,15 +799,16 @@ def _zip_members(source, max_bytes, budget) -> Iterator[tuple[str, bytes | Input
             if (info.external_attr >> 16) & 0o170000 == _ZIP_LINK:
                 yield info.filename, InputError("not a regular file: a symbolic link; not read")
                 continue
-            if max_bytes is not None and info.file_size > max_bytes:
-                yield info.filename, _too_large(info.file_size, max_bytes)
+            limit, parameter = _member_limit(info.filename, max_bytes, budget)
+            if limit is not None and info.file_size > limit:
+                yield info.filename, _too_large(info.file_size, limit, parameter)
                 continue
             if not budget.allows(info.file_size):
                 yield info.filename, budget.refusal(info.file_size)
                 continue
             try:
                 with archive.open(info) as handle:
-                    content = _read_capped(handle, max_bytes)
+                    content = _read_capped(handle, limit, parameter)
             except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError,
                     EOFError) as error:
                 content = InputError(f"unreadable archive member ({error})")
@@ -835,15 +850,16 @@ def _tar_members(source, max_bytes, budget) -> Iterator[tuple[str, bytes | Input
             if kind is not None:
                 yield info.name, InputError(f"not a regular file: a {kind}; not read")
                 continue
-            if max_bytes is not None and info.size > max_bytes:
-                yield info.name, _too_large(info.size, max_bytes)
+            limit, parameter = _member_limit(info.name, max_bytes, budget)
+            if limit is not None and info.size > limit:
+                yield info.name, _too_large(info.size, limit, parameter)
                 continue
             if not budget.allows(info.size):
                 yield info.name, budget.refusal(info.size)
                 continue
             try:
                 handle = archive.extractfile(info)
-                content = _read_capped(handle, max_bytes) if handle else b""
+                content = _read_capped(handle, limit, parameter) if handle else b""
             except (tarfile.TarError, OSError, EOFError, ValueError) as error:
                 content = InputError(f"unreadable archive member ({error})")
             if isinstance(content, bytes):
