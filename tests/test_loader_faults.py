@@ -68,6 +68,16 @@ def test_records_file_with_strays_keeps_every_record(tmp_path):
     assert sorted(articles["n_control_chars"].tolist()) == [0] * 98 + [8, 8]
 
 
+def test_a_broken_record_of_a_json_list_is_a_reject_of_that_record_only():
+    records = [json.dumps({"title": f"{TITLE} {n}", "body": BODY}, ensure_ascii=False) for n in range(4)]
+    records[1] = records[1].replace('", "body"', '" "body"')  # a comma lost
+    text = "[\n" + ",\x7f\n".join(records) + "\n]"  # and DEL between the records
+    result = parse_file(text.encode(), name="crawl.json")
+    assert [r["member"] for r in result.records] == ["record 1", "record 3", "record 4"]
+    (reject,) = result.rejects
+    assert reject["member"] == "record 2" and "invalid JSON" in reject["reason"]
+
+
 @pytest.mark.parametrize(("data", "reason"), [
     (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG"),
     (b"PK\x03\x04" + bytes(200), "zip"),
@@ -475,3 +485,31 @@ def test_csv_multiline_quoted_fields_still_load():
     result = parse_file(text.encode(), name="a.csv")
     assert result.rejects == []
     assert [r["body"] for r in result.records] == ["پاراگراف یک\n\nپاراگراف دو, با ویرگول", 'متن "نقل" شده']
+
+
+# --------------------------------------------------------------------------- all of it, through the command
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs and /dev/zero")
+def test_ingest_command_counts_every_bad_input_and_finishes(tmp_path):
+    import pandas as pd
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text(f"## {TITLE}\x7f\n\n{BODY}\n", encoding="utf-8")
+    (corpus / "z.txt").symlink_to("/dev/zero")
+    os.mkfifo(corpus / "pipe.txt")
+    with open(os.path.join(os.fsencode(corpus), b"bad\xff\xfe.txt"), "wb") as handle:
+        handle.write(f"## {TITLE}\n\n{BODY} ۲\n".encode())
+    (corpus / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (corpus / "rows.csv").write_text('title,body\nیک,متن\n"دو,متن\nسه,متن\n', encoding="utf-8")
+    done = run_python("", tmp_path, stdin="", timeout=120,
+                      args=["-m", "analysis", "ingest", "corpus", "--out", "out/articles.parquet", "--workers", "1"])
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    # loaded: good.txt, the bad name, 2 of the 3 CSV rows; rejected: z, pipe, deep.json, CSV row 2
+    assert "8 inputs: 4 articles loaded (0 exact duplicates marked), 4 rejected" in done.stdout
+    articles = pd.read_parquet(tmp_path / "out" / "articles.parquet")
+    assert articles["n_control_chars"].sum() == 1
+    rejects = pd.read_csv(tmp_path / "out" / "articles.rejects.csv")
+    assert sorted(rejects["path"].map(lambda p: Path(p).name)) == ["deep.json", "pipe.txt", "rows.csv", "z.txt"]

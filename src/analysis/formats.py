@@ -519,6 +519,10 @@ def _json_records(text: str) -> Iterator[tuple[str, object]]:
         if error.msg == "Extra data" and text.lstrip().startswith("{"):
             yield from _jsonl_records(text)  # JSON Lines saved as .json
             return
+        if text.lstrip().startswith("[") and _JSON_RECORD_START.search(text):
+            # a list of records with a broken one: the records around it are still read
+            yield from _json_list_records(text)
+            return
         raise InputError(f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
     if isinstance(parsed, dict):
         lists = [(str(key), value) for key, value in parsed.items()
@@ -536,6 +540,46 @@ def _json_records(text: str) -> Iterator[tuple[str, object]]:
         raise InputError("the JSON list holds no records")
     for number, record in enumerate(parsed, start=1):
         yield f"record {number}", record
+
+
+#: where a record of a JSON list of objects may start: '[' or ',' then '{' (whitespace between)
+_JSON_RECORD_START = re.compile(r"[\[,]\s*(?=\{)")
+
+
+def _json_list_records(text: str) -> Iterator[tuple[str, object]]:
+    """The records of a JSON list of objects that does not parse as a whole, one by one: a record
+    that does not parse is an ``InputError`` and reading resumes at the next ``, {`` after it.
+    Between records, stray control characters are passed over like whitespace."""
+    decoder = json.JSONDecoder(strict=False)
+    position = text.index("[") + 1
+    number = 0
+    while True:
+        while position < len(text) and (text[position] in _BETWEEN_RECORDS):
+            position += 1
+        if position >= len(text) or text[position] == "]":
+            return
+        number += 1
+        try:
+            record, end = decoder.raw_decode(text, position)
+        except (json.JSONDecodeError, RecursionError) as error:
+            reason = (f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+                      if isinstance(error, json.JSONDecodeError) else "JSON nested too deep to read")
+            yield f"record {number}", InputError(reason)
+            following = _JSON_RECORD_START.search(text, position + 1)
+            while following is not None and text[following.start()] != ",":
+                following = _JSON_RECORD_START.search(text, following.end())
+            if following is None:
+                return
+            position = following.end()
+            continue
+        if "\\u" in text[position:end] and _SURROGATE_ESCAPE.search(text, position, end):
+            record = _without_lone_surrogates(record)
+        yield f"record {number}", record
+        position = end
+
+
+#: what may stand between two records of a JSON list: whitespace, commas, stray control characters
+_BETWEEN_RECORDS = frozenset(" \t\r\n," + "".join(map(chr, [*range(1, 9), 0x0b, *range(0x0e, 0x1b), *range(0x1c, 0x20), 0x7f])))
 
 
 def _looks_like_article(record: dict) -> bool:
