@@ -542,8 +542,9 @@ def _json_records(text: str) -> Iterator[tuple[str, object]]:
         yield f"record {number}", record
 
 
-#: where a record of a JSON list of objects may start: '[' or ',' then '{' (whitespace between)
-_JSON_RECORD_START = re.compile(r"[\[,]\s*(?=\{)")
+#: where a record of a JSON list of objects may start: '[' or ',' then '{' (whitespace or stray
+#: control characters between)
+_JSON_RECORD_START = re.compile(r"[\[,][\s\x01-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]*(?=\{)")
 
 
 def _json_list_records(text: str) -> Iterator[tuple[str, object]]:
