@@ -624,9 +624,19 @@ def _csv_records(text: str, sep: str, max_bytes: int | None = None) -> Iterator[
     """
     import csv
 
-    lines = text.split("\n")
     limit = max_bytes if max_bytes is not None else 1 << 62
-    csv.field_size_limit(min(limit + 1, (1 << 31) - 1))
+    # the csv module's own cap on a field (128 KiB by default) is raised to ours while reading
+    previous = csv.field_size_limit(max(csv.field_size_limit(), min(limit + 1, (1 << 31) - 1)))
+    try:
+        yield from _csv_rows(text, sep, limit)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _csv_rows(text: str, sep: str, limit: int) -> Iterator[tuple[str, object]]:
+    import csv
+
+    lines = text.split("\n")
     position = 0
     header: list[str] | None = None
     while header is None and position < len(lines):
