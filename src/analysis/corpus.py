@@ -495,7 +495,7 @@ def parse_file(source, *, name: str | None = None, key: str | None = None,
         if read_error is None:
             try:
                 if kind in ("zip", "tar") and max_bytes is not None and size > max_bytes:
-                    handle = open(path, "rb")  # a large archive is streamed from disk
+                    handle = open(path, "rb")  # noqa: SIM115 (a large archive is streamed; closed below)
                 elif kind in ("zip", "tar"):
                     data = read_bytes(path)
                 else:
@@ -531,7 +531,7 @@ def parse_file(source, *, name: str | None = None, key: str | None = None,
         reject("", "nested too deep to read (thousands of levels); not a corpus file")
     except MemoryError:
         reject("", "too large to read in memory")
-    except Exception as error:  # one bad input never stops the load: it is a reject naming the error
+    except Exception as error:  # noqa: BLE001 (one bad input never stops the load: a reject naming it)
         reject("", f"could not be read ({type(error).__name__}: {error})")
     finally:
         if handle is not None:
