@@ -58,7 +58,6 @@ from .formats import (
     ArchiveBudget,
     InputError,
     RawArticle,
-    holds_one_article,
     format_of,
     iter_archive,
     iter_records,
@@ -326,6 +325,8 @@ def make_doc_id(key: str, member: str = "") -> str:
 def shown_path(path: str) -> str:
     """A path as the tables show it: a file name that is not valid UTF-8 (undecodable bytes kept as
     surrogates by ``os.fsdecode``) gets U+FFFD for each bad byte, since no text column can hold them."""
+    if path.isascii():
+        return path
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
@@ -472,14 +473,15 @@ def parse_file(source, *, name: str | None = None, key: str | None = None,
     read_error = None
     handle = None
     file_name = os.path.basename(name if name is not None else os.fspath(source))
+    kind = format_of(file_name)
     # one article: max_bytes; a file of many (records): max_archive_bytes; an archive is streamed
-    limit, parameter = (max_bytes, "max_bytes") if holds_one_article(file_name) else \
+    limit, parameter = (max_bytes, "max_bytes") if kind in ("article", None) else \
         (max_archive_bytes, "max_archive_bytes")
     if isinstance(source, (bytes, bytearray, memoryview)):
         if name is None:
             raise ValueError("parse_file(bytes) needs name= (its file name tells the format)")
         data: bytes | None = bytes(source)
-        if limit is not None and len(data) > limit and format_of(file_name) not in ("zip", "tar"):
+        if limit is not None and len(data) > limit and kind not in ("zip", "tar"):
             what = "one article" if parameter == "max_bytes" else "one file of records"
             data, read_error = None, (f"file of {len(source):,} bytes, over the {limit:,}-byte limit "
                                       f"for {what} ({parameter}); not read")
@@ -488,7 +490,6 @@ def parse_file(source, *, name: str | None = None, key: str | None = None,
         name = path if name is None else name
         if root is None:
             root = root_of(path, key) if key is not None else os.path.dirname(path) or "."
-        kind = format_of(file_name)
         read_error, size = check_input(path, root=root, follow_symlinks=follow_symlinks, max_bytes=limit,
                                        archive=kind in ("zip", "tar"), parameter=parameter)
         data = None
