@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from analysis.corpus import load_corpus, make_doc_id, parse_file, read_corpus
 from analysis.encodings import UndecodableError, decode_text, decode_text_counted
-from analysis.formats import parse_article
+from analysis.formats import iter_records, parse_article
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -518,3 +518,21 @@ def test_ingest_command_counts_every_bad_input_and_finishes(tmp_path):
     assert articles["n_control_chars"].sum() == 1
     rejects = pd.read_csv(tmp_path / "out" / "articles.rejects.csv")
     assert sorted(rejects["path"].map(lambda p: Path(p).name)) == ["deep.json", "pipe.txt", "rows.csv", "z.txt"]
+
+
+CSV_TEXT = st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"], blacklist_characters="\u2028\u2029")
+                   | st.sampled_from(['"', ",", "\n", "\t", " "]), max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.tuples(CSV_TEXT, CSV_TEXT), min_size=1, max_size=15))
+def test_csv_written_by_the_csv_module_reads_back_row_for_row(rows):
+    import csv
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["title", "body"])
+    writer.writerows(rows)
+    found = list(iter_records(buffer.getvalue(), "csv"))
+    assert [position for position, _ in found] == [f"row {n}" for n in range(1, len(rows) + 1)]
+    assert [(record["title"], record["body"]) for _, record in found] == rows
