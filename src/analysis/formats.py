@@ -14,9 +14,9 @@ Seed layout (``parse_article``):
 - the first non-blank line, when it starts with ``#``, is the title. Without a heading (a plain
   dump: title line, then paragraphs) the first line of text is the title when more text follows,
   unless it clearly is not one: a URL, date or category line (read as such), a line over
-  ``_MAX_TITLE_CHARS`` characters, a line ending in ``:`` (it introduces what follows), or more
-  than one sentence ending in ``.``. Titles ending in ``؟``/``!``, holding ``/``, quotes or numbers
-  are titles. A ``<label>: <section>`` line before it (labels in ``data/loader/category_labels.txt``)
+  ``_MAX_TITLE_CHARS`` characters, a line ending in ``:`` (it introduces what follows) or in ``.``
+  (a sentence; an ellipsis ``...`` ends titles too). Titles ending in ``؟``/``!``/``»``, holding
+  ``/``, quotes or numbers are titles. A ``<label>: <section>`` line before it (labels in ``data/loader/category_labels.txt``)
   is a category;
 - a bold line made only of markdown links, ``**<any label>: [a](#), [b](#)**``, is the category line
   (its label varies and is not checked), or the tags line when its label is a tag label
@@ -108,8 +108,6 @@ _DIGIT = re.compile(r"\d")
 _MAX_TITLE_CHARS = 200
 #: a first line ending so introduces what follows: not a title
 _NOT_TITLE_END = (":", "：")
-#: a sentence end inside a line (followed by more text): with a final '.', the line is a paragraph
-_INNER_SENTENCE = re.compile(r"[.!?؟]\s+\S")
 _CATEGORY_LINE = re.compile(r"\**\s*(?P<label>[^:：\d*]{1,30}?)\s*[:：]\s*(?P<value>[^:：]{1,60}?)\s*\**")
 #: lines longer than this are never a date line
 _MAX_DATE_LINE_CHARS = 80
@@ -161,7 +159,7 @@ def is_title_line(line: str) -> bool:
     """Whether the first line of a file without heading is its title (see the module docstring)."""
     if len(line) > _MAX_TITLE_CHARS or line.endswith(_NOT_TITLE_END):
         return False
-    return not (line.endswith(".") and _INNER_SENTENCE.search(line))
+    return not (line.endswith(".") and not line.endswith(".."))  # a sentence; an ellipsis is a title's
 
 
 @lru_cache(maxsize=1)
