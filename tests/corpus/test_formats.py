@@ -71,8 +71,14 @@ def test_record_files():
     assert [p for p, _ in iter_records('{"articles": [{"title": "a"}, {"title": "b"}]}', "json")] == \
         ["record 1", "record 2"]
     assert [p for p, _ in iter_records('{"title": "a"}\n{"title": "b"}\n', "json")] == ["line 1", "line 2"]
+    # a list of records with a broken one: that record is the error, the others are read
+    (position, error), = iter_records("[{", "json")
+    assert position == "record 1" and "invalid JSON at line 1" in str(error)
+    found = list(iter_records('[{"title": "a"}, {"title": "b" "x": 1}, {"title": "c"}]', "json"))
+    assert [p for p, _ in found] == ["record 1", "record 2", "record 3"]
+    assert isinstance(found[1][1], InputError) and found[2][1] == {"title": "c"}
     with pytest.raises(InputError, match="invalid JSON at line 1"):
-        list(iter_records("[{", "json"))
+        list(iter_records('{"title": ', "json"))
     with pytest.raises(InputError, match="a string, not a list"):
         list(iter_records('"x"', "json"))
 

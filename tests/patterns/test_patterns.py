@@ -22,7 +22,7 @@ def make_articles(rows: list[dict]) -> pd.DataFrame:
     defaults = {"doc_id": "", "path": "", "member": "", "title": "", "lead": "", "body": "", "categories": [],
                 "tags": [], "url": "", "domain": "basij.ir", "site": "", "article_id": "", "published": pd.NaT,
                 "published_jalali": "", "date_source": "url", "n_chars": 0, "n_words": 0, "encoding": "utf-8",
-                "duplicate_of": ""}
+                "duplicate_of": "", "n_control_chars": 0}
     records = []
     for i, row in enumerate(rows):
         record = {**defaults, "doc_id": f"d{i}", **row}

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from analysis.cli._common import CommandError
 from analysis.corpus import NORMALIZED, CorpusError, read_corpus
+from analysis.corpus.loader import MAX_BYTES
 
 
 def rejects_path(out: Path) -> Path:
@@ -17,7 +18,9 @@ def _ingest(args) -> int:
     out = Path(args.out)
     try:
         loaded = read_corpus(args.source, errors=args.errors, normalize=args.normalize,
-                             workers=args.workers, progress=False if args.no_progress else None)
+                             workers=args.workers, progress=False if args.no_progress else None,
+                             max_bytes=args.max_bytes, follow_symlinks=args.follow_symlinks,
+                             categories_from=args.categories_from)
     except (FileNotFoundError, CorpusError) as error:
         raise CommandError(str(error), exit_code=2) from error
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -51,4 +54,11 @@ def configure_ingest(parser) -> None:
                              "the analysis commands normalise it when they read the table)")
     parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--max-bytes", type=int, default=MAX_BYTES,
+                        help=f"largest article read: a file or archive member, a JSON Lines line, a CSV "
+                             f"row (default {MAX_BYTES:,})")
+    parser.add_argument("--follow-symlinks", action="store_true",
+                        help="read symbolic links that lead outside the folders given")
+    parser.add_argument("--categories-from", choices=["folder"], default=None,
+                        help="'folder': an article without categories gets its folder's name")
     parser.set_defaults(func=_ingest)

@@ -3,7 +3,7 @@
 ``decode_text(data) -> (text, encoding)`` tries, in order:
 
 1. a byte-order mark: UTF-8 (``utf-8-sig``), UTF-16 LE/BE (``utf-16``), UTF-32 (``utf-32``);
-2. strict UTF-8 (``utf-8``), accepted unless it yields control characters;
+2. strict UTF-8 (``utf-8``);
 3. UTF-16 without a BOM (``utf-16-le`` / ``utf-16-be``): every second byte is a high byte of
    Persian or ASCII text (0x06, 0x00, 0xFB/0xFE presentation forms, 0x20 for ZWNJ and friends);
 4. Windows-1256 (``cp1256``), the old Windows code page for Persian, accepted when the decoded text
@@ -11,6 +11,12 @@
 
 Line ends come back as ``\\n`` (CRLF and CR converted). Anything else raises ``UndecodableError`` with
 a sentence saying why (binary file of a known kind, NUL bytes, no encoding fits).
+
+Stray control characters (DEL, backspace, U+0001..., which sites' editors leave in crawled text) do
+not make a text binary: decoded text that holds a few of them among its letters (at most
+``max(16, letters / 4)``, and no NUL) is text, and ``decode_text`` drops them
+(``decode_text_counted`` also says how many). More control characters than that, or a NUL byte, and
+the bytes are a binary file, as before.
 """
 
 from __future__ import annotations
@@ -40,6 +46,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 #: every byte but the control characters of ``_CONTROL``: ``data.translate(None, _NOT_CONTROL)``
 #: keeps only the control bytes (in UTF-8 they only occur as themselves), much faster than a regex
 _NOT_CONTROL = bytes(b for b in range(256) if not _CONTROL.match(chr(b)))
+#: control characters that are crawl noise when a text holds only a few: all of ``_CONTROL`` but NUL
+_STRAY = re.compile(r"[\x01-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
+#: a letter (any script): what a text is mostly made of
+_LETTER = re.compile(r"[^\W\d_]")
+#: the letters of this many first characters decide whether the control characters are strays
+_STRAY_SAMPLE = 1 << 20
 _NEWLINES = re.compile(r"\r\n?")
 # Characters a Persian text decoded from cp1256 is made of: ASCII, Arabic block, ZWNJ/ZWJ/marks,
 # typographic punctuation, and the presentation forms cp1256 does not produce anyway.
@@ -80,43 +92,97 @@ def _clean(text: str) -> str:
     return text
 
 
+def strays_ok(text: str, n_control: int) -> bool:
+    """Whether ``n_control`` control characters in ``text`` are strays in a text (not a binary
+    file): no NUL, and at most ``max(16, letters / 4)`` of them (letters counted over the first
+    ``_STRAY_SAMPLE`` characters, scaled to the whole text)."""
+    if "\x00" in text:
+        return False
+    sample = text[:_STRAY_SAMPLE]
+    letters = _LETTER.subn("", sample)[1]
+    if sample is not text:
+        letters = letters * len(text) // max(1, len(sample))
+    return letters > 0 and n_control <= max(16, letters // 4)
+
+
+def count_strays(text: str) -> int:
+    """Stray control characters (``_STRAY``) in a text."""
+    return len(text) - len(_STRAY.sub("", text)) if _STRAY.search(text) else 0
+
+
+def strip_strays(text: str) -> tuple[str, int]:
+    """``text`` without its stray control characters, and how many there were."""
+    if not _STRAY.search(text):
+        return text, 0
+    return _STRAY.subn("", text)
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
-    """(text, encoding name) of a file's bytes; raises ``UndecodableError`` saying why not."""
+    """(text, encoding name) of a file's bytes, stray control characters dropped; raises
+    ``UndecodableError`` saying why not."""
+    text, encoding, _ = decode_text_counted(data)
+    return text, encoding
+
+
+def decode_text_counted(data: bytes, *, strip: bool = True) -> tuple[str, str, int]:
+    """(text, encoding name, stray control characters) of a file's bytes; the strays are dropped
+    from the text unless ``strip=False`` (a record file counts them record by record)."""
+    text, encoding, clean = _decode(data)
+    if clean:
+        return text, encoding, 0  # the usual case: UTF-8 without a control byte
+    if not strip:
+        return text, encoding, count_strays(text)
+    text, n_strays = strip_strays(text)
+    return text, encoding, n_strays
+
+
+def _has_strays_only(text: str) -> bool:
+    """Whether the control characters of a decoded text are strays (``strays_ok``)."""
+    return strays_ok(text, _CONTROL.subn("", text)[1])
+
+
+def _decode(data: bytes) -> tuple[str, str, bool]:
+    """(text, encoding, whether the text is known to hold no control character)."""
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data, "utf-8-sig"), "utf-8-sig"
+        return _strict(data, "utf-8-sig"), "utf-8-sig", False
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)) and len(data) % 4 == 0:
         try:
-            return _clean(data.decode("utf-32")), "utf-32"
+            text32 = data.decode("utf-32")
         except UnicodeDecodeError:
             pass
+        else:
+            if not _CONTROL.search(text32) or _has_strays_only(text32):
+                return _clean(text32), "utf-32", False
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16"), "utf-16"
+        return _strict(data, "utf-16"), "utf-16", False
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = None
     if text is not None and not data.translate(None, _NOT_CONTROL):
-        return _clean(text), "utf-8"
+        return _clean(text), "utf-8", True
     order = _utf16_order(data)
     if order:
         try:
             text16 = data.decode(f"utf-16-{order}")
         except UnicodeDecodeError:
             text16 = None
-        if text16 is not None and not _CONTROL.search(text16):
-            return _clean(text16), f"utf-16-{order}"
+        if text16 is not None and (not _CONTROL.search(text16) or _has_strays_only(text16)):
+            return _clean(text16), f"utf-16-{order}", False
     kind = binary_kind(data)
     if kind:
         raise UndecodableError(f"binary file ({kind}), not a text article")
     if b"\x00" in data[:8192]:
         raise UndecodableError("binary file (it contains NUL bytes and is not UTF-16 text)")
-    if text is not None:  # valid UTF-8 but with control characters
+    if text is not None:  # valid UTF-8 with control characters: a few strays in a text are noise
+        if _has_strays_only(text):
+            return _clean(text), "utf-8", False
         raise UndecodableError("binary file (it contains control characters that text does not have)")
     text1256 = data.decode("cp1256", errors="replace")
     plausible = len(_PLAUSIBLE_1256.findall(text1256))
     has_arabic = any("\u0600" <= ch <= "\u06ff" for ch in text1256[:20000])
     if has_arabic and "\ufffd" not in text1256 and plausible >= 0.97 * len(text1256):
-        return _clean(text1256), "cp1256"
+        return _clean(text1256), "cp1256", False
     raise UndecodableError(
         "undecodable: the bytes are not valid UTF-8 or UTF-16 and do not read as Windows-1256 "
         "Persian text; re-save the file as UTF-8"
@@ -131,6 +197,6 @@ def _strict(data: bytes, encoding: str) -> str:
             f"undecodable: the file starts with a {encoding.upper()} byte-order mark but byte "
             f"{error.start} is not valid {encoding.upper()}; re-save the file as UTF-8"
         ) from None
-    if _CONTROL.search(text):
+    if _CONTROL.search(text) and not _has_strays_only(text):
         raise UndecodableError(f"binary file (decoded as {encoding} it holds control characters)")
     return _clean(text)

@@ -1,8 +1,9 @@
 """Input formats of a corpus: what a file (or archive member) holds, as raw article fields.
 
 One article a file in the seed's layout (``.txt``, ``.md``), JSON (a list of records, or an object
-holding one), JSON Lines, CSV/TSV, Parquet, and ``.zip`` / ``.tar[.gz|.bz2|.xz]`` / ``.tgz`` archives
-of any of these (read in memory, members in name order; hidden members and ``__MACOSX/`` skipped).
+holding lists of them), JSON Lines, CSV/TSV (read row by row), Parquet, and ``.zip`` /
+``.tar[.gz|.bz2|.xz]`` / ``.tgz`` archives of any of these (read in memory, members in name order,
+each with a size cap; hidden members and ``__MACOSX/`` skipped; links and devices are rejects).
 
 Everything here returns *raw* fields (``RawArticle``: not yet normalised, dates unparsed); the loader
 (``analysis.corpus``) turns them into rows of the articles table. Problems raise ``InputError`` with a
@@ -10,8 +11,13 @@ sentence a user can act on.
 
 Seed layout (``parse_article``):
 
-- the first non-blank line, when it starts with ``#``, is the title (without a heading, a short first
-  line not ending in sentence punctuation followed by more text is taken as the title);
+- the first non-blank line, when it starts with ``#``, is the title. Without a heading (a plain
+  dump: title line, then paragraphs) the first line of text is the title when more text follows,
+  unless it clearly is not one: a URL, date or category line (read as such), a line over
+  ``_MAX_TITLE_CHARS`` characters, a line ending in ``:`` (it introduces what follows) or in ``.``
+  (a sentence; an ellipsis ``...`` ends titles too). Titles ending in ``؟``/``!``/``»``, holding
+  ``/``, quotes or numbers are titles. A ``<label>: <section>`` line before it (labels in ``data/loader/category_labels.txt``)
+  is a category;
 - a bold line made only of markdown links, ``**<any label>: [a](#), [b](#)**``, is the category line
   (its label varies and is not checked), or the tags line when its label is a tag label
   (``data/loader/tag_labels.txt``);
@@ -66,6 +72,7 @@ class RawArticle:
     date: object = None  # a record's date field value, or the parsed date (ParsedDate) of a date line
     date_source: str = "none"  # 'record' or 'date line' when ``date`` is set
     clean: bool = False  # the paragraphs are already non-blank lines stripped with ``strip_line``
+    n_control_chars: int = 0  # stray control characters dropped from the input's text
 
 
 def supported_suffixes() -> str:
@@ -98,8 +105,11 @@ _URL_LINE = re.compile(r"<?\s*(https?://[^\s<>]+)\s*>?", re.IGNORECASE)
 _DATE_LINE = re.compile(r"\**\s*(?P<label>[^:：\d*]{1,40}?)\s*[:：]\s*(?P<value>.+?)\s*\**")
 _ONLY_DATE = re.compile(r"[\d۰-۹٠-٩/\-:.\sT،,]{8,40}")
 _DIGIT = re.compile(r"\d")
-_SENTENCE_END = (".", "!", "?", "؟", ":", "…", "»", ")")
-_MAX_TITLE_CHARS = 150
+#: a first line (of a file without heading) longer than this is a paragraph, not a title
+_MAX_TITLE_CHARS = 200
+#: a first line ending so introduces what follows: not a title
+_NOT_TITLE_END = (":", "：")
+_CATEGORY_LINE = re.compile(r"\**\s*(?P<label>[^:：\d*]{1,30}?)\s*[:：]\s*(?P<value>[^:：]{1,60}?)\s*\**")
 #: lines longer than this are never a date line
 _MAX_DATE_LINE_CHARS = 80
 
@@ -128,6 +138,29 @@ def label_key(label: str) -> str:
 @lru_cache(maxsize=1)
 def _date_labels() -> frozenset[str]:
     return frozenset(label_key(x) for x in read_wordlist("loader/date_labels.txt"))
+
+
+@lru_cache(maxsize=1)
+def _category_labels() -> frozenset[str]:
+    return frozenset(label_key(x) for x in read_wordlist("loader/category_labels.txt"))
+
+
+def category_line(line: str) -> list[str] | None:
+    """The categories of a plain ``<category label>: <section>`` line (``سرویس: ورزشی``); else None."""
+    if ":" not in line and "：" not in line:
+        return None
+    found = _CATEGORY_LINE.fullmatch(line)
+    if not found or label_key(found["label"]) not in _category_labels():
+        return None
+    names = [part.strip() for part in re.split(r"[|،,;؛/]", found["value"]) if part.strip()]
+    return names or None
+
+
+def is_title_line(line: str) -> bool:
+    """Whether the first line of a file without heading is its title (see the module docstring)."""
+    if len(line) > _MAX_TITLE_CHARS or line.endswith(_NOT_TITLE_END):
+        return False
+    return not (line.endswith(".") and not line.endswith(".."))  # a sentence; an ellipsis is a title's
 
 
 @lru_cache(maxsize=1)
@@ -254,9 +287,17 @@ def parse_article(text: str) -> RawArticle:
         block.append(line)
     if not heading_seen:
         first_block = next((block for block in blocks if block), [])
+        while len(first_block) > 1 or (first_block and sum(1 for block in blocks if block) > 1):
+            categories = category_line(first_block[0])
+            if categories is None:
+                break
+            article.categories.extend(c for c in categories if c not in article.categories)
+            first_block.pop(0)
+            if not first_block:
+                first_block = next((block for block in blocks if block), [])
         first = first_block[0] if first_block else ""
         more_text = len(first_block) > 1 or sum(1 for block in blocks if block) > 1
-        if more_text and len(first) <= _MAX_TITLE_CHARS and not first.endswith(_SENTENCE_END):
+        if more_text and is_title_line(first):
             article.title = first_block.pop(0)
     article.paragraphs = paragraphs_of(blocks)
     article.lead = article.paragraphs[0] if article.paragraphs else ""
@@ -342,10 +383,32 @@ def json_type(value) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def record_article(record) -> RawArticle:
-    """Raw fields of a record (a mapping) using the common field names of ``record_fields.csv``."""
+def _without_strays(value, counter: list[int]):
+    """A record value with the stray control characters of its strings dropped (counted in ``counter``)."""
+    from analysis.corpus.encodings import strip_strays
+
+    if isinstance(value, str):
+        value, n = strip_strays(value)
+        counter[0] += n
+        return value
+    if isinstance(value, list):
+        return [_without_strays(item, counter) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_strays(item, counter) for key, item in value.items()}
+    return value
+
+
+def record_article(record, *, strip_controls: bool = False) -> RawArticle:
+    """Raw fields of a record (a mapping) using the common field names of ``record_fields.csv``.
+
+    ``strip_controls``: drop stray control characters from the record's strings first (a file that
+    holds some), counting them in ``n_control_chars``.
+    """
     if not isinstance(record, dict):
         raise InputError(f"not an object with article fields (a JSON {json_type(record)})")
+    n_control = [0]
+    if strip_controls:
+        record = _without_strays(record, n_control)
     fields = {str(k).strip().casefold(): v for k, v in record.items()}
     aliases = _field_aliases()
 
@@ -383,6 +446,7 @@ def record_article(record) -> RawArticle:
         categories=collect("categories"),
         tags=collect("tags"),
         url=as_text(first("url")),
+        n_control_chars=n_control[0],
     )
     date = first("date")
     if date is not None:
@@ -394,11 +458,12 @@ def record_article(record) -> RawArticle:
     return article
 
 
-def iter_records(data: bytes | str, kind: str) -> Iterator[tuple[str, object]]:
+def iter_records(data: bytes | str, kind: str, *, max_bytes: int | None = None) -> Iterator[tuple[str, object]]:
     """(position, record) pairs of a record file; position is 'record N', 'line N' or 'row N' (1-based).
 
-    A record that cannot be read comes as an ``InputError`` instead of the record. A file that cannot
-    be read at all raises ``InputError``.
+    A record that cannot be read comes as an ``InputError`` instead of the record (a JSON Lines line
+    or CSV row over ``max_bytes`` characters is one). A file that cannot be read at all raises
+    ``InputError``.
     """
     if kind == "parquet":
         yield from _parquet_records(data)
@@ -409,9 +474,9 @@ def iter_records(data: bytes | str, kind: str) -> Iterator[tuple[str, object]]:
     if kind == "json":
         yield from _json_records(text)
     elif kind == "jsonl":
-        yield from _jsonl_records(text)
+        yield from _jsonl_records(text, max_bytes)
     elif kind in ("csv", "tsv"):
-        yield from _csv_records(text, "\t" if kind == "tsv" else ",")
+        yield from _csv_records(text, "\t" if kind == "tsv" else ",", max_bytes)
     else:
         raise InputError(f"unknown record format {kind!r}")
 
@@ -422,8 +487,15 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _json_loads(text: str):
-    """``json.loads``, with lone surrogates (which no encoding can write) replaced by U+FFFD."""
-    parsed = json.loads(text)
+    """``json.loads``, with lone surrogates (which no encoding can write) replaced by U+FFFD.
+
+    Control characters are allowed inside strings (``strict=False``): crawl noise the loader drops
+    and counts record by record. A text nested too deep for Python raises ``InputError``."""
+    try:
+        parsed = json.loads(text, strict=False)
+    except RecursionError:
+        raise InputError("JSON nested too deep to read (thousands of levels of arrays or objects): "
+                         "not a file of article records") from None
     if "\\u" in text and _SURROGATE_ESCAPE.search(text):
         parsed = _without_lone_surrogates(parsed)
     return parsed
@@ -446,10 +518,21 @@ def _json_records(text: str) -> Iterator[tuple[str, object]]:
         if error.msg == "Extra data" and text.lstrip().startswith("{"):
             yield from _jsonl_records(text)  # JSON Lines saved as .json
             return
+        if text.lstrip().startswith("[") and _JSON_RECORD_START.search(text):
+            # a list of records with a broken one: the records around it are still read
+            yield from _json_list_records(text)
+            return
         raise InputError(f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
     if isinstance(parsed, dict):
-        lists = [v for v in parsed.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
-        parsed = lists[0] if len(lists) == 1 and not _looks_like_article(parsed) else [parsed]
+        lists = [(str(key), value) for key, value in parsed.items()
+                 if isinstance(value, list) and value and all(isinstance(x, dict) for x in value)]
+        if len(lists) > 1 and not _looks_like_article(parsed):
+            # an object holding several lists of records: every list is read, its records named by key
+            for key, records in lists:
+                for number, record in enumerate(records, start=1):
+                    yield f"{key} record {number}", record
+            return
+        parsed = lists[0][1] if len(lists) == 1 and not _looks_like_article(parsed) else [parsed]
     if not isinstance(parsed, list):
         raise InputError(f"the JSON holds a {json_type(parsed)}, not a list of article records")
     if not parsed:
@@ -458,37 +541,188 @@ def _json_records(text: str) -> Iterator[tuple[str, object]]:
         yield f"record {number}", record
 
 
+#: where a record of a JSON list of objects may start: '[' or ',' then '{' (whitespace or stray
+#: control characters between)
+_JSON_RECORD_START = re.compile(r"[\[,][\s\x01-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]*(?=\{)")
+
+
+def _json_list_records(text: str) -> Iterator[tuple[str, object]]:
+    """The records of a JSON list of objects that does not parse as a whole, one by one: a record
+    that does not parse is an ``InputError`` and reading resumes at the next ``, {`` after it.
+    Between records, stray control characters are passed over like whitespace."""
+    decoder = json.JSONDecoder(strict=False)
+    position = text.index("[") + 1
+    number = 0
+    while True:
+        while position < len(text) and (text[position] in _BETWEEN_RECORDS):
+            position += 1
+        if position >= len(text) or text[position] == "]":
+            return
+        number += 1
+        try:
+            record, end = decoder.raw_decode(text, position)
+        except (json.JSONDecodeError, RecursionError) as error:
+            reason = (f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
+                      if isinstance(error, json.JSONDecodeError) else "JSON nested too deep to read")
+            yield f"record {number}", InputError(reason)
+            following = _JSON_RECORD_START.search(text, position + 1)
+            while following is not None and text[following.start()] != ",":
+                following = _JSON_RECORD_START.search(text, following.end())
+            if following is None:
+                return
+            position = following.end()
+            continue
+        if "\\u" in text[position:end] and _SURROGATE_ESCAPE.search(text, position, end):
+            record = _without_lone_surrogates(record)
+        yield f"record {number}", record
+        position = end
+
+
+#: what may stand between two records of a JSON list: whitespace, commas, stray control characters
+_BETWEEN_RECORDS = frozenset(" \t\r\n," + "".join(map(chr, [*range(1, 9), 0x0b, *range(0x0e, 0x1b), *range(0x1c, 0x20), 0x7f])))
+
+
 def _looks_like_article(record: dict) -> bool:
     keys = {str(k).casefold() for k in record}
     aliases = _field_aliases()
     return bool(keys & set(aliases["title"] + aliases["body"] + aliases["lead"]))
 
 
-def _jsonl_records(text: str) -> Iterator[tuple[str, object]]:
+def _jsonl_records(text: str, max_bytes: int | None = None) -> Iterator[tuple[str, object]]:
     seen = False
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         seen = True
+        if max_bytes is not None and len(line) > max_bytes:
+            yield f"line {number}", InputError(f"line of {len(line):,} characters, over the "
+                                               f"{max_bytes:,}-character limit for one article")
+            continue
         try:
             yield f"line {number}", _json_loads(line)
         except json.JSONDecodeError as error:
             yield f"line {number}", InputError(f"not valid JSON (column {error.colno}: {error.msg})")
+        except InputError as error:
+            yield f"line {number}", error
     if not seen:
         raise InputError("the JSON Lines file holds no records")
 
 
-def _csv_records(text: str, sep: str) -> Iterator[tuple[str, object]]:
-    import pandas as pd
+#: a quoted CSV field running over more lines than this is taken for an unbalanced quote
+MAX_CSV_FIELD_LINES = 2000
 
+
+def _csv_records(text: str, sep: str, max_bytes: int | None = None) -> Iterator[tuple[str, object]]:
+    """(``row N``, record) of a CSV/TSV text, read record by record (``csv`` module, strict quoting).
+
+    A row that cannot be read comes as an ``InputError`` and the rows around it still load: a row
+    whose field count differs from the header's, a row over ``max_bytes`` characters, a quote that
+    never closes or runs over ``MAX_CSV_FIELD_LINES`` lines, or a quote followed by text (an
+    unbalanced quote: that row is rejected and reading resumes on its next line, so it cannot fold
+    the rows below into one field). Blank lines are skipped. Records + errors = rows seen.
+    """
+    import csv
+
+    limit = max_bytes if max_bytes is not None else 1 << 62
+    # the csv module's own cap on a field (128 KiB by default) is raised to ours while reading
+    previous = csv.field_size_limit(max(csv.field_size_limit(), min(limit + 1, (1 << 31) - 1)))
     try:
-        table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as error:
-        raise InputError(f"unreadable CSV: {str(error).strip().splitlines()[0]}") from None
-    if table.empty:
+        yield from _csv_rows(text, sep, limit)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _csv_rows(text: str, sep: str, limit: int) -> Iterator[tuple[str, object]]:
+    import csv
+
+    lines = text.split("\n")
+    position = 0
+    header: list[str] | None = None
+    while header is None and position < len(lines):
+        if lines[position].strip():
+            try:
+                header = next(csv.reader([lines[position]], delimiter=sep, strict=True))
+            except csv.Error as error:
+                raise InputError(f"unreadable CSV header (line {position + 1}: {error})") from None
+        position += 1
+    if header is None:
+        raise InputError("the CSV file is empty")
+    header = _unique_columns(header)
+    number = 0
+    next_line = [position]  # the next line the reader gets
+    row_start = [position]  # the first line of the row being read
+
+    def feed():
+        # a row may not run over MAX_CSV_FIELD_LINES lines: the reader then meets the end of its
+        # data inside a quote, an error in strict mode
+        while next_line[0] < len(lines) and next_line[0] - row_start[0] < MAX_CSV_FIELD_LINES:
+            next_line[0] += 1
+            yield lines[next_line[0] - 1] + "\n"
+
+    while next_line[0] < len(lines):
+        reader = csv.reader(feed(), delimiter=sep, strict=True)
+        restart = False
+        while not restart:
+            row_start[0] = next_line[0]
+            try:
+                row = next(reader)
+            except StopIteration:
+                return _csv_done(number)
+            except csv.Error as error:
+                number += 1
+                first, last = row_start[0] + 1, next_line[0]
+                message = str(error)
+                if "field larger than" in message:
+                    message = f"a field is over the {limit:,}-character limit for one article"
+                elif last - first + 1 >= MAX_CSV_FIELD_LINES:
+                    message = f"a quoted field runs over {MAX_CSV_FIELD_LINES} lines (an unbalanced quote?)"
+                elif "end of data" in message:
+                    message = "a quote opened here never closes (an unbalanced quote)"
+                elif "expected after" in message:
+                    message = f"a quote opened here closes on line {last} before other text ({message}): " \
+                              f"an unbalanced quote"
+                yield f"row {number}", InputError(f"unreadable CSV row (line {first}: {message})")
+                next_line[0] = row_start[0] + 1  # read on from the next line, with a new reader
+                restart = True
+                continue
+            if not row or (len(row) == 1 and not row[0].strip()):  # a blank line
+                continue
+            number += 1
+            first, last = row_start[0] + 1, next_line[0]
+            size = sum(map(len, row))
+            if size > limit:
+                yield f"row {number}", InputError(f"row of {size:,} characters (line {first}), over "
+                                                  f"the {limit:,}-character limit for one article")
+            elif len(row) != len(header):
+                where = f"line {first}" + (f"-{last}" if last > first else "")
+                yield f"row {number}", InputError(
+                    f"{len(row)} fields where the header has {len(header)} ({where}: a stray quote or "
+                    f"separator?)")
+                if last > first:  # lines folded into one row: read them again one by one
+                    next_line[0] = row_start[0] + 1
+                    restart = True
+            else:
+                yield f"row {number}", dict(zip(header, row))
+    _csv_done(number)
+
+
+def _csv_done(rows: int) -> None:
+    if rows == 0:
         raise InputError("the CSV file has a header but no rows")
-    for number, record in enumerate(table.to_dict("records"), start=1):
-        yield f"row {number}", record
+
+
+def _unique_columns(names: list[str]) -> list[str]:
+    """Header names made unique as pandas does (``a``, ``a.1``...)."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
 
 
 def _parquet_records(data: bytes) -> Iterator[tuple[str, object]]:
@@ -509,48 +743,183 @@ def _parquet_records(data: bytes) -> Iterator[tuple[str, object]]:
 
 
 def _hidden(name: str) -> bool:
+    """A hidden member: a path part starting with '.' (but '.' and '..', which are path steps), or
+    under ``__MACOSX/``."""
     parts = PurePosixPath(name).parts
-    return any(part.startswith(".") for part in parts) or (parts and parts[0] == "__MACOSX")
+    return any(part.startswith(".") and part not in (".", "..") for part in parts) or \
+        bool(parts and parts[0] == "__MACOSX")
 
 
-def iter_archive(data: bytes, kind: str) -> Iterator[tuple[str, bytes | InputError]]:
+class ArchiveBudget:
+    """Decompressed bytes an archive (with the archives inside it) may still give: ``left``."""
+
+    def __init__(self, limit: int | None):
+        self.limit = limit
+        self.left = limit if limit is not None else -1
+
+    def allows(self, size: int) -> bool:
+        return self.limit is None or size <= self.left
+
+    def spend(self, size: int) -> None:
+        if self.limit is not None:
+            self.left -= size
+
+    def refusal(self, size: int) -> InputError:
+        return InputError(f"not read: this member ({size:,} bytes decompressed) would take the archive "
+                          f"past the {self.limit:,}-byte limit of decompressed bytes per archive "
+                          f"(max_archive_bytes)")
+
+
+def holds_one_article(name: str) -> bool:
+    """Whether a file of this name holds one article (or is unknown), rather than many (records, archives)."""
+    return format_of(name) in ("article", None)
+
+
+def _member_limit(name: str, max_bytes: int | None, budget: ArchiveBudget) -> tuple[int | None, str]:
+    """(cap on the bytes read of a member, the parameter that sets it): ``max_bytes`` for one
+    article, what is left of the archive's budget for a member holding many (records, archives)."""
+    if holds_one_article(name):
+        return max_bytes, "max_bytes"
+    return (budget.left if budget.limit is not None else None), "max_archive_bytes"
+
+
+def _too_large(size: int, limit: int, parameter: str) -> InputError:
+    what = "one article" if parameter == "max_bytes" else "what is left of the archive's budget"
+    return InputError(f"archive member of {size:,} bytes decompressed, over the {limit:,}-byte "
+                      f"limit for {what} ({parameter}); not read")
+
+
+def _read_capped(handle, limit: int | None, parameter: str) -> bytes | InputError:
+    """At most ``limit`` bytes of a member (reading one more to see whether there are more)."""
+    if limit is None:
+        return handle.read()
+    content = handle.read(limit + 1)
+    if len(content) > limit:
+        return InputError(f"archive member of more than {limit:,} bytes decompressed (its header "
+                          f"said less), over the limit ({parameter}); not read")
+    return content
+
+
+_ZIP_LINK = 0o120000  # S_IFLNK in the upper half of a zip member's external attributes
+
+
+def _tar_kind(info: tarfile.TarInfo) -> str | None:
+    """What a tar member that is not a regular file is ('symbolic link to ...'); None for a file."""
+    if info.isreg():
+        return None
+    if info.issym():
+        return f"symbolic link to {info.linkname!r}"
+    if info.islnk():
+        return f"hard link to {info.linkname!r}"
+    if info.ischr():
+        return "character device"
+    if info.isblk():
+        return "block device"
+    if info.isfifo():
+        return "FIFO (named pipe)"
+    return f"special member (tar type {info.type!r})"
+
+
+def iter_archive(data, kind: str, *, max_bytes: int | None = None,
+                 budget: ArchiveBudget | None = None) -> Iterator[tuple[str, bytes | InputError]]:
     """(member name, bytes) of the files in a zip or tar archive, in name order, read in memory.
 
-    Hidden members (a path part starting with '.') and ``__MACOSX/`` are skipped, as on disk. A
-    member that cannot be read comes as an ``InputError``; a damaged archive raises one.
+    ``data``: the archive's bytes, or a binary file object open on it. Hidden members (a path part
+    starting with '.') and ``__MACOSX/`` are skipped, as on disk; a member whose path holds ``..``
+    or is absolute is read like any other (nothing is written to disk). A member that cannot be
+    read comes as an ``InputError``: links, devices and FIFOs (named by kind), a member over
+    ``max_bytes`` (read with a cap, never whole), one past the ``budget`` of decompressed bytes
+    per archive. A damaged archive raises one.
     """
-    members: list[tuple[str, bytes | InputError]] = []
+    budget = budget or ArchiveBudget(None)
+    source = io.BytesIO(data) if isinstance(data, (bytes, bytearray, memoryview)) else data
     if kind == "zip":
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-        except (zipfile.BadZipFile, OSError, ValueError) as error:
-            raise InputError(f"damaged zip archive ({error})") from None
-        with archive:
-            for info in sorted(archive.infolist(), key=lambda i: i.filename):
-                if info.is_dir() or _hidden(info.filename):
-                    continue
-                try:
-                    members.append((info.filename, archive.read(info)))
-                except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError) as error:
-                    members.append((info.filename, InputError(f"unreadable archive member ({error})")))
+        yield from _zip_members(source, max_bytes, budget)
     else:
-        try:
-            archive = tarfile.open(fileobj=io.BytesIO(data), mode="r:*")
-        except (tarfile.TarError, OSError, ValueError, EOFError) as error:
-            raise InputError(f"damaged tar archive ({error})") from None
-        with archive:
+        yield from _tar_members(source, max_bytes, budget)
+
+
+def _zip_members(source, max_bytes, budget) -> Iterator[tuple[str, bytes | InputError]]:
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise InputError(f"damaged zip archive ({error})") from None
+    seen = False
+    with archive:
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            if info.is_dir() or _hidden(info.filename):
+                continue
+            seen = True
+            if (info.external_attr >> 16) & 0o170000 == _ZIP_LINK:
+                yield info.filename, InputError("not a regular file: a symbolic link; not read")
+                continue
+            limit, parameter = _member_limit(info.filename, max_bytes, budget)
+            if limit is not None and info.file_size > limit:
+                yield info.filename, _too_large(info.file_size, limit, parameter)
+                continue
+            if not budget.allows(info.file_size):
+                yield info.filename, budget.refusal(info.file_size)
+                continue
             try:
-                infos = sorted((i for i in archive.getmembers() if i.isfile()), key=lambda i: i.name)
-            except (tarfile.TarError, OSError, EOFError) as error:
+                with archive.open(info) as handle:
+                    content = _read_capped(handle, limit, parameter)
+            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError,
+                    EOFError) as error:
+                content = InputError(f"unreadable archive member ({error})")
+            if isinstance(content, bytes):
+                budget.spend(len(content))
+            yield info.filename, content
+    if not seen:
+        raise InputError("the zip archive holds no files")
+
+
+def _tar_members(source, max_bytes, budget) -> Iterator[tuple[str, bytes | InputError]]:
+    try:
+        archive = tarfile.open(fileobj=source, mode="r:*")
+    except (tarfile.TarError, OSError, ValueError, EOFError) as error:
+        raise InputError(f"damaged tar archive ({error})") from None
+    with archive:
+        infos: list[tarfile.TarInfo] = []
+        stopped = None  # why the listing stopped before the end of the archive
+        scanned = 0  # bytes of member data passed over to list the members (decompressed)
+        try:
+            while True:
+                if not budget.allows(scanned):
+                    stopped = (f"not read: the members after {infos[-1].name!r} (listing them would "
+                               f"decompress more than the {budget.limit:,}-byte limit per archive, "
+                               f"max_archive_bytes)")
+                    break
+                info = archive.next()
+                if info is None:
+                    break
+                infos.append(info)
+                scanned += info.size if info.isreg() else 0
+        except (tarfile.TarError, OSError, EOFError, ValueError) as error:
+            if not infos:
                 raise InputError(f"damaged tar archive ({error})") from None
-            for info in infos:
-                if _hidden(info.name):
-                    continue
-                try:
-                    handle = archive.extractfile(info)
-                    members.append((info.name, handle.read() if handle else b""))
-                except (tarfile.TarError, OSError, EOFError) as error:
-                    members.append((info.name, InputError(f"unreadable archive member ({error})")))
-    if not members:
-        raise InputError(f"the {kind} archive holds no files")
-    yield from members
+            stopped = f"damaged tar archive after member {infos[-1].name!r} ({error}); the rest not read"
+        members = sorted((i for i in infos if not i.isdir() and not _hidden(i.name)), key=lambda i: i.name)
+        for info in members:
+            kind = _tar_kind(info)
+            if kind is not None:
+                yield info.name, InputError(f"not a regular file: a {kind}; not read")
+                continue
+            limit, parameter = _member_limit(info.name, max_bytes, budget)
+            if limit is not None and info.size > limit:
+                yield info.name, _too_large(info.size, limit, parameter)
+                continue
+            if not budget.allows(info.size):
+                yield info.name, budget.refusal(info.size)
+                continue
+            try:
+                handle = archive.extractfile(info)
+                content = _read_capped(handle, limit, parameter) if handle else b""
+            except (tarfile.TarError, OSError, EOFError, ValueError) as error:
+                content = InputError(f"unreadable archive member ({error})")
+            if isinstance(content, bytes):
+                budget.spend(len(content))
+            yield info.name, content
+        if stopped is not None:
+            yield "", InputError(stopped)
+        elif not members:
+            raise InputError("the tar archive holds no files")

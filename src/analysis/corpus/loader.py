@@ -39,6 +39,7 @@ import glob
 import hashlib
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -50,10 +51,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from analysis.corpus.dates import date_from_url, parse_date_value
-from analysis.corpus.encodings import UndecodableError, decode_text
+from analysis.corpus.encodings import UndecodableError, decode_text_counted
 from analysis.corpus.formats import (
     MAX_ARCHIVE_DEPTH,
     INVISIBLE_CHARS,
+    ArchiveBudget,
     InputError,
     RawArticle,
     format_of,
@@ -68,7 +70,7 @@ from analysis._core.progress import progress_bar
 from analysis.corpus.schema import (ARTICLE_COLUMNS, NORMALIZED, REJECT_COLUMNS, column_from_arrow, empty_articles,
                                     empty_rejects)
 from analysis.corpus.urls import url_parts
-from analysis._core.workers import worker_context
+from analysis._core.workers import worker_pool
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,6 +81,12 @@ PARALLEL_MIN_FILES = 400
 PARALLEL_MIN_BYTES = 16_000_000
 #: show a progress bar (when ``progress=None``) from this many files on
 PROGRESS_MIN_FILES = 2000
+#: default ``max_bytes``: the largest article read (a file or archive member of one article, a JSON
+#: Lines line, a CSV row)
+MAX_BYTES = 50_000_000
+#: default ``max_archive_bytes``: the largest file of records (read whole), and the decompressed bytes
+#: one archive (with those inside it) may give
+MAX_ARCHIVE_BYTES = 2_000_000_000
 
 _HAS_TEXT = re.compile(r"\w")
 _MEMBER_SEP = ":"
@@ -141,7 +149,8 @@ def _files_under(folder: str, prefix: str = "") -> Iterator[InputFile]:
     """The non-hidden files under ``folder``, as ``InputFile`` items whose keys start with
     ``prefix``, in key order as ``key.split("/")`` compares (``2023/a.txt`` before
     ``2023-extra.txt``): a depth-first walk that lists each folder's entries in name order. Linked
-    folders are not followed (as ``os.walk``); an unreadable folder gives nothing."""
+    folders are not followed (as ``os.walk``) but listed, so that they are rejects; an unreadable
+    folder gives nothing."""
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=_ENTRY_NAME)
@@ -151,10 +160,9 @@ def _files_under(folder: str, prefix: str = "") -> Iterator[InputFile]:
         name = entry.name
         if _is_hidden(name):
             continue
-        if entry.is_dir():
-            if not entry.is_symlink():
-                yield from _files_under(entry.path, f"{prefix}{name}/")
-        else:
+        if entry.is_dir() and not entry.is_symlink():
+            yield from _files_under(entry.path, f"{prefix}{name}/")
+        else:  # files, and what parse_file rejects by kind (links to folders, FIFOs, devices...)
             yield InputFile(entry.path, prefix + name)
 
 
@@ -182,7 +190,8 @@ def collect_inputs(source) -> list[InputFile]:
         path = Path(text)
         if path.is_dir():
             found.extend((p, path, key) for p, key in _walk(path))
-        elif path.is_file():
+        elif path.is_file() or (os.path.lexists(text) and not glob.has_magic(text)):
+            # a FIFO, device or dangling link named directly: listed, and parse_file says what it is
             found.append((text, path.parent, path.name))
         elif glob.has_magic(text):
             globbed = True
@@ -230,23 +239,100 @@ def collect_inputs(source) -> list[InputFile]:
 # --------------------------------------------------------------------------- one file
 
 
-def read_bytes(path) -> bytes:
+def read_bytes(path, limit: int | None = None) -> bytes:
     """The bytes of a file: ``open(path, "rb").read()`` without the buffered file object (about three
-    times faster for the few kilobytes of an article)."""
+    times faster for the few kilobytes of an article). ``limit``: read at most this many bytes and
+    one more (so a caller sees the file was larger)."""
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         parts = []
-        while part := os.read(descriptor, 1 << 16):
+        left = limit + 1 if limit is not None else -1
+        while left and (part := os.read(descriptor, 1 << 16 if left < 0 else min(left, 1 << 16))):
             parts.append(part)
+            left = left - len(part) if left > 0 else left
         return parts[0] if len(parts) == 1 else b"".join(parts)
     finally:
         os.close(descriptor)
 
 
+_FILE_KINDS = ((stat.S_ISDIR, "folder"), (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+               (stat.S_ISFIFO, "FIFO (named pipe)"), (stat.S_ISSOCK, "socket"))
+
+
+def _kind_of(mode: int) -> str:
+    for test, kind in _FILE_KINDS:
+        if test(mode):
+            return kind
+    return "special file"
+
+
+@lru_cache(maxsize=64)
+def _real_folder(root: str) -> str:
+    return os.path.realpath(root)
+
+
+def root_of(path: str, key: str) -> str:
+    """The folder an input was found under: ``path`` without its location ``key`` (the file's own
+    folder when the key is not the end of the path)."""
+    relative = key.replace("/", os.sep)
+    if key and path.endswith(relative) and (len(path) == len(relative) or path[-len(relative) - 1] in "/" + os.sep):
+        return path[:-len(relative)].rstrip("/" + os.sep) or (os.sep if path.startswith(os.sep) else ".")
+    return os.path.dirname(path) or "."
+
+
+def check_input(path, *, root: str | None = None, follow_symlinks: bool = False,
+                max_bytes: int | None = MAX_BYTES, archive: bool = False,
+                parameter: str = "max_bytes") -> tuple[str | None, int]:
+    """(reason it is not read or None, size in bytes) for a file about to be read, without opening it.
+
+    Only regular files are read: devices, FIFOs, sockets and folders are rejects naming their kind
+    (so a FIFO never blocks and ``/dev/zero`` is never read). A symbolic link that leads outside
+    ``root`` (the folder given) is read only with ``follow_symlinks``; else the reason says where it
+    points. A file over ``max_bytes`` is refused with its size, naming ``parameter`` (not for
+    ``archive``, which is streamed, not read whole).
+    """
+    try:
+        info = os.lstat(path)
+    except OSError as error:
+        return f"could not read the file ({error.strerror or error})", 0
+    if stat.S_ISLNK(info.st_mode):
+        target = os.path.realpath(path)
+        if not follow_symlinks and root is not None:
+            folder = _real_folder(os.fspath(root))
+            inside = target == folder or target.startswith(folder.rstrip(os.sep) + os.sep)
+            if not inside:
+                return (f"symbolic link to {shown_path(target)}, outside the folder given "
+                        f"({shown_path(os.fspath(root))}); not read (follow_symlinks=True reads it)"), 0
+        try:
+            info = os.stat(path)
+        except OSError as error:
+            return f"broken symbolic link (to {shown_path(target)}: {error.strerror or error}); not read", 0
+    if not stat.S_ISREG(info.st_mode):
+        return f"not a regular file: a {_kind_of(info.st_mode)}; not read", 0
+    if max_bytes is not None and not archive and info.st_size > max_bytes:
+        what = "one article" if parameter == "max_bytes" else "one file of records"
+        return (f"file of {info.st_size:,} bytes, over the {max_bytes:,}-byte limit for {what} "
+                f"({parameter}); not read"), info.st_size
+    return None, info.st_size
+
+
 def make_doc_id(key: str, member: str = "") -> str:
     """Stable id of an input location: 16 hex digits of BLAKE2b over ``key`` and ``member``."""
     text = f"{key}{_MEMBER_SEP}{member}" if member else key
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+    # surrogateescape: a file name that is not valid UTF-8 keeps its own bytes (``os.fsencode``)
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
+
+
+def shown_path(path: str) -> str:
+    """A path as the tables show it: a file name that is not valid UTF-8 (undecodable bytes kept as
+    surrogates by ``os.fsdecode``) gets U+FFFD for each bad byte, since no text column can hold them."""
+    if path.isascii():
+        return path
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return path
 
 
 @lru_cache(maxsize=1)
@@ -305,11 +391,12 @@ def _join_member(outer: str, inner: str) -> str:
 
 
 def article_row(raw: RawArticle, *, path: str, key: str, member: str, encoding: str,
-                normalize: bool = False) -> dict:
+                normalize: bool = False, folder: str = "") -> dict:
     """A row of the articles table (without ``duplicate_of``) from raw fields, plus ``_hash``
     (``content_hash``) and ``_body_utf8``; InputError if no text.
 
     ``normalize``: run the text through ``analysis.text.normalize`` (else it is kept as published).
+    ``folder``: the category of an article that has none (``categories_from="folder"``).
     """
     short = _normalize_short if normalize else _clean_short
     title = short(raw.title) if raw.title else ""
@@ -336,7 +423,7 @@ def article_row(raw: RawArticle, *, path: str, key: str, member: str, encoding: 
         "title": title,
         "lead": paragraphs[0] if paragraphs else "",
         "body": body,
-        "categories": _unique_labels(raw.categories, short),
+        "categories": _unique_labels(raw.categories or ([folder] if folder else []), short),
         "tags": _unique_labels(raw.tags, short),
         "url": url,
         "domain": domain,
@@ -348,6 +435,7 @@ def article_row(raw: RawArticle, *, path: str, key: str, member: str, encoding: 
         "n_chars": len(body),
         "n_words": _count_body_words(body, len(paragraphs)),
         "encoding": encoding,
+        "n_control_chars": raw.n_control_chars,
         "_hash": content_hash(title, body_utf8),
         "_body_utf8": body_utf8,  # encoded once, for the hash and for the Arrow buffers (``_parse_chunk``)
     }
@@ -363,53 +451,117 @@ def content_hash(title: str, body_utf8: bytes) -> str:
 
 
 def parse_file(source, *, name: str | None = None, key: str | None = None,
-               errors: str = "collect", normalize: bool = False) -> FileResult:
+               errors: str = "collect", normalize: bool = False, max_bytes: int | None = MAX_BYTES,
+               max_archive_bytes: int | None = MAX_ARCHIVE_BYTES, follow_symlinks: bool = False,
+               root: str | None = None, categories_from: str | None = None) -> FileResult:
     """Parse one file (a path, or its bytes with ``name``) into article rows and reject rows.
 
     Pure: reads nothing but the file, writes nothing. ``name`` is the path shown in the rows (default:
     the path given); ``key`` the location used for ``doc_id`` (default: the file name). With
     ``errors="raise"`` the first bad input raises ``CorpusError``. ``normalize``: as in
-    :func:`article_row`.
+    :func:`article_row`. ``max_bytes``: the largest article (a file or archive member of one
+    article, a JSON Lines line, a CSV row; larger ones are rejects naming their size, and archive
+    members are read with this cap, never whole); ``max_archive_bytes``: the largest file of
+    records, and the decompressed bytes one archive may give (archives on disk are streamed). ``follow_symlinks``: read
+    a symbolic link that leads outside ``root`` (the folder the file was found under; default: from
+    ``key``). ``categories_from="folder"``: an article without categories gets the name of the
+    folder it is in (below ``root``). Only regular files are read (see :func:`check_input`).
     """
     if errors not in ("collect", "raise"):
         raise ValueError(f"errors must be 'collect' or 'raise', not {errors!r}")
+    if categories_from not in (None, "folder"):
+        raise ValueError(f"categories_from must be None or 'folder', not {categories_from!r}")
+    read_error = None
+    handle = None
+    file_name = os.path.basename(name if name is not None else os.fspath(source))
+    kind = format_of(file_name)
+    # one article: max_bytes; a file of many (records): max_archive_bytes; an archive is streamed
+    limit, parameter = (max_bytes, "max_bytes") if kind in ("article", None) else \
+        (max_archive_bytes, "max_archive_bytes")
     if isinstance(source, (bytes, bytearray, memoryview)):
         if name is None:
             raise ValueError("parse_file(bytes) needs name= (its file name tells the format)")
         data: bytes | None = bytes(source)
-        read_error = None
+        if limit is not None and len(data) > limit and kind not in ("zip", "tar"):
+            what = "one article" if parameter == "max_bytes" else "one file of records"
+            data, read_error = None, (f"file of {len(source):,} bytes, over the {limit:,}-byte limit "
+                                      f"for {what} ({parameter}); not read")
     else:
-        name = os.fspath(source) if name is None else name
-        try:
-            data, read_error = read_bytes(source), None
-        except OSError as error:
-            data, read_error = None, f"could not read the file ({error.strerror or error})"
+        path = os.fspath(source)
+        name = path if name is None else name
+        if root is None:
+            root = root_of(path, key) if key is not None else os.path.dirname(path) or "."
+        read_error, size = check_input(path, root=root, follow_symlinks=follow_symlinks, max_bytes=limit,
+                                       archive=kind in ("zip", "tar"), parameter=parameter)
+        data = None
+        if read_error is None:
+            try:
+                if kind in ("zip", "tar") and max_bytes is not None and size > max_bytes:
+                    handle = open(path, "rb")  # noqa: SIM115 (a large archive is streamed; closed below)
+                elif kind in ("zip", "tar"):
+                    data = read_bytes(path)
+                else:
+                    data = read_bytes(path, limit)
+                    if limit is not None and len(data) > limit:
+                        data, read_error = None, (f"file of more than {limit:,} bytes (it grew while "
+                                                  f"read), over the limit ({parameter}); not read")
+            except OSError as error:
+                data, read_error = None, f"could not read the file ({error.strerror or error})"
     key = key if key is not None else os.path.basename(name)
+    shown = shown_path(name)
     result = FileResult([], [])
 
     def reject(member: str, reason: str) -> None:
         if errors == "raise":
-            where = f"{name} [{member}]" if member else name
+            where = f"{shown} [{member}]" if member else shown
             raise CorpusError(f"{where}: {reason}")
-        result.rejects.append({"path": name, "member": member, "reason": reason})
+        result.rejects.append({"path": shown, "member": member, "reason": reason})
 
     if read_error is not None:
         reject("", read_error)
         return result
-    _parse_bytes(data, os.path.basename(name), path=name, key=key, member="", depth=0,
-                 result=result, reject=reject, normalize=normalize)
+    folder = ""
+    if categories_from == "folder" and "/" in key:
+        folder = shown_path(key.rsplit("/", 2)[-2])
+    options = _Options(normalize, max_bytes, ArchiveBudget(max_archive_bytes), categories_from == "folder")
+    try:
+        _parse_bytes(data if handle is None else handle, os.path.basename(name), path=shown, key=key,
+                     member="", depth=0, result=result, reject=reject, options=options, folder=folder)
+    except CorpusError:
+        raise
+    except RecursionError:
+        reject("", "nested too deep to read (thousands of levels); not a corpus file")
+    except MemoryError:
+        reject("", "too large to read in memory")
+    except Exception as error:  # noqa: BLE001 (one bad input never stops the load: a reject naming it)
+        reject("", f"could not be read ({type(error).__name__}: {error})")
+    finally:
+        if handle is not None:
+            handle.close()
     return result
 
 
-def _parse_bytes(data: bytes, filename: str, *, path: str, key: str, member: str, depth: int,
-                 result: FileResult, reject, normalize: bool) -> None:
+@dataclass
+class _Options:
+    """What every input of one parse shares: normalising, the size limits, the folder label."""
+
+    normalize: bool
+    max_bytes: int | None
+    budget: ArchiveBudget
+    folders: bool  # categories_from="folder"
+
+
+def _parse_bytes(data, filename: str, *, path: str, key: str, member: str, depth: int,
+                 result: FileResult, reject, options: _Options, folder: str = "") -> None:
     what = "archive member" if member else "file"
+    normalize = options.normalize
     kind = format_of(filename)
     if kind is None:
         suffix = "".join(Path(filename).suffixes[-2:]) or "(no extension)"
         reject(member, f"unknown file type {suffix!r}: the loader reads {supported_suffixes()} files")
         return
-    if not data or data.isspace():  # what ``not data.strip()`` says, without copying the bytes
+    streamed = not isinstance(data, bytes)  # an archive file object
+    if not streamed and (not data or data.isspace()):  # ``not data.strip()`` without copying the bytes
         reject(member, f"empty {what} ({len(data)} bytes{', only whitespace' if data else ''})")
         return
     try:
@@ -417,38 +569,49 @@ def _parse_bytes(data: bytes, filename: str, *, path: str, key: str, member: str
             if depth >= MAX_ARCHIVE_DEPTH:
                 reject(member, f"archive nested more than {MAX_ARCHIVE_DEPTH} deep; unpack it first")
                 return
-            for inner, content in iter_archive(data, kind):
-                inner_member = _join_member(member, inner)
+            for inner, content in iter_archive(data, kind, max_bytes=options.max_bytes, budget=options.budget):
+                inner_member = _join_member(member, shown_path(inner))
                 if isinstance(content, InputError):
                     reject(inner_member, str(content))
                 else:
+                    inner_folder = folder
+                    if options.folders and "/" in inner.strip("/"):
+                        inner_folder = shown_path(inner.strip("/").rsplit("/", 2)[-2])
                     _parse_bytes(content, _member_filename(inner), path=path, key=key, member=inner_member,
-                                 depth=depth + 1, result=result, reject=reject, normalize=normalize)
+                                 depth=depth + 1, result=result, reject=reject, options=options,
+                                 folder=inner_folder)
             return
         if kind == "article":
-            text, encoding = decode_text(data)
+            text, encoding, n_control = decode_text_counted(data)
             if not _VISIBLE.search(text):  # blank once stripped (``strip_line``), without a copy
                 reject(member, f"empty {what} (only whitespace or invisible characters such as ZWNJ, "
                                f"decoded as {encoding})")
                 return
             raw = parse_article(text)
+            raw.n_control_chars = n_control
             result.records.append(article_row(raw, path=path, key=key, member=member, encoding=encoding,
-                                              normalize=normalize))
+                                              normalize=normalize, folder=folder))
             return
         encoding = "binary" if kind == "parquet" else None
+        strays = kind == "parquet"  # Parquet strings may hold anything
         if kind != "parquet":
-            text, encoding = decode_text(data)
+            # stray control characters are dropped record by record, so each record counts its own
+            text, encoding, n_control = decode_text_counted(data, strip=False)
+            # JSON may also write them as escapes ("\u0001", "\b")
+            strays = n_control > 0 or (kind in ("json", "jsonl") and ("\\u00" in text or "\\b" in text))
             data = text  # type: ignore[assignment]
-        for position, record in iter_records(data, kind):
+        for position, record in iter_records(data, kind, max_bytes=options.max_bytes):
             record_member = _join_member(member, position)
             try:
                 if isinstance(record, InputError):
                     raise record
-                raw = record_article(record)
+                raw = record_article(record, strip_controls=strays)
                 result.records.append(article_row(raw, path=path, key=key, member=record_member,
-                                                  encoding=encoding, normalize=normalize))
+                                                  encoding=encoding, normalize=normalize, folder=folder))
             except InputError as error:
                 reject(record_member, f"{position}: {error}")
+            except RecursionError:
+                reject(record_member, f"{position}: nested too deep to read")
     except (InputError, UndecodableError) as error:
         reject(member, str(error))
 
@@ -478,7 +641,8 @@ def _arrow_schema():
 _LABEL_COLUMNS = ("categories", "tags")
 
 
-def _parse_chunk(files: Sequence[tuple[str, str]], errors: str, normalize: bool = False):
+def _parse_chunk(files: Sequence[tuple[str, str]], errors: str, normalize: bool = False,
+                 options: dict | None = None):
     """Parse a chunk of files, given as (path, key) pairs (``InputFile`` or plain tuples): (article
     rows as columns, or None; reject rows).
 
@@ -489,8 +653,9 @@ def _parse_chunk(files: Sequence[tuple[str, str]], errors: str, normalize: bool 
     """
     records: list[dict] = []
     rejects: list[dict] = []
+    options = options or {}
     for path, key in files:
-        result = parse_file(path, key=key, errors=errors, normalize=normalize)
+        result = parse_file(path, key=key, errors=errors, normalize=normalize, **options)
         records.extend(result.records)
         rejects.extend(result.rejects)
     if not records:
@@ -603,9 +768,12 @@ def _large_folder(source) -> bool:
     return _worth_parallel(files, give_up_after=50 * PARALLEL_MIN_FILES)
 
 
-def _start_pool(workers: int, normalize: bool) -> ProcessPoolExecutor:
-    """A process pool whose workers are already starting (a pool starts them at the first tasks)."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(text=normalize))
+def _start_pool(workers: int, normalize: bool) -> ProcessPoolExecutor | None:
+    """A process pool whose workers are already starting (a pool starts them at the first tasks);
+    None when this process may not start workers (``analysis._core.workers.worker_pool``)."""
+    pool = worker_pool(workers, text=normalize)
+    if pool is None:
+        return None
     for _ in range(workers):
         pool.submit(int)
     return pool
@@ -618,25 +786,27 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 def _run(files: list[InputFile], errors: str, workers: int, progress: bool | None, normalize: bool,
-         pool: ProcessPoolExecutor | None = None):
+         pool: ProcessPoolExecutor | None = None, options: dict | None = None):
     """Parse all files, in parallel when worth it (in ``pool`` if given); results in input order."""
     results = []
+    own_pool = False
+    # a pool given was started because the folder is large (``_large_folder``): no second look
+    if pool is None and workers > 1 and _worth_parallel(item.path for item in files):
+        pool = _start_pool(workers, normalize)  # None where no worker may be started
+        own_pool = True
     with _progress_bar(len(files), progress) as bar:
-        # a pool given was started because the folder is large (``_large_folder``): no second look
-        if workers <= 1 or (pool is None and not _worth_parallel(item.path for item in files)):
+        if workers <= 1 or pool is None:
             for chunk in _chunks(files, 200):
-                columns, rejects = _parse_chunk(chunk, errors, normalize)
+                columns, rejects = _parse_chunk(chunk, errors, normalize, options)
                 results.append((_arrow_table(columns), rejects))
                 bar.update(len(chunk))
             return results
         size = max(50, min(500, len(files) // (workers * 8) or 1))
         # plain tuples: pickle packs them in C, while a NamedTuple costs a Python call per file
         chunks = _chunks(list(map(tuple, files)), size)
-        own_pool = pool is None
-        pool = pool or _start_pool(workers, normalize)
         try:
             for chunk, result in zip(chunks, pool.map(_parse_chunk, chunks, [errors] * len(chunks),
-                                                      [normalize] * len(chunks))):
+                                                      [normalize] * len(chunks), [options] * len(chunks))):
                 columns, rejects = result
                 results.append((_arrow_table(columns), rejects))
                 bar.update(len(chunk))
@@ -702,24 +872,36 @@ def unique_doc_ids(ids: pd.Series) -> pd.Series:
 
 
 def read_corpus(source, *, errors: str = "collect", normalize: bool = False, workers: int | None = None,
-                progress: bool | None = None) -> CorpusLoad:
+                progress: bool | None = None, max_bytes: int | None = MAX_BYTES,
+                max_archive_bytes: int | None = MAX_ARCHIVE_BYTES, follow_symlinks: bool = False,
+                categories_from: str | None = None) -> CorpusLoad:
     """Load a corpus; returns the articles table and the rejects table (see the module docstring).
 
     ``normalize``: normalise the text while loading (see :func:`normalize_articles`); off by default,
     the text is kept as published.
     ``workers``: processes for large inputs (default: all cores; 1 = in this process).
     ``progress``: tqdm bar on stderr (default: only for large inputs; TQDM_DISABLE=1 turns it off).
+    ``max_bytes``: the largest article (default 50 MB; None: no limit): a file or archive member
+    of one article, a JSON Lines line, a CSV row; ``max_archive_bytes``: the largest file of
+    records, and the decompressed bytes one archive may give (default 2 GB); inputs over them are
+    rejects naming their size. ``follow_symlinks``: read symbolic links that lead outside
+    the folder given (default: they are rejects saying where they point).
+    ``categories_from="folder"``: an article without categories gets its folder's name.
     """
     import pandas as pd
 
     if errors not in ("collect", "raise"):
         raise ValueError(f"errors must be 'collect' or 'raise', not {errors!r}")
+    if categories_from not in (None, "folder"):
+        raise ValueError(f"categories_from must be None or 'folder', not {categories_from!r}")
+    options = {"max_bytes": max_bytes, "max_archive_bytes": max_archive_bytes,
+               "follow_symlinks": bool(follow_symlinks), "categories_from": categories_from}
     workers = max(1, int(workers if workers is not None else (os.cpu_count() or 1)))
     # a large folder: the workers start while its files are listed
     pool = _start_pool(workers, bool(normalize)) if workers > 1 and _large_folder(source) else None
     try:
         files = collect_inputs(source)
-        results = _run(files, errors, workers, progress, bool(normalize), pool)
+        results = _run(files, errors, workers, progress, bool(normalize), pool, options)
     finally:
         if pool is not None:
             _stop(pool)
@@ -739,7 +921,7 @@ def read_corpus(source, *, errors: str = "collect", normalize: bool = False, wor
 
 
 def load_corpus(source, *, errors: str = "collect", normalize: bool = False, workers: int | None = None,
-                progress: bool | None = None) -> pd.DataFrame:
+                progress: bool | None = None, **options) -> pd.DataFrame:
     """The articles table of a corpus, with its rejects in ``df.attrs["rejects"]`` (list of dicts).
 
     The one way to get the articles: ``source`` is a file, directory, glob or archive, a list of
@@ -755,7 +937,7 @@ def load_corpus(source, *, errors: str = "collect", normalize: bool = False, wor
         articles = pd.read_parquet(sources[0])
         return normalize_articles(articles, workers=workers, progress=progress) if normalize else articles
     loaded = read_corpus(sources if len(sources) > 1 else sources[0], errors=errors, normalize=normalize,
-                         workers=workers, progress=progress)
+                         workers=workers, progress=progress, **options)
     articles = loaded.articles
     articles.attrs["rejects"] = loaded.rejects.to_dict("records")
     return articles
@@ -812,12 +994,15 @@ def normalize_articles(articles: pd.DataFrame, *, workers: int | None = None,
     done: list[tuple] = []
     show = progress if progress is not None else len(rows) >= PROGRESS_MIN_FILES
     with progress_bar(total=len(rows), unit="article", desc="normalising", show=show, file=sys.stderr) as bar:
-        if workers <= 1 or len(rows) < PARALLEL_MIN_FILES or text_chars < PARALLEL_MIN_BYTES:
+        pool = None
+        if workers > 1 and len(rows) >= PARALLEL_MIN_FILES and text_chars >= PARALLEL_MIN_BYTES:
+            pool = worker_pool(workers, text=True)
+        if pool is None:
             for chunk in chunks:
                 done.extend(_normalized_rows(chunk))
                 bar.update(len(chunk))
         else:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(text=True)) as pool:
+            with pool:
                 for chunk, result in zip(chunks, pool.map(_normalized_rows, chunks)):
                     done.extend(result)
                     bar.update(len(chunk))

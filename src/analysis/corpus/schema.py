@@ -30,6 +30,7 @@ ARTICLE_COLUMNS: dict[str, str] = {
     "n_words": "int64",
     "encoding": "string",  # detected encoding of the file (utf-8, utf-8-sig, utf-16, cp1256, ...)
     "duplicate_of": "string",  # doc_id of an earlier identical article, or ''
+    "n_control_chars": "int64",  # stray control characters (DEL, backspace, U+0001...) dropped from the input
 }
 
 #: columns of the rejects table: one row an input that could not be loaded

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis._core.workers import worker_pool
 from analysis.text.normalizer import NORMALIZED, as_text, load_lexicons, normalize, tokenize
 from analysis.text.words import lemmatize_tokens, remove_stopwords, stem_tokens, stopwords as default_stopwords
 
@@ -157,18 +158,17 @@ def _compute_tokens(texts: list[str], options: _TokenOptions, *, n_jobs: int | N
     # without progress=False, tqdm's own default applies (TQDM_DISABLE=1 in the environment hides it)
     bar = progress_bar(total=len(texts), desc="tokens", unit="doc", show=progress)
     out: list[list[str]] = []
+    # a pool that never imports the caller's __main__ (scripts without a main guard, `python -`),
+    # or None where this process may not start workers: then one process does it all
+    pool = worker_pool(workers, text=True) if workers > 1 else None
     try:
-        if workers == 1:
+        if pool is None:
             load_lexicons()
             for chunk in batches:
                 out.extend(_tokens_batch(chunk, options))
                 bar.update(len(chunk))
         else:
-            from concurrent.futures import ProcessPoolExecutor
-
-            from analysis._core.workers import worker_context
-
-            with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
+            with pool:
                 for chunk, tokens in zip(
                     batches, pool.map(_tokens_batch, batches, [options] * len(batches)), strict=True,
                 ):
