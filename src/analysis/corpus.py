@@ -405,6 +405,13 @@ def _parse_bytes(data: bytes, filename: str, *, path: str, key: str, member: str
     what = "archive member" if member else "file"
     kind = format_of(filename)
     if kind is None:
+        from .web import parse_web, web_format
+
+        web = web_format(filename)
+        if web is not None:  # saved pages and web archives (.html, .htm, .warc, .warc.gz): analysis.web
+            parse_web(data, web, path=path, key=key, member=member, reject=reject, records=result.records,
+                      normalize=normalize)
+            return
         suffix = "".join(Path(filename).suffixes[-2:]) or "(no extension)"
         reject(member, f"unknown file type {suffix!r}: the loader reads {supported_suffixes()} files")
         return
