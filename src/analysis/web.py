@@ -58,6 +58,8 @@ _DATE_META = ("article:published_time", "og:article:published_time", "datepublis
               "sailthru.date", "parsely-pub-date")
 _SECTION_META = ("article:section", "og:article:section", "articlesection")
 _TAG_META = ("article:tag", "og:article:tag", "keywords", "news_keywords")
+#: separators left at the edge of a title once the site name is cut from it
+_TITLE_EDGES = " -–—|:»«·"
 #: date lines longer than this are text, not a date line
 _MAX_DATE_TEXT = 80
 #: joiners that Persian spelling needs (ZWNJ in «می‌روند», ZWJ) and trafilatura drops as unprintable;
@@ -330,7 +332,10 @@ def page_article(data: bytes | str, *, url: str = "", charset: str = "") -> tupl
     document = trafilatura.bare_extraction(tree, url=url or None, with_metadata=True, include_comments=False,
                                            include_tables=False, include_images=False, favor_precision=True)
     body = getattr(document, "text", None) or ""
-    title = " ".join((getattr(document, "title", None) or "").split())
+    title = " ".join((getattr(document, "title", None) or "").split()).strip(_TITLE_EDGES)
+    site = " ".join((getattr(document, "sitename", None) or "").split()).strip(_TITLE_EDGES)
+    if site and label_key(title) == label_key(site):  # an untitled page's <title> is the site's name
+        title = ""
     if not _HAS_WORD.search(body):
         shown = f" «{_unshield(title, back)[:60]}»" if title else ""
         raise InputError(f"no main text: the page{shown} holds no article text that trafilatura could "
