@@ -881,12 +881,19 @@ def _ingest(args) -> int:
     except (FileNotFoundError, CorpusError) as error:
         print(f"ingest: {error}", file=sys.stderr)
         return 2
+    from .exports import atomic_output, spreadsheet_safe, write_failure
+
     out.parent.mkdir(parents=True, exist_ok=True)
     table = loaded.articles.copy()
     table.attrs = {NORMALIZED: True} if args.normalize else {}
-    table.to_parquet(out, index=False)
     rejects_file = rejects_path(out)
-    loaded.rejects.to_csv(rejects_file, index=False)
+    try:  # both files whole, or neither replaced
+        with atomic_output(out) as articles_partial, atomic_output(rejects_file) as rejects_partial:
+            table.to_parquet(articles_partial, index=False)
+            spreadsheet_safe(loaded.rejects).to_csv(rejects_partial, index=False)
+    except OSError as error:
+        print(f"ingest: {write_failure(error, out)}", file=sys.stderr)
+        return 1
     print(f"{loaded.n_inputs} inputs: {len(loaded.articles)} articles loaded "
           f"({loaded.n_duplicates} exact duplicates marked), {len(loaded.rejects)} rejected")
     print(f"articles -> {out}")

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from .corpus import CorpusError, InputFile, collect_inputs, duplicate_of, parse_file
+from .exports import atomic_output, write_csv, write_failure
 from .progress import progress_bar
 from .schema import ARTICLE_COLUMNS, REJECT_COLUMNS, empty_rejects
 from .workers import worker_context
@@ -169,12 +170,12 @@ def _bytes_hash(data: bytes) -> str:
 
 
 def _write_atomic(table, path: Path) -> None:
+    """Write a pyarrow table as Parquet under a temporary name, renamed when complete (removed if
+    the write fails, e.g. on a full disk)."""
     import pyarrow.parquet as pq
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    pq.write_table(table, partial, compression="zstd")
-    partial.replace(path)
+    with atomic_output(path) as partial:
+        pq.write_table(table, partial, compression="zstd")
 
 
 # --------------------------------------------------------------------------- the manifest
@@ -455,7 +456,7 @@ def _string_array(values: pd.Series):
 
 
 def _write_rejects_csv(out: Path) -> None:
-    read_rejects(out).to_csv(out / "rejects.csv", index=False)
+    write_csv(read_rejects(out), out / "rejects.csv")
 
 
 # --------------------------------------------------------------------------- reading

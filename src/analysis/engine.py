@@ -626,6 +626,8 @@ def _analyse_dataset_command(args) -> int:
     import sys
     import time
 
+    from .exports import write_csv
+
     if args.engine == "dask" and not args.scheduler:
         print("analyse-dataset: --engine dask needs --scheduler ADDRESS (e.g. tcp://host:8786)", file=sys.stderr)
         return 2
@@ -640,11 +642,11 @@ def _analyse_dataset_command(args) -> int:
             started = time.perf_counter()
             table = run(make(), args.dataset, engine=args.engine, scheduler=args.scheduler,
                         progress=False if args.no_progress else None)
-            table.to_csv(out / filename, index=False)
+            write_csv(table, out / filename)
             print(f"{filename}: {len(table):,} rows in {time.perf_counter() - started:.1f} s")
             for derived_name, derive in DERIVED_TABLES.get(filename, []):
                 derived = derive(table)
-                derived.to_csv(out / derived_name, index=False)
+                write_csv(derived, out / derived_name)
                 print(f"{derived_name}: {len(derived):,} rows")
     return 0
 
