@@ -76,7 +76,8 @@ def write_tables(out, tables: dict) -> str:
         for name, table in tables.items():
             write_csv(table, folder / name)
     except OSError as error:  # a full disk: the tables written so far are whole, the others absent
-        raise CommandError(write_failure(error, folder / name if tables else folder)) from error
+        raise CommandError(f"{write_failure(error, folder)}; the tables written before are whole, "
+                           "the others were not written") from error
     return f"tables -> {folder}/ ({', '.join(tables)})"
 
 

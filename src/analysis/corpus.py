@@ -892,7 +892,8 @@ def _ingest(args) -> int:
             table.to_parquet(articles_partial, index=False)
             spreadsheet_safe(loaded.rejects).to_csv(rejects_partial, index=False)
     except OSError as error:
-        print(f"ingest: {write_failure(error, out)}", file=sys.stderr)
+        print(f"ingest: {write_failure(error, out)}; nothing was left half-written (an earlier {out.name} "
+              "and its rejects file, if any, are unchanged)", file=sys.stderr)
         return 1
     print(f"{loaded.n_inputs} inputs: {len(loaded.articles)} articles loaded "
           f"({loaded.n_duplicates} exact duplicates marked), {len(loaded.rejects)} rejected")

@@ -93,13 +93,16 @@ def is_disk_full(error: BaseException) -> bool:
     """Whether an ``OSError`` says the disk (or the file-size limit, or the quota) is full."""
     import errno
 
-    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+    if not isinstance(error, OSError):
+        return False
+    if error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return True
+    text = str(error).lower()  # pyarrow's errors carry the errno in their text only
+    return any(words in text for words in ("no space left", "file too large", "quota exceeded"))
 
 
 def write_failure(error: OSError, target) -> str:
-    """A one-line message for an output that could not be written (nothing partial was left)."""
-    cause = error.strerror or str(error)
+    """'could not write TARGET: cause (hint)', one line, for an output that could not be written."""
+    cause = " ".join((error.strerror or str(error) or type(error).__name__).split())
     hint = " (the disk is full, or a file-size limit or quota is reached)" if is_disk_full(error) else ""
-    where = error.filename or target
-    return (f"could not write {where}: {cause}{hint}; no partial file was left, and an earlier "
-            f"{Path(target).name} (if any) is unchanged")
+    return f"could not write {target}: {cause}{hint}"
