@@ -10,6 +10,8 @@ from datetime import datetime
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.corpus import load_corpus, read_corpus
 from analysis.web import page_article, warc_records, web_format
@@ -235,3 +237,39 @@ def test_cli_ingest_of_html(tmp_path):
                           str(tmp_path / "a.parquet")], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert pd.read_parquet(tmp_path / "a.parquet")["title"].tolist() == [BASIJ_TITLE]
+
+
+def test_warc_without_pages_is_one_reject(tmp_path):
+    write_warc(tmp_path / "c.warc.gz", crawl_records()[6:9])  # a request, a 404, a redirect
+    loaded = read_corpus(tmp_path)
+    assert loaded.articles.empty
+    assert len(loaded.rejects) == 1 and "no page in this WARC file" in loaded.rejects["reason"].iloc[0]
+    assert "none of its 3 records" in loaded.rejects["reason"].iloc[0]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=300), st.sampled_from(["p.html", "w.warc", "w.warc.gz"]))
+def test_any_bytes_give_one_article_or_rejects_never_an_error(text, name):
+    from analysis.corpus import parse_file
+
+    data = text.encode("utf-8")
+    if name == "p.html":
+        data = b"<html><body><p>" + data + b"</p></body></html>"
+    result = parse_file(data, name=name)
+    assert len(result.records) + len(result.rejects) >= 1
+    if name == "p.html":
+        assert len(result.records) + len(result.rejects) == 1
+
+
+_WORD = st.text(alphabet="ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی", min_size=2, max_size=8)
+_JOINED = st.lists(_WORD, min_size=1, max_size=2).map("\u200c".join)  # «می‌روند»: ZWNJ inside words
+_PARAGRAPH = st.lists(_JOINED, min_size=8, max_size=30).map(lambda words: " ".join(words) + ".")
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(_PARAGRAPH, min_size=2, max_size=5))
+def test_page_paragraphs_come_back_as_written(paragraphs):
+    raw, _ = page_article(basij(paragraphs=paragraphs).encode())
+    assert raw.paragraphs[:len(paragraphs)] == paragraphs
+    assert raw.paragraphs[len(paragraphs):] in ([], ["کد خبر: 812345"])  # the news code inside the node
+    assert raw.lead == paragraphs[0]

@@ -24,7 +24,8 @@ In a WARC only successful HTML responses are pages (``response`` records with st
 content type); each is one input (member ``record N``, its position among the file's records), loaded
 or rejected. The other records (requests, metadata, warcinfo, revisits, redirects, 404s, images...)
 hold no article: they are neither loaded nor rejected, and :func:`warc_records` counts them by type,
-status and content type. A page without main text is a reject saying so.
+status and content type. A page without main text is a reject saying so; a WARC file without any
+page is one reject (never dropped without a word).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
 
 #: file name endings read here, and the kind each is
 WEB_SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".warc": "warc", ".warc.gz": "warc"}
+#: largest page read (bytes): a larger one is a reject (news pages are a few hundred kB)
+MAX_PAGE_BYTES = 20_000_000
 #: content types of a WARC response that are pages
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -407,9 +410,9 @@ def iter_warc(data: bytes, *, payloads: bool = True) -> Iterator[WarcRecord | In
             found = re.search(r"charset\s*=\s*[\"']?([^\s;\"']+)", params, re.IGNORECASE)
             charset = found.group(1) if found else ""
             page = kind == "response" and status == "200" and mime in HTML_TYPES
-            payload = record.content_stream().read() if page and payloads else None
-            if page and not payloads:
-                payload = b""
+            payload = None
+            if page:  # read with a cap: one page, not the rest of a damaged or hostile record
+                payload = record.content_stream().read(MAX_PAGE_BYTES + 1) if payloads else b""
             yield WarcRecord(number, kind, status, mime, uri, charset, payload)
     except (ArchiveLoadFailed, OSError, EOFError, ValueError, AttributeError, TypeError) as error:
         # (warcio meets a damaged record header with any of these)
@@ -441,16 +444,20 @@ def parse_web(data: bytes, kind: str, *, path: str, key: str, member: str, rejec
         except Exception as error:  # noqa: BLE001 - UndecodableError and parser failures
             reject(member, _failure(error))
         return
-    pages = 0
+    pages = records_seen = 0
     for record in iter_warc(data):
         if isinstance(record, InputError):
             reject(member, str(record))
-            break
+            return
+        records_seen += 1
         if not record.is_page:
             continue
         pages += 1
         position = f"record {record.number}"
         record_member = _join_member(member, position)
+        if len(record.payload) > MAX_PAGE_BYTES:
+            reject(record_member, f"{position} ({record.uri}): page over {MAX_PAGE_BYTES:,} bytes, not read")
+            continue
         try:
             raw, encoding = page_article(record.payload, url=record.uri, charset=record.charset)
             records.append(article_row(raw, path=path, key=key, member=record_member, encoding=encoding,
@@ -459,6 +466,9 @@ def parse_web(data: bytes, kind: str, *, path: str, key: str, member: str, rejec
             reject(record_member, f"{position} ({record.uri}): {error}")
         except Exception as error:  # noqa: BLE001
             reject(record_member, f"{position} ({record.uri}): {_failure(error)}")
+    if not pages:  # a file is never dropped without a word
+        reject(member, f"no page in this WARC file: none of its {records_seen} records is a successful HTML "
+                       "response (status 200, text/html); see analysis.web.warc_records for what it holds")
 
 
 def _failure(error: Exception) -> str:
