@@ -231,6 +231,7 @@ def _date_line(tree) -> ParsedDate | None:
     return None
 
 
+_NOT_TEXT = "//script[not(@type='application/ld+json')] | //style | //noscript | //template"
 _BREADCRUMB = ("//*[contains(translate(@class, 'BREADCRUMB', 'breadcrumb'), 'breadcrumb') or "
                "contains(translate(@id, 'BREADCRUMB', 'breadcrumb'), 'breadcrumb') or "
                "contains(@itemtype, 'BreadcrumbList')]")
@@ -331,9 +332,17 @@ def page_article(data: bytes | str, *, url: str = "", charset: str = "") -> tupl
         published = _date_line(tree)
         date_source = "date line" if published else "none"
     crumbs = _breadcrumbs(tree, ld)  # before trafilatura, which prunes the tree it is given
-    # favor_precision: an index or section page (menus and link lists) gives no text, not its menus
+    # scripts and styles hold no text; they are most of a real page's bytes, which htmldate's
+    # searches (inside trafilatura) would otherwise scan (JSON-LD stays: trafilatura reads it too)
+    for element in tree.xpath(_NOT_TEXT):
+        element.drop_tree()
+    from trafilatura.settings import set_date_params
+
+    # favor_precision: an index or section page (menus and link lists) gives no text, not its menus;
+    # trafilatura's date search is the wide one only when the page's own metadata gave no date
     document = trafilatura.bare_extraction(tree, url=url or None, with_metadata=True, include_comments=False,
-                                           include_tables=False, include_images=False, favor_precision=True)
+                                           include_tables=False, include_images=False, favor_precision=True,
+                                           date_extraction_params=set_date_params(published is None))
     body = getattr(document, "text", None) or ""
     title = " ".join((getattr(document, "title", None) or "").split()).strip(_TITLE_EDGES)
     site = " ".join((getattr(document, "sitename", None) or "").split()).strip(_TITLE_EDGES)
