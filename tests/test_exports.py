@@ -68,6 +68,13 @@ def test_spreadsheet_safe_property(values):
     assert table["text"].tolist() == values  # the input is not changed
 
 
+def test_categorical_and_mixed_columns(tmp_path):
+    table = pd.DataFrame({"c": pd.Categorical(["=x", "y"]), "m": pd.Series([["=a"], "+b"], dtype=object),
+                          "n": pd.Series([1, -2], dtype=object)})
+    write_csv(table, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8").splitlines() == ["c,m,n", "'=x,['=a'],1", "y,'+b,-2"]
+
+
 def test_column_names_are_neutralised(tmp_path):
     write_csv(pd.DataFrame({"=A1": ["x"], "ok": [-1.5]}), tmp_path / "t.csv")
     assert (tmp_path / "t.csv").read_text(encoding="utf-8").splitlines() == ["'=A1,ok", "x,-1.5"]

@@ -46,12 +46,17 @@ def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy(deep=False)
     for position, name in enumerate(out.columns):
         column = out.iloc[:, position]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            column = column.astype("object")
         if not (pd.api.types.is_object_dtype(column.dtype) or pd.api.types.is_string_dtype(column.dtype)):
             continue
-        text = column.astype("object")
-        starts = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS))
+        try:
+            starts = column.str.startswith(FORMULA_STARTS, na=False).astype(bool)  # False for lists, NA...
+        except AttributeError:  # an object column without any string (.str refuses it)
+            continue
         if starts.any():
-            out.isetitem(position, column.astype("object").where(~starts, "'" + text[starts].astype(str)))
+            text = column.astype("object")
+            out.isetitem(position, text.where(~starts, "'" + text[starts].astype(str)))
     if any(isinstance(c, str) and c.startswith(FORMULA_STARTS) for c in out.columns):
         out.columns = [safe_cell(c) for c in out.columns]
     return out
