@@ -148,15 +148,13 @@ def test_one_ingest_at_a_time(small_corpus, tmp_path, capsys):
     import subprocess
     import sys
 
-    from analysis.lifeline import owner
+    from analysis.lifeline import owner, start_time
 
     out = tmp_path / "ds"
     out.mkdir()
     holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        import psutil
-
-        (out / ".ingest.lock").write_text(f"{holder.pid} {psutil.Process(holder.pid).create_time():.3f}\n")
+        (out / ".ingest.lock").write_text(f"{holder.pid} {start_time(holder.pid):.3f}\n")
         with pytest.raises(RuntimeError, match="another ingest"):  # its process runs: the lock holds
             ingest_dataset(small_corpus, out, workers=1)
     finally:

@@ -267,9 +267,15 @@ _PARAGRAPH = st.lists(_JOINED, min_size=8, max_size=30).map(lambda words: " ".jo
 
 
 @settings(max_examples=20, deadline=None)
-@given(st.lists(_PARAGRAPH, min_size=2, max_size=5))
+@given(st.lists(_PARAGRAPH, min_size=2, max_size=5, unique=True))  # a repeated paragraph is dropped
 def test_page_paragraphs_come_back_as_written(paragraphs):
     raw, _ = page_article(basij(paragraphs=paragraphs).encode())
     assert raw.paragraphs[:len(paragraphs)] == paragraphs
     assert raw.paragraphs[len(paragraphs):] in ([], ["کد خبر: 812345"])  # the news code inside the node
     assert raw.lead == paragraphs[0]
+
+
+def test_home_crumb_with_zwnj_is_dropped():
+    page = basij().replace('<a href="/">صفحه نخست</a>', '<a href="/">صفحه‌ی اصلی</a>')
+    raw, _ = page_article(page.encode())
+    assert raw.categories == ["استان‌ها"]

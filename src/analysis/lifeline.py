@@ -23,11 +23,19 @@ _PR_SET_PDEATHSIG = 1
 
 
 def owner() -> tuple[int, float]:
-    """(PID, start time) of this process: the ``initargs`` of :func:`watch_parent`."""
-    return os.getpid(), _start_time(os.getpid())
+    """(PID, start time: :func:`start_time`) of this process: the ``initargs`` of :func:`watch_parent`."""
+    return os.getpid(), start_time(os.getpid())
 
 
-def _start_time(pid: int) -> float:
+def start_time(pid: int) -> float:
+    """When ``pid`` started: on Linux the kernel's own count (clock ticks since boot, field 22 of
+    ``/proc/PID/stat``), which no change of the wall clock moves; elsewhere psutil's start time."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return float(fields[19])
+    except (OSError, IndexError, ValueError):
+        pass
     import psutil
 
     try:
@@ -45,7 +53,7 @@ def is_running(pid: int, started: float = 0.0) -> bool:
         process = psutil.Process(pid)
         if process.status() == psutil.STATUS_ZOMBIE:
             return False
-        return not started or abs(process.create_time() - started) < 1.0
+        return not started or abs(start_time(pid) - started) < 1.0
     except (psutil.NoSuchProcess, psutil.ZombieProcess):
         return False
     except (psutil.Error, OSError):  # cannot tell (access denied...): assume it runs
@@ -70,12 +78,14 @@ def watch_parent(pid: int, started: float = 0.0) -> None:
     _die_with_parent()
     parent = os.getppid()
     if parent != pid and not is_running(parent):  # the parent died before the kernel was asked
+        os.write(2, f"worker {os.getpid()}: its parent ({parent}) is gone; ending\n".encode())
         os._exit(1)
 
     def check() -> None:
         while True:
             time.sleep(CHECK_EVERY)
             if not is_running(pid, started):
+                os.write(2, f"worker {os.getpid()}: the process that started it ({pid}) is gone; ending\n".encode())
                 os._exit(1)
 
     threading.Thread(target=check, name="watch-parent", daemon=True).start()

@@ -209,7 +209,7 @@ def _metadata_date(meta: dict[str, list[str]], ld: list[dict]) -> ParsedDate | N
 _DATE_CLASS = re.compile(r"date|time|publish|تاریخ", re.IGNORECASE)
 
 
-def _date_line(tree) -> ParsedDate | None:
+def _date_line(tree, back: dict[str, str]) -> ParsedDate | None:
     """The page's visible date: a ``<time>`` element or a short element whose class or id names a
     date/time, read as a labelled date line (``تاریخ انتشار: ۱۴۰۲/۰۵/۱۲``) or a bare date."""
     candidates = list(tree.iter("time"))
@@ -222,7 +222,7 @@ def _date_line(tree) -> ParsedDate | None:
         parsed = parse_date_value(when) if when else None
         if parsed is not None:
             return parsed
-        text = strip_line(" ".join(element.text_content().split()))
+        text = strip_line(_unshield(" ".join(element.text_content().split()), back))
         if not text or len(text) > _MAX_DATE_TEXT:
             continue
         parsed = date_line(text) or parse_date(text)
@@ -329,9 +329,9 @@ def page_article(data: bytes | str, *, url: str = "", charset: str = "") -> tupl
     published = _metadata_date(meta, ld)
     date_source = "metadata" if published else "none"
     if published is None:
-        published = _date_line(tree)
+        published = _date_line(tree, back)
         date_source = "date line" if published else "none"
-    crumbs = _breadcrumbs(tree, ld)  # before trafilatura, which prunes the tree it is given
+    crumbs = [_unshield(c, back) for c in _breadcrumbs(tree, ld)]  # before trafilatura prunes the tree
     # scripts and styles hold no text; they are most of a real page's bytes, which htmldate's
     # searches (inside trafilatura) would otherwise scan (JSON-LD stays: trafilatura reads it too)
     for element in tree.xpath(_NOT_TEXT):
@@ -343,13 +343,13 @@ def page_article(data: bytes | str, *, url: str = "", charset: str = "") -> tupl
     document = trafilatura.bare_extraction(tree, url=url or None, with_metadata=True, include_comments=False,
                                            include_tables=False, include_images=False, favor_precision=True,
                                            date_extraction_params=set_date_params(published is None))
-    body = getattr(document, "text", None) or ""
-    title = " ".join((getattr(document, "title", None) or "").split()).strip(_TITLE_EDGES)
-    site = " ".join((getattr(document, "sitename", None) or "").split()).strip(_TITLE_EDGES)
+    body = _unshield(getattr(document, "text", None) or "", back)
+    title = _unshield(" ".join((getattr(document, "title", None) or "").split()).strip(_TITLE_EDGES), back)
+    site = _unshield(" ".join((getattr(document, "sitename", None) or "").split()).strip(_TITLE_EDGES), back)
     if site and label_key(title) == label_key(site):  # an untitled page's <title> is the site's name
         title = ""
     if not _HAS_WORD.search(body):
-        shown = f" «{_unshield(title, back)[:60]}»" if title else ""
+        shown = f" «{title[:60]}»" if title else ""
         raise InputError(f"no main text: the page{shown} holds no article text that trafilatura could "
                          "find (an index, search or login page, or an empty template)")
     if published is None:
@@ -363,9 +363,7 @@ def page_article(data: bytes | str, *, url: str = "", charset: str = "") -> tupl
         date_source = "metadata" if published else "none"
     paragraphs = _paragraphs(body, title)
     categories, tags = _categories(crumbs, meta, ld, title), _tags(meta)
-    if back:
-        title = _unshield(title, back)
-        paragraphs = [_unshield(p, back) for p in paragraphs]
+    if back:  # the metadata was read from the shielded page too
         categories = [_unshield(c, back) for c in categories]
         tags = [_unshield(t, back) for t in tags]
     article = RawArticle(title=title, lead=paragraphs[0] if paragraphs else "", paragraphs=paragraphs,
