@@ -144,15 +144,34 @@ def test_an_interrupted_run_leaves_nothing_behind(small_corpus, tmp_path):
     assert not list((out / "articles").glob("r9999*"))
 
 
-def test_one_ingest_at_a_time(small_corpus, tmp_path):
+def test_one_ingest_at_a_time(small_corpus, tmp_path, capsys):
+    import subprocess
+    import sys
+
+    from analysis._core.lifeline import owner, start_time
+
     out = tmp_path / "ds"
     out.mkdir()
-    (out / ".ingest.lock").write_text("123")
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (out / ".ingest.lock").write_text(f"{holder.pid} {start_time(holder.pid):.3f}\n")
+        with pytest.raises(RuntimeError, match="another ingest"):  # its process runs: the lock holds
+            ingest_dataset(small_corpus, out, workers=1)
+    finally:
+        holder.kill()
+        holder.wait()
+    # its process is gone: the lock is stale, taken over with a one-line notice
+    assert ingest_dataset(small_corpus, out, workers=1).total_articles == 13
+    notice = capsys.readouterr().err.strip().splitlines()
+    assert len(notice) == 1 and f"stale lock of process {holder.pid}" in notice[0]
+    assert not (out / ".ingest.lock").exists()
+    # a lock naming a live PID that is another process (the number reused) is stale too
+    pid, started = owner()
+    (out / ".ingest.lock").write_text(f"{pid} {started - 1000:.3f}\n")
+    assert ingest_dataset(small_corpus, out, workers=1).n_ingested == 0
+    (out / ".ingest.lock").write_text("")  # a lock file just created by a run that is writing it
     with pytest.raises(RuntimeError, match="another ingest"):
         ingest_dataset(small_corpus, out, workers=1)
-    (out / ".ingest.lock").unlink()
-    assert ingest_dataset(small_corpus, out, workers=1).total_articles == 13
-    assert not (out / ".ingest.lock").exists()
 
 
 def test_reading_columns_filters_and_parts(small_corpus, tmp_path):

@@ -41,11 +41,18 @@ def add_source_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def write_tables(out, tables: dict) -> str:
-    """Write each table of ``{file name: DataFrame}`` as CSV into the folder ``out``; a summary line."""
+    """Write each table of ``{file name: DataFrame}`` as CSV into the folder ``out`` (spreadsheet-safe
+    and whole or absent: ``analysis._core.exports.write_csv``); a summary line."""
     from pathlib import Path
 
+    from analysis._core.exports import write_csv, write_failure
+
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, table in tables.items():
-        table.to_csv(folder / name, index=False)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, table in tables.items():
+            write_csv(table, folder / name)
+    except OSError as error:  # a full disk: the tables written so far are whole, the others absent
+        raise CommandError(f"{write_failure(error, folder)}; the tables written before are whole, "
+                           "the others were not written") from error
     return f"tables -> {folder}/ ({', '.join(tables)})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analysis._core.exports import atomic_output, spreadsheet_safe, write_failure
 from analysis.cli._common import CommandError
 from analysis.corpus import NORMALIZED, CorpusError, read_corpus
 from analysis.corpus.loader import MAX_BYTES
@@ -26,9 +27,14 @@ def _ingest(args) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     table = loaded.articles.copy()
     table.attrs = {NORMALIZED: True} if args.normalize else {}
-    table.to_parquet(out, index=False)
     rejects_file = rejects_path(out)
-    loaded.rejects.to_csv(rejects_file, index=False)
+    try:  # both files whole, or neither replaced
+        with atomic_output(out) as articles_partial, atomic_output(rejects_file) as rejects_partial:
+            table.to_parquet(articles_partial, index=False)
+            spreadsheet_safe(loaded.rejects).to_csv(rejects_partial, index=False)
+    except OSError as error:
+        raise CommandError(f"{write_failure(error, out)}; nothing was left half-written (an earlier {out.name} "
+                           "and its rejects file, if any, are unchanged)", exit_code=1) from error
     print(f"{loaded.n_inputs} inputs: {len(loaded.articles)} articles loaded "
           f"({loaded.n_duplicates} exact duplicates marked), {len(loaded.rejects)} rejected")
     print(f"articles -> {out}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from analysis._core.exports import write_csv, write_failure
 from analysis.cli._common import CommandError
 from analysis.corpus import CorpusError
 from analysis.patterns import site_republication
@@ -22,6 +23,9 @@ def _ingest_dataset_command(args) -> int:
                                  scheduler=scheduler, progress=False if args.no_progress else None)
     except (FileNotFoundError, CorpusError, RuntimeError) as error:
         raise CommandError(str(error), exit_code=2) from error
+    except OSError as error:  # a full disk: what was written is whole (parts renamed when complete)
+        raise CommandError(f"{write_failure(error, args.out)}; no part was left half-written, and a rerun with "
+                           "more space goes on from the files ingested so far", exit_code=1) from error
     rate = summary.n_ingested / summary.seconds if summary.seconds else 0.0
     print(f"{summary.n_inputs} input files: {summary.n_ingested} ingested ({summary.n_changed} changed), "
           f"{summary.n_skipped} unchanged and skipped; {summary.n_articles} articles and "
@@ -82,11 +86,11 @@ def _analyse_dataset_command(args) -> int:
             started = time.perf_counter()
             table = engine.run(make(), args.dataset, engine=args.engine, scheduler=args.scheduler,
                         progress=False if args.no_progress else None)
-            table.to_csv(out / filename, index=False)
+            write_csv(table, out / filename)
             print(f"{filename}: {len(table):,} rows in {time.perf_counter() - started:.1f} s")
             for derived_name, derive in DERIVED_TABLES.get(filename, []):
                 derived = derive(table)
-                derived.to_csv(out / derived_name, index=False)
+                write_csv(derived, out / derived_name)
                 print(f"{derived_name}: {len(derived):,} rows")
     return 0
 

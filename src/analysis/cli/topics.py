@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analysis._core.exports import write_csv
 from analysis.cli._common import add_source_argument, command_articles
 from analysis.text import add_tokens
 from analysis.topics import TopicModel, document_topics, dominant_topics
@@ -15,10 +16,10 @@ def _run_topics(args) -> int:
     model = TopicModel(method=args.method, k=k, random_state=args.seed).fit(articles)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    model.topic_terms_.to_csv(out / "topic_terms.csv", index=False)
-    model.coherence_.to_csv(out / "coherence.csv", index=False)
-    dominant_topics(model, articles).to_csv(out / "dominant_topics.csv", index=False)
-    document_topics(model, articles, min_weight=0.05).to_csv(out / "document_topics.csv", index=False)
+    write_csv(model.topic_terms_, out / "topic_terms.csv")
+    write_csv(model.coherence_, out / "coherence.csv")
+    write_csv(dominant_topics(model, articles), out / "dominant_topics.csv")
+    write_csv(document_topics(model, articles, min_weight=0.05), out / "document_topics.csv")
     print(f"{len(articles)} articles, {model.k_} topics -> {out}")
     for topic, label in enumerate(model.labels_):
         print(f"  {topic + 1:>2}. {label}")

@@ -475,9 +475,10 @@ def parse_file(source, *, name: str | None = None, key: str | None = None,
     handle = None
     file_name = os.path.basename(name if name is not None else os.fspath(source))
     kind = format_of(file_name)
-    # one article: max_bytes; a file of many (records): max_archive_bytes; an archive is streamed
-    limit, parameter = (max_bytes, "max_bytes") if kind in ("article", None) else \
-        (max_archive_bytes, "max_archive_bytes")
+    # one article: max_bytes; a file of many (records, a web archive): max_archive_bytes (each page of
+    # a WARC file is then bounded by corpus.web); an archive is streamed
+    many = kind not in ("article", None) or (kind is None and file_name.lower().endswith((".warc", ".warc.gz")))
+    limit, parameter = (max_archive_bytes, "max_archive_bytes") if many else (max_bytes, "max_bytes")
     if isinstance(source, (bytes, bytearray, memoryview)):
         if name is None:
             raise ValueError("parse_file(bytes) needs name= (its file name tells the format)")
@@ -557,6 +558,24 @@ def _parse_bytes(data, filename: str, *, path: str, key: str, member: str, depth
     normalize = options.normalize
     kind = format_of(filename)
     if kind is None:
+        from analysis.corpus.web import web_format, web_pages
+
+        web = web_format(filename)
+        if web is not None:  # saved pages and web archives (.html, .htm, .warc, .warc.gz): corpus.web
+            if not data or data.isspace():
+                reject(member, f"empty {what} ({len(data)} bytes{', only whitespace' if data else ''})")
+                return
+            for position, raw, encoding, reason in web_pages(data, web):
+                where = _join_member(member, position)
+                if raw is None:
+                    reject(where, reason)
+                    continue
+                try:
+                    result.records.append(article_row(raw, path=path, key=key, member=where, encoding=encoding,
+                                                      normalize=normalize))
+                except Exception as error:  # noqa: BLE001 - one page, never the whole load
+                    reject(where, f"unreadable page ({type(error).__name__}: {error})")
+            return
         suffix = "".join(Path(filename).suffixes[-2:]) or "(no extension)"
         reject(member, f"unknown file type {suffix!r}: the loader reads {supported_suffixes()} files")
         return
@@ -1027,3 +1046,20 @@ def rejects_table(articles: pd.DataFrame) -> pd.DataFrame:
 
     rows = articles.attrs.get("rejects", [])
     return pd.DataFrame(rows, columns=list(REJECT_COLUMNS)).astype(REJECT_COLUMNS) if rows else empty_rejects()
+
+
+def warc_records(source) -> pd.DataFrame:
+    """How many records of each kind the WARC files of ``source`` hold: one row a (path,
+    record_type, status, content_type) with ``n`` records and ``page`` (whether the loader reads
+    them as pages: 200 HTML responses; the others hold no article and are only counted here)."""
+    import pandas as pd
+
+    from analysis.corpus.web import warc_record_counts, web_format
+
+    rows = []
+    for item in collect_inputs(source):
+        if web_format(item.path) == "warc":
+            rows += [(item.path, *kind, n) for kind, n in warc_record_counts(read_bytes(item.path)).items()]
+    frame = pd.DataFrame(rows, columns=["path", "record_type", "status", "content_type", "page", "n"])
+    return frame.astype({"path": "string", "record_type": "string", "status": "string",
+                         "content_type": "string", "page": "bool", "n": "int64"})

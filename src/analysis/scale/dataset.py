@@ -43,7 +43,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.corpus.loader import InputFile, collect_inputs, duplicate_of, parse_file
+from analysis.corpus.loader import InputFile, check_input, collect_inputs, duplicate_of, parse_file, root_of
+from analysis._core.exports import atomic_output, write_csv
 from analysis._core.progress import progress_bar
 from analysis.corpus.schema import ARTICLE_COLUMNS, REJECT_COLUMNS, column_from_arrow, empty_rejects
 from analysis._core.workers import worker_context
@@ -131,12 +132,17 @@ def ingest_chunk(files: Sequence[tuple[str, str]], out_dir: str, part: str, erro
     rejects: list[dict] = []
     manifest: list[dict] = []
     for path, key in files:
+        # only regular files are read here too (a FIFO never blocks, /dev/zero is never read), and none
+        # over the loader's size limits: parse_file then records the input as a reject with its reason
+        refusal, _ = check_input(path, root=root_of(path, key), max_bytes=None)
         try:
+            if refusal is not None:
+                raise OSError(refusal)
             data = Path(path).read_bytes()
             stat = os.stat(path)
         except OSError:  # unreadable: parse_file records it as a reject, as load_corpus does
             size, mtime, file_hash = -1, -1, ""
-            result = parse_file(path, key=key, errors=errors)
+            result = parse_file(path, key=key, errors=errors, root=root_of(path, key))
         else:
             size, mtime, file_hash = stat.st_size, stat.st_mtime_ns, _bytes_hash(data)
             result = parse_file(data, name=path, key=key, errors=errors)
@@ -159,12 +165,12 @@ def _bytes_hash(data: bytes) -> str:
 
 
 def _write_atomic(table, path: Path) -> None:
+    """Write a pyarrow table as Parquet under a temporary name, renamed when complete (removed if
+    the write fails, e.g. on a full disk)."""
     import pyarrow.parquet as pq
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    pq.write_table(table, partial, compression="zstd")
-    partial.replace(path)
+    with atomic_output(path) as partial:
+        pq.write_table(table, partial, compression="zstd")
 
 
 # --------------------------------------------------------------------------- the manifest
@@ -190,6 +196,8 @@ def read_manifest(out_dir) -> pd.DataFrame:
 def _remove_orphans(out: Path) -> None:
     """Remove what an interrupted run left: partial files, and parts/rejects without a manifest entry."""
     entries = {p.stem for p in (out / MANIFEST_DIR).glob("*.parquet")}
+    for path in out.glob("*.partial"):  # rejects.csv being written
+        path.unlink()
     for folder in (ARTICLES_DIR, REJECTS_DIR, MANIFEST_DIR):
         for path in (out / folder).glob("*.partial"):
             path.unlink()
@@ -204,23 +212,75 @@ def _next_run(out: Path) -> int:
     return max(runs, default=0) + 1
 
 
+#: marker of a run whose corpus-wide pass (duplicate_of, rejects.csv) is not done yet
+_UNFINISHED = ".ingest.unfinished"
+#: a lock file this old that names no process (its writer was killed before it wrote) is stale
+_EMPTY_LOCK_SECONDS = 30
+
+
 class _lock:
-    """One ingest at a time in a dataset folder: a lock file created exclusively, removed at the end."""
+    """One ingest at a time in a dataset folder: a lock file created exclusively (holding the PID and
+    start time of its process), removed at the end. A lock whose process is gone (a killed or crashed
+    run) is stale: it is taken over, with a one-line notice on stderr."""
 
     def __init__(self, out: Path):
         self.path = out / ".ingest.lock"
+        self.token = ""
 
     def __enter__(self):
+        from analysis._core.lifeline import owner
+
+        pid, started = owner()
+        self.token = f"{pid} {started:.3f}\n"
+        for attempt in range(3):
+            try:
+                descriptor = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                holder = self._stale_holder()
+                if holder is None or attempt == 2:
+                    raise RuntimeError(f"{self.path} exists: another ingest (process {self._holder_text()}) is "
+                                       "writing this dataset; wait for it to finish") from None
+                print(f"ingest-dataset: {self.path}: taking over the stale lock of {holder}, which is no "
+                      "longer running (a killed or crashed run)", file=sys.stderr)
+                self.path.unlink(missing_ok=True)
+                continue
+            os.write(descriptor, self.token.encode())
+            os.close(descriptor)
+            return self
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _holder_text(self) -> str:
         try:
-            descriptor = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            raise RuntimeError(f"{self.path} exists: another ingest is writing this dataset (if none is, a "
-                               "crashed run left the file: delete it and run again)") from None
-        os.write(descriptor, str(os.getpid()).encode())
-        os.close(descriptor)
-        return self
+            return self.path.read_text().split()[0]
+        except (OSError, IndexError):
+            return "unknown"
+
+    def _stale_holder(self) -> str | None:
+        """'process N' (or a description) when the lock's process no longer runs; None while it does."""
+        from analysis._core.lifeline import is_running
+
+        try:
+            text = self.path.read_text()
+            age = time.time() - self.path.stat().st_mtime
+        except FileNotFoundError:
+            return "a run that just ended"
+        except OSError:
+            return None
+        fields = text.split()
+        try:
+            pid, started = int(fields[0]), float(fields[1]) if len(fields) > 1 else 0.0
+        except (IndexError, ValueError):  # written by no one yet, or not by an ingest
+            return "an unfinished lock file" if age > _EMPTY_LOCK_SECONDS else None
+        if is_running(pid, started):
+            return None
+        return f"process {pid}"
 
     def __exit__(self, *exc):
+        try:
+            if self.path.read_text() != self.token:
+                return  # taken over by another run meanwhile: not ours to remove
+        except OSError:
+            return
         self.path.unlink(missing_ok=True)
 
 
@@ -284,7 +344,11 @@ def _run_chunks(jobs: list[tuple[list[tuple[str, str]], str]], out: Path, *, err
         else:
             from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
-            with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
+            from analysis._core.lifeline import owner, watch_parent
+
+            # spawned workers (no hazm lexicons: ingest does not normalise) that end with this process
+            with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(text=False),
+                                     initializer=watch_parent, initargs=owner()) as pool:
                 pending = set()
                 queue = iter(jobs)
                 for files, part in queue:  # keep at most 2 chunks a worker in flight
@@ -332,12 +396,16 @@ def ingest_dataset(sources, out_dir, *, workers: int | None = None, chunk_size: 
         jobs = [([(f.path, f.key) for f in todo[i:i + chunk_size]], f"r{run:04d}-{i // chunk_size:06d}")
                 for i in range(0, len(todo), chunk_size)]
         workers = max(1, int(workers if workers is not None else (os.cpu_count() or 1)))
+        unfinished = out / _UNFINISHED
+        if todo:  # until the corpus-wide pass is done, a rerun must do it even with nothing new
+            unfinished.touch()
         results = _run_chunks(jobs, out, errors=errors, workers=workers, engine=engine, scheduler=scheduler,
                               progress=progress)
         rewritten = _drop_replaced(out, manifest, changed) if changed else set()
-        if todo or not (out / "rejects.csv").exists():  # anything new: corpus-wide columns may change
+        if todo or unfinished.exists() or not (out / "rejects.csv").exists():  # corpus-wide columns may change
             rewritten |= _update_duplicates(out, inputs)
             _write_rejects_csv(out)
+            unfinished.unlink(missing_ok=True)
     return IngestSummary(
         out_dir=out, n_inputs=len(inputs), n_skipped=len(inputs) - len(todo), n_ingested=len(todo),
         n_changed=len(changed), n_articles=sum(r["n_articles"] for r in results),
@@ -445,7 +513,7 @@ def _string_array(values: pd.Series):
 
 
 def _write_rejects_csv(out: Path) -> None:
-    read_rejects(out).to_csv(out / "rejects.csv", index=False)
+    write_csv(read_rejects(out), out / "rejects.csv")
 
 
 # --------------------------------------------------------------------------- reading
