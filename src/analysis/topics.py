@@ -12,8 +12,14 @@ error of the best; the curve is kept in ``coherence_``, with the stability of ea
 on different resamples match?) beside it. ``fit_vocabulary`` + ``partial_fit`` fit a corpus too large for memory chunk by chunk.
 
 The functions below take a fitted model and the articles table and return tidy tables: the
-document-topic table, representative articles, prevalence over time/site/category, a 2-D topic map
-and stability across seeds.
+document-topic table, representative articles, the two levels linked (:func:`topic_tree`), what each
+topic is (:func:`topic_summary`: terms, phrases, articles), prevalence over time/site/category, a
+2-D topic map and stability across seeds.
+
+With ``k="auto"`` the topics come in two linked levels: the fine topics (the stories; ``fine_k_``
+chosen by coherence among the stable k) and the coarse topics (the subjects; ``k_``), groups of fine
+topics alike in their term weights (:mod:`analysis.topic_hierarchy`). ``k_``, ``labels_``,
+``components_`` and ``transform`` are the coarse level unless ``level="fine"`` is asked for.
 """
 
 from __future__ import annotations
@@ -666,6 +672,63 @@ def representative_articles(model: TopicModel, articles: pd.DataFrame, n: int = 
         for rank, i in enumerate(o for o in order if weights[o] > 0):
             rows.append((topic, labels[topic], rank + 1, shares.index[i], titles[i], float(weights[i])))
     return pd.DataFrame(rows, columns=["topic", "label", "rank", "doc_id", "title", "weight"])
+
+
+def topic_tree(model: TopicModel) -> pd.DataFrame:
+    """The two levels linked: one row a fine topic, with its coarse parent. Columns ``coarse``,
+    ``coarse_label``, ``coarse_prevalence``, ``fine``, ``fine_label``, ``fine_prevalence`` (mean share
+    over the fitted articles), ``npmi`` (the fine topic's coherence), sorted by coarse then fine
+    prevalence."""
+    model._check_fitted()
+    columns = ["coarse", "coarse_label", "coarse_prevalence", "fine", "fine_label", "fine_prevalence", "npmi"]
+    if model.k_ == 0:
+        return pd.DataFrame(columns=columns)
+    parent = np.asarray(model.parent_)
+    table = pd.DataFrame({
+        "coarse": parent,
+        "coarse_label": [model.labels_[p] for p in parent],
+        "coarse_prevalence": [float(model.prevalence_[p]) for p in parent],
+        "fine": np.arange(model.fine_k_),
+        "fine_label": model.fine_labels_,
+        "fine_prevalence": np.asarray(model.fine_prevalence_, dtype=float),
+        "npmi": np.asarray(model.fine_topic_coherence_, dtype=float),
+    })
+    return table.sort_values(["coarse_prevalence", "coarse", "fine_prevalence"],
+                             ascending=[False, True, False]).reset_index(drop=True)[columns]
+
+
+def topic_summary(model: TopicModel, articles: pd.DataFrame, *, level: str = "coarse", n_terms: int = 10,
+                  n_phrases: int = 3, n_articles: int = 3) -> pd.DataFrame:
+    """What each topic is, one row a topic: ``topic``, ``label``, ``prevalence``, ``npmi`` (coherence
+    of its top terms), ``terms`` (top ``n_terms``, joined by «، »), ``phrases`` (its strongest
+    collocation phrases — the multiword terms of the vocabulary with the most weight in it),
+    ``articles`` (titles of its ``n_articles`` most representative articles, joined by « | ») and,
+    for the fine level, ``parent``."""
+    model._check_fitted()
+    _check_level(level)
+    columns = ["topic", "label", "prevalence", "npmi", "terms", "phrases", "articles"] + (["parent"] if level == "fine" else [])
+    if model.k_ == 0:
+        return pd.DataFrame(columns=columns)
+    components = model.components_ if level == "coarse" else model.fine_components_
+    terms = model.topic_terms_ if level == "coarse" else model.fine_topic_terms_
+    prevalence = model.prevalence_ if level == "coarse" else model.fine_prevalence_
+    npmi = model.topic_coherence_ if level == "coarse" else model.fine_topic_coherence_
+    phrase_ids = np.array([j for j, term in enumerate(model.terms_) if " " in term], dtype=np.int64)
+    reps = representative_articles(model, articles, n=n_articles, level=level)
+    rows = []
+    for topic, label in enumerate(model.level_labels(level)):
+        top = terms[terms["topic"] == topic].sort_values("rank")["term"].head(n_terms)
+        phrases = []
+        if len(phrase_ids):
+            weights = components[topic, phrase_ids]
+            phrases = [model.terms_[phrase_ids[j]] for j in np.argsort(-weights, kind="stable")[:n_phrases] if weights[j] > 0]
+        titles = reps[reps["topic"] == topic].sort_values("rank")["title"].astype(str)
+        row = [topic, label, float(prevalence[topic]), float(npmi[topic]), "، ".join(top), "، ".join(phrases),
+               " | ".join(titles)]
+        if level == "fine":
+            row.append(int(model.parent_[topic]))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def topic_prevalence(
