@@ -64,7 +64,7 @@ def synthetic(n_docs=1500, n_subjects=5, n_stories=3, seed=0, subject_share=0.45
 @pytest.mark.parametrize("n_docs, n_subjects, n_stories, seed", [
     (1500, 5, 3, 0),   # 5 subjects × 3 stories: 5 coarse topics, the stories at the fine level
     (600, 5, 3, 3),    # the same structure, fewer articles
-    (2500, 8, 3, 1),   # more subjects
+    (2500, 8, 2, 1),   # more subjects (16 stories: the fine level must reach them within k_range)
     (1000, 4, 2, 4),   # fewer, with two stories each
     (1500, 5, 0, 0),   # no sub-topics: one level, k = 5
     (900, 7, 0, 5),
@@ -154,3 +154,20 @@ def test_selection_measures():
     curve = pd.DataFrame({"k": [4, 5, 6, 7], "npmi": [0.30, 0.40, 0.41, 0.45], "npmi_se": [0.01, 0.02, 0.02, 0.01],
                           "stability": [0.99, 0.98, 0.97, 0.60]})
     assert choose_fine_k(curve) == 5  # the unstable k = 7 is left out; 5 is within one error of 6
+
+
+def test_level_charts_draw(planted_levels, tmp_path):
+    import matplotlib.pyplot as plt
+
+    from analysis.plots import topics as charts
+
+    model, frame = planted_levels
+    axes = charts.selection_chart(model.coherence_, model.grouping_)
+    assert len(axes) == 2 and len(axes[0].get_lines()) >= 4  # every criterion is drawn
+    axes[0].figure.savefig(tmp_path / "selection.png")
+    ax = charts.hierarchy_chart(topics.topic_tree(model))
+    assert len(ax.patches) == model.k_ + model.fine_k_
+    ax.figure.savefig(tmp_path / "tree.png")
+    empty = charts.hierarchy_chart(topics.topic_tree(model).iloc[:0])
+    for figure in (axes[0].figure, ax.figure, empty.figure):
+        plt.close(figure)
