@@ -91,6 +91,8 @@ class TopicModel(BaseEstimator):
     max_features : vocabulary size cap (most frequent terms kept).
     selection_sample : at most this many articles are used to compare candidate k (and to find
         phrases); the final model is fitted on all of them.
+    hierarchy : with ``k="auto"``, group the fine topics into coarse ones
+        (:mod:`analysis.topic_hierarchy`); False: one level.
     column : token column (added with :func:`analysis.text.add_tokens` when missing).
     stopwords : words left out (default: the text pipeline's stopwords incl. news boilerplate).
     max_iter, random_state : passed to the scikit-learn model.
@@ -100,8 +102,14 @@ class TopicModel(BaseEstimator):
     (mean topic share over the fitted articles), ``coherence_`` (one row a candidate k tried:
     ``npmi`` and its standard error ``npmi_se`` over resamples, ``diversity`` — the share of distinct
     top terms —, ``stability`` — how alike the topics fitted on different resamples are, see
-    :func:`resample_stability` —, ``chosen``), ``topic_coherence_`` (NPMI of each topic kept), ``n_fitted_`` (articles the topics were fitted
-    on, duplicates left out), ``estimator_``.
+    :func:`resample_stability` —, ``heldout`` and ``distinctness`` — see
+    :mod:`analysis.topic_selection` —, ``chosen``: the fine k), ``topic_coherence_`` (NPMI of each topic kept), ``n_fitted_`` (articles the topics were fitted
+    on, duplicates left out), ``estimator_`` (fitted with the fine topics). The two levels: ``k_``,
+    ``components_``, ``labels_``, ``topic_terms_``, ``prevalence_`` are the coarse topics (the
+    subjects); ``fine_k_``, ``fine_components_``, ``fine_labels_``, ``fine_topic_terms_``,
+    ``fine_prevalence_``, ``fine_topic_coherence_`` the fine ones (the stories); ``parent_`` the coarse
+    topic of each fine one; ``grouping_`` the cuts tried (``groups``, ``silhouette``, ``chosen``).
+    With a fixed ``k`` or ``hierarchy=False`` the two levels are the same topics.
 
     ``fit`` learns everything from one table in memory. For corpora that do not fit in memory,
     :meth:`fit_vocabulary` on a sample and then :meth:`partial_fit` chunk by chunk.
@@ -906,7 +914,8 @@ def _run_topics(args) -> int:
     model.coherence_.to_csv(out / "coherence.csv", index=False)
     dominant_topics(model, articles).to_csv(out / "dominant_topics.csv", index=False)
     document_topics(model, articles, min_weight=0.05).to_csv(out / "document_topics.csv", index=False)
-    print(f"{len(articles)} articles, {model.k_} topics -> {out}")
+    topic_tree(model).to_csv(out / "topic_tree.csv", index=False)
+    print(f"{len(articles)} articles, {model.k_} topics ({model.fine_k_} fine) -> {out}")
     for topic, label in enumerate(model.labels_):
         print(f"  {topic + 1:>2}. {label}")
     return 0
@@ -918,8 +927,9 @@ def add_commands(subparsers) -> None:
 
     parser = subparsers.add_parser(
         "topics", help="fit a topic model to a corpus and write its tables as CSV",
-        description="Load SOURCE, fit a topic model (k chosen by NPMI coherence unless given) and write "
-                    "topic_terms.csv, coherence.csv, dominant_topics.csv and document_topics.csv into OUT.",
+        description="Load SOURCE, fit a topic model (k chosen from the corpus unless given: fine topics by "
+                    "coherence among stable k, grouped into coarse subjects) and write topic_terms.csv, "
+                    "coherence.csv, dominant_topics.csv, document_topics.csv and topic_tree.csv into OUT.",
     )
     add_source_argument(parser)
     parser.add_argument("--k", default="auto", help='number of topics or "auto" (default)')
