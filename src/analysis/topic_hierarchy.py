@@ -44,6 +44,14 @@ def topic_similarity(components: np.ndarray, profiles: np.ndarray | None = None)
     return similarity
 
 
+def topic_centroids(matrix, shares: np.ndarray) -> np.ndarray:
+    """Each topic's articles, averaged: topics × terms, the document vectors (``matrix``, documents
+    × terms) weighted by the topic's share of each (``shares``, documents × topics). Unlike a topic's
+    own term weights, which NMF gives only the terms that set it apart, a centroid keeps the
+    vocabulary its articles share with their subject's other stories."""
+    return np.asarray((matrix.T @ np.asarray(shares, dtype=float)).T)
+
+
 def _tree(similarity: np.ndarray):
     distance = 1.0 - similarity
     np.fill_diagonal(distance, 0.0)

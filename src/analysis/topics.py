@@ -40,7 +40,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from threadpoolctl import threadpool_limits
 
 from analysis.progress import progress_bar
-from analysis.topic_hierarchy import coarse_components, coarse_shares, group_topics, topic_similarity
+from analysis.topic_hierarchy import coarse_components, coarse_shares, group_topics, topic_centroids, topic_similarity
 from analysis.topic_selection import choose_fine_k, heldout_fit, topic_distinctness
 from analysis.terms import (
     collocations,
@@ -168,7 +168,7 @@ class TopicModel(BaseEstimator):
             if matrix is None:
                 return self._without_topics()
             self.estimator_ = self._estimator(self.fine_k_).fit(matrix)
-            self._finish_topics()
+            self._finish_topics(matrix)
             shares = self._shares(matrix, level="fine")
         self.fine_prevalence_ = shares.mean(axis=0)
         self.prevalence_ = coarse_shares(shares, self.parent_).mean(axis=0)
@@ -222,7 +222,7 @@ class TopicModel(BaseEstimator):
             if self.estimator_ is None:
                 self.estimator_ = self._online_estimator(self.fine_k_, matrix.shape[0])
             self.estimator_.partial_fit(matrix)
-            self._finish_topics()
+            self._finish_topics(matrix)
             shares = self._shares(matrix, level="fine")
         self._share_sum = self._share_sum + shares.sum(axis=0)
         self.n_fitted_ += matrix.shape[0]
@@ -267,13 +267,15 @@ class TopicModel(BaseEstimator):
     def _choose_groups(self, matrix) -> tuple[int, pd.DataFrame]:
         """How many coarse topics (subjects) the fine topics fall into: the fine model fitted on the
         selection sample, its topics grouped by the likeness of their term weights
-        (:func:`analysis.topic_hierarchy.group_topics`). Returns the number and the table of cuts."""
+        (:func:`analysis.topic_hierarchy.group_topics`) by the likeness of their articles
+        (:func:`analysis.topic_hierarchy.topic_centroids`). Returns the number and the table of cuts."""
         if not self.hierarchy or self.fine_k_ <= 2:
             return self.fine_k_, pd.DataFrame({"groups": [self.fine_k_], "silhouette": [np.nan], "chosen": [True]})
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             estimator = self._estimator(self.fine_k_).fit(matrix)
-        groups, table = group_topics(topic_similarity(estimator.components_))
+        shares = self._weights_to_shares(estimator.transform(matrix), estimator.components_)
+        groups, table = group_topics(topic_similarity(topic_centroids(matrix, shares)))
         return int(groups.max()) + 1, table
 
     def _fit_rows(self, articles: pd.DataFrame, tokens: list[list[str]]) -> np.ndarray:
@@ -367,12 +369,14 @@ class TopicModel(BaseEstimator):
                                             "distinctness"])
         return choose_fine_k(curve), curve
 
-    def _finish_topics(self) -> None:
-        """Topic tables from the estimator's components (after fit or each partial_fit)."""
+    def _finish_topics(self, matrix) -> None:
+        """Topic tables from the estimator's components (after fit or each partial_fit; ``matrix``:
+        the articles just fitted, whose topic centroids group the fine topics)."""
         fine = self.fine_components_ = self.estimator_.components_
         wanted = getattr(self, "_n_groups", self.k_)
         if wanted < self.fine_k_:
-            self.parent_ = group_topics(topic_similarity(fine), n_groups=wanted)[0]
+            shares = self._weights_to_shares(self.estimator_.transform(matrix), fine)
+            self.parent_ = group_topics(topic_similarity(topic_centroids(matrix, shares)), n_groups=wanted)[0]
         else:
             self.parent_ = np.arange(self.fine_k_, dtype=np.int64)
         self.k_ = int(self.parent_.max()) + 1
@@ -445,11 +449,13 @@ class TopicModel(BaseEstimator):
         """Topic shares of documents: the weights times each topic's total term mass (so that, for
         NMF, a share is the part of the document's reconstruction the topic accounts for); coarse
         shares are the sums of their fine topics'."""
-        weights = self.estimator_.transform(matrix)
-        if self.method == "nmf":
-            weights = weights * self.fine_components_.sum(axis=1)
-        shares = _normalise_rows(weights)
+        shares = self._weights_to_shares(self.estimator_.transform(matrix), self.fine_components_)
         return shares if level == "fine" else coarse_shares(shares, self.parent_)
+
+    def _weights_to_shares(self, weights: np.ndarray, components: np.ndarray) -> np.ndarray:
+        if self.method == "nmf":
+            weights = weights * components.sum(axis=1)
+        return _normalise_rows(weights)
 
     def fit_transform(self, articles: pd.DataFrame, y=None) -> pd.DataFrame:
         return self.fit(articles).transform(articles)
