@@ -219,6 +219,18 @@ RUNNERS = {"ours": run_ours, "sklearn-nmf": run_sklearn, "gensim-lda": run_gensi
            "bertopic": run_bertopic}
 
 
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (VmHWM, MB). Not ``getrusage``'s ru_maxrss: on Linux that
+    survives exec, so a worker would report its parent's peak when it is larger."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def worker(corpus: str, model: str, k: int, seed: int) -> dict:
     """Fit one model on one corpus (in this process); the result as JSON-able dict."""
     os.environ.setdefault("TQDM_DISABLE", "1")
@@ -226,7 +238,7 @@ def worker(corpus: str, model: str, k: int, seed: int) -> dict:
     start = time.perf_counter()
     result = RUNNERS[model](articles, k, seed)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     results = result if model == "ours" else {"": result}
     out = {}
     for level, r in results.items():
@@ -337,6 +349,7 @@ def main(argv=None) -> int:
     parser.add_argument("--corpora", nargs="*", default=list(CORPORA), choices=CORPORA)
     parser.add_argument("--models", nargs="*", default=list(MODELS), choices=MODELS)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--worker", nargs=4, metavar=("CORPUS", "MODEL", "K", "SEED"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -352,7 +365,7 @@ def main(argv=None) -> int:
         rows = evaluate(corpus, args.models, args.seed)
         articles, labels = load(corpus)
         lines += table(corpus, rows, len(articles), labels)
-    write_results(RESULTS, lines)
+    write_results(args.out, lines)
     return 0
 
 
