@@ -16,8 +16,8 @@
 #
 # این پیکره دربارهٔ چیست و این موضوع‌ها میان زیرسایت‌ها، دسته‌ها و ماه‌ها چه فرقی دارند؟ واژه‌های
 # پرکاربرد، عبارت‌های چندواژه‌ای (نام‌ها و اصطلاح‌ها)، واژه‌های شاخص هر گروه، بافت کاربرد یک واژه و
-# موضوع‌هایی که مدل موضوعی در متن‌ها می‌یابد. تعداد موضوع‌ها، اگر تعیین نشود، از روی انسجام موضوع‌ها
-# (NPMI) در خود پیکره انتخاب می‌شود.
+# موضوع‌هایی که مدل موضوعی در متن‌ها می‌یابد. تعداد موضوع‌ها، اگر تعیین نشود، در خود پیکره انتخاب
+# می‌شود و موضوع‌ها در دو سطح می‌آیند: حوزه‌ها (درشت) و ماجراهای درون آن‌ها (ریز).
 
 # %% tags=["parameters"]
 corpus = ""  # file, folder, glob or archive the loader reads; empty: the demo corpus
@@ -25,7 +25,7 @@ date_from = ""  # first day kept: Jalali 1402-01-01 or ISO 2023-03-21; empty: no
 date_to = ""  # last day kept, same forms; empty: no limit
 sites = []  # sites to keep, such as semnan; empty: all
 categories = []  # categories to keep (any of them); empty: all
-n_topics = "auto"  # number of topics, or "auto": chosen by NPMI coherence on this corpus
+n_topics = "auto"  # number of topics, or "auto": chosen on this corpus, in two levels (subjects and stories)
 keyword = "بسیج"  # the word (or phrase) whose contexts are shown
 group_by = "site"  # column whose groups are compared: site or categories
 
