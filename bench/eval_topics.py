@@ -25,6 +25,7 @@ and agency boilerplate removed — each with its NMI at fixed k.
     python bench/eval_topics.py --quick '{"min_df": 3}'   # one setting, development files, printed only
     python bench/eval_topics.py --round2                  # round-2 options, development files, printed only
     python bench/eval_topics.py --reach                   # reachability tables only, printed
+    python bench/eval_topics.py --levels                  # k auto on both sets: both levels, the curve, printed
 """
 
 from __future__ import annotations
@@ -696,6 +697,9 @@ def main(argv=None) -> int:
     parser.add_argument("--no-ablation", action="store_true", help="skip the options-tried table (saves minutes)")
     parser.add_argument("--reach", action="store_true",
                         help="only the reachability tables (development and held-out files), printed (no results file)")
+    parser.add_argument("--levels", action="store_true",
+                        help="only k auto on the development and held-out files: coarse and fine k, NMI, NPMI, "
+                             "the selection curve and the coarse grouping, printed (no results file)")
     parser.add_argument("--round2", action="store_true",
                         help="only the round-2 options table on the development files, printed (no results file)")
     args = parser.parse_args(argv)
@@ -704,6 +708,16 @@ def main(argv=None) -> int:
     if args.reach:
         for name, files in zip(("development", "held out"), fars_files(args.fars, dev_names)):
             print("\n".join(reachability(main_categories(read_fars(files)), name)))
+        return 0
+    if args.levels:
+        for name, files in zip(("development", "held out"), fars_files(args.fars, dev_names)):
+            articles = main_categories(read_fars(files))
+            mine = ours(articles)
+            model = mine["model"]
+            print(f"{name}: {len(articles)} articles, k = {model.k_} (fine {model.fine_k_}), "
+                  f"NMI {mine['nmi']:.3f} ± {mine['nmi_se']:.3f}, NPMI {mine['npmi']:.3f}")
+            print(model.coherence_.round(3).to_string(index=False))
+            print(model.grouping_.round(3).to_string(index=False), flush=True)
         return 0
     if args.round2:
         dev, _ = fars_files(args.fars, dev_names)

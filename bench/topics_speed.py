@@ -93,6 +93,7 @@ def run_side(side: str, table: Path) -> dict:
         out["fit seconds"] = time.perf_counter() - start
         out["fit CPU seconds"] = time.process_time() - cpu
         out["k"] = model.k_
+        out["fine k"] = model.fine_k_
         out["vocabulary"] = len(model.vocabulary_)
         out["phrases"] = len(model.phrases_)
         out["k tried"] = len(model.coherence_)
@@ -175,7 +176,7 @@ def main(argv=None) -> int:
         f"{ours['peak RSS MB'] / base['peak RSS MB']:.2f} |",
         f"| RSS after reading the table (MB) | {ours['RSS after reading the table MB']:.0f} | "
         f"{base['RSS after reading the table MB']:.0f} | |",
-        f"| topics (k) | {ours['k']} (chosen) | {base['k']} (fixed) | |",
+        f"| topics (k) | {ours['k']} coarse, {ours.get('fine k', ours['k'])} fine (chosen) | {base['k']} (fixed) | |",
         f"| vocabulary | {ours['vocabulary']:,} terms (after pruning; {ours['phrases']:,} phrases learned) | "
         f"{base['vocabulary']:,} tokens | |",
         "",

@@ -16,8 +16,8 @@
 #
 # این پیکره دربارهٔ چیست و این موضوع‌ها میان زیرسایت‌ها، دسته‌ها و ماه‌ها چه فرقی دارند؟ واژه‌های
 # پرکاربرد، عبارت‌های چندواژه‌ای (نام‌ها و اصطلاح‌ها)، واژه‌های شاخص هر گروه، بافت کاربرد یک واژه و
-# موضوع‌هایی که مدل موضوعی در متن‌ها می‌یابد. تعداد موضوع‌ها، اگر تعیین نشود، از روی انسجام موضوع‌ها
-# (NPMI) در خود پیکره انتخاب می‌شود.
+# موضوع‌هایی که مدل موضوعی در متن‌ها می‌یابد. تعداد موضوع‌ها، اگر تعیین نشود، در خود پیکره انتخاب
+# می‌شود و موضوع‌ها در دو سطح می‌آیند: حوزه‌ها (درشت) و ماجراهای درون آن‌ها (ریز).
 
 # %% tags=["parameters"]
 corpus = ""  # file, folder, glob or archive the loader reads; empty: the demo corpus
@@ -25,7 +25,7 @@ date_from = ""  # first day kept: Jalali 1402-01-01 or ISO 2023-03-21; empty: no
 date_to = ""  # last day kept, same forms; empty: no limit
 sites = []  # sites to keep, such as semnan; empty: all
 categories = []  # categories to keep (any of them); empty: all
-n_topics = "auto"  # number of topics, or "auto": chosen by NPMI coherence on this corpus
+n_topics = "auto"  # number of topics, or "auto": chosen on this corpus, in two levels (subjects and stories)
 keyword = "بسیج"  # the word (or phrase) whose contexts are shown
 group_by = "site"  # column whose groups are compared: site or categories
 
@@ -103,16 +103,37 @@ term_charts.trend_lines(terms.term_trends(articles, phrases["phrase"].head(5).to
 
 # %% [markdown]
 # ## مدل موضوعی: چند موضوع؟
-# برای هر تعداد موضوع، مدل روی چند نمونهٔ تصادفی از خبرها برازش می‌شود و میانگین انسجام NPMI
-# واژه‌های اصلی موضوع‌ها در همین پیکره (با خطای معیار) سنجیده می‌شود؛ کمترین تعدادی که انسجامش
-# در فاصلهٔ یک خطای معیار از بهترین باشد انتخاب می‌شود. تنوع واژه‌ها کنار آن نشان داده شده است.
+# موضوع‌ها در دو سطح‌اند: موضوع‌های ریز (ماجراها) و موضوع‌های درشت (حوزه‌ها). برای هر تعداد موضوع،
+# مدل روی چند نمونهٔ تصادفی از خبرها برازش می‌شود و چهار معیار سنجیده می‌شود: انسجام NPMI واژه‌های
+# اصلی (با خطای معیار)، پایداری موضوع‌ها در نمونه‌های مختلف، برازش خبرهای کنارگذاشته و تمایز
+# موضوع‌ها از یکدیگر. سطح ریز منسجم‌ترین تعداد در میان تعدادهای پایدار است؛ سطح درشت گروه‌های
+# موضوع‌های ریزی است که واژه‌هایشان به هم شبیه است (وقتی گروه‌بندی ساختار معناداری نشان دهد، سیلوئت
+# بالای ۰٫۲۵).
 
 # %%
 model = topics.TopicModel(method="nmf", k=n_topics, random_state=0).fit(articles)
-key_numbers({"موضوع‌ها": model.k_, "واژگان": len(model.vocabulary_), "عبارت‌های واژگان": len(model.phrases_)})
+key_numbers({"موضوع‌های درشت": model.k_, "موضوع‌های ریز": model.fine_k_, "واژگان": len(model.vocabulary_),
+             "عبارت‌های واژگان": len(model.phrases_)})
 
 # %%
-topic_charts.coherence_curve(model.coherence_)
+topic_charts.selection_chart(model.coherence_, model.grouping_)
+
+# %% [markdown]
+# ## موضوع‌های درشت و ماجراهای درون آن‌ها
+# هر میلهٔ کم‌رنگ یک موضوع درشت است و میله‌های پررنگ زیر آن موضوع‌های ریزِ درون آن؛ طول میله سهم
+# میانگین موضوع از خبرهاست.
+
+# %%
+topic_charts.hierarchy_chart(topics.topic_tree(model))
+
+# %% [markdown]
+# ## هر موضوع چیست؟ واژه‌ها، عبارت‌ها و خبرهای نمونه
+
+# %%
+table(topics.topic_summary(model, articles, level="coarse", n_articles=2)
+      .assign(topic=lambda t: t["topic"] + 1)
+      .rename(columns={"topic": "موضوع", "label": "برچسب", "prevalence": "سهم", "npmi": "انسجام",
+                       "terms": "واژه‌ها", "phrases": "عبارت‌ها", "articles": "خبرهای نمونه"}))
 
 # %% [markdown]
 # ## هر موضوع با چه واژه‌هایی شناخته می‌شود؟

@@ -7,7 +7,7 @@ from pathlib import Path
 from analysis._core.exports import write_csv
 from analysis.cli._common import add_source_argument, command_articles
 from analysis.text import add_tokens
-from analysis.topics import TopicModel, document_topics, dominant_topics
+from analysis.topics import TopicModel, document_topics, dominant_topics, topic_tree
 
 def _run_topics(args) -> int:
     articles = command_articles(args.source)
@@ -20,15 +20,17 @@ def _run_topics(args) -> int:
     write_csv(model.coherence_, out / "coherence.csv")
     write_csv(dominant_topics(model, articles), out / "dominant_topics.csv")
     write_csv(document_topics(model, articles, min_weight=0.05), out / "document_topics.csv")
-    print(f"{len(articles)} articles, {model.k_} topics -> {out}")
+    write_csv(topic_tree(model), out / "topic_tree.csv")
+    print(f"{len(articles)} articles, {model.k_} topics ({model.fine_k_} fine) -> {out}")
     for topic, label in enumerate(model.labels_):
         print(f"  {topic + 1:>2}. {label}")
     return 0
 
 
 def configure_topics(parser) -> None:
-    parser.description = ("Load SOURCE, fit a topic model (k chosen by NPMI coherence unless given) and write "
-                          "topic_terms.csv, coherence.csv, dominant_topics.csv and document_topics.csv into OUT.")
+    parser.description = ("Load SOURCE, fit a topic model (k chosen from the corpus unless given: fine topics by "
+                          "coherence among stable k, grouped into coarse subjects) and write topic_terms.csv, "
+                          "coherence.csv, dominant_topics.csv, document_topics.csv and topic_tree.csv into OUT.")
     add_source_argument(parser)
     parser.add_argument("--k", default="auto", help='number of topics or "auto" (default)')
     parser.add_argument("--method", choices=["nmf", "lda"], default="nmf")

@@ -1,4 +1,5 @@
-"""Charts of topic models: top terms per topic, the coherence curve behind ``k="auto"``, topic
+"""Charts of topic models: top terms per topic, the coherence curve and every criterion behind
+``k="auto"`` (``selection_chart``), the two levels as nested bars (``hierarchy_chart``), topic
 prevalence over Jalali months (lines) and across sites/categories (heatmap), a 2-D topic map and
 stability across seeds.
 
@@ -71,6 +72,92 @@ def coherence_curve(coherence: pd.DataFrame, ax=None, title: str = "انتخاب
         persian_ticks(ax.yaxis, "{:.2f}")
         ax.set_title(title, pad=16)
         ax.legend(frameon=False, fontsize=8)
+        return ax
+
+
+def selection_chart(coherence: pd.DataFrame, grouping: pd.DataFrame | None = None, *, axes=None,
+                    title: str = "انتخاب تعداد موضوع‌ها: همهٔ معیارها"):
+    """Every criterion behind ``k="auto"`` against k (``model.coherence_``): NPMI coherence (± one
+    standard error), stability across resamples, held-out fit and distinctness of the topics, with
+    the fine k marked; beside it, when ``grouping`` (``model.grouping_``) is given, the silhouette of
+    each number of coarse groups with the chosen one marked. Returns the array of Axes."""
+    with persian_style():
+        if axes is None:
+            fig, axes = plt.subplots(1, 2 if grouping is not None else 1, figsize=(12 if grouping is not None else 7, 4),
+                                     layout="constrained", squeeze=False)
+            axes = axes.ravel()
+        ax = axes[0]
+        if coherence.empty:
+            empty_axes(ax, title)
+            return axes
+        k = coherence["k"]
+        error = coherence["npmi_se"].fillna(0) if "npmi_se" in coherence else None
+        ax.errorbar(k, coherence["npmi"], yerr=error, marker="o", linewidth=2, capsize=3, label="انسجام NPMI")
+        styles = {"stability": ("پایداری در بازنمونه‌ها", "s", ":"), "distinctness": ("تمایز موضوع‌ها", "^", "-."),
+                  "diversity": ("تنوع واژه‌ها", "v", ":")}
+        for column, (name, marker, line) in styles.items():
+            if column in coherence and coherence[column].notna().any():
+                ax.plot(k, coherence[column], marker=marker, linestyle=line, label=name)
+        if "heldout" in coherence and coherence["heldout"].notna().any():
+            held = coherence["heldout"]
+            span = float(held.max() - held.min()) or 1.0
+            ax.plot(k, (held - held.min()) / span, marker="D", linestyle="--", color="0.35",
+                    label="برازش دادهٔ کنارگذاشته (مقیاس ۰ تا ۱)")
+        for chosen in coherence.loc[coherence["chosen"], "k"]:
+            ax.axvline(chosen, color="0.5", linestyle="--", linewidth=1)
+            ax.annotate(f"ریز: k = {persian_digits(chosen)}", (chosen, 1.02), xycoords=("data", "axes fraction"),
+                        ha="center", fontsize=9)
+        ax.set_xlabel("تعداد موضوع‌ها (k)")
+        ax.set_xticks(k)
+        persian_ticks(ax.xaxis)
+        persian_ticks(ax.yaxis, "{:.1f}")
+        ax.set_title(title, pad=18)
+        ax.legend(frameon=False, fontsize=7)
+        if grouping is not None and len(axes) > 1:
+            gx = axes[1]
+            rows = grouping.dropna(subset=["silhouette"])
+            gx.plot(rows["groups"], rows["silhouette"], marker="o")
+            from analysis.topics.hierarchy import SUBSTANTIAL_SILHOUETTE
+
+            gx.axhline(SUBSTANTIAL_SILHOUETTE, color="0.6", linestyle=":", linewidth=1)
+            for groups in grouping.loc[grouping["chosen"], "groups"]:
+                gx.axvline(groups, color="0.5", linestyle="--", linewidth=1)
+                gx.annotate(f"درشت: {persian_digits(groups)}", (groups, 1.02), xycoords=("data", "axes fraction"),
+                            ha="center", fontsize=9)
+            gx.set_xlabel("تعداد گروه‌های موضوع (سطح درشت)")
+            gx.set_ylabel("سیلوئت")
+            persian_ticks(gx.xaxis)
+            persian_ticks(gx.yaxis, "{:.2f}")
+            gx.set_title("گروه‌بندی موضوع‌های ریز", pad=18)
+        return axes
+
+
+def hierarchy_chart(tree: pd.DataFrame, ax=None, title: str = "موضوع‌ها در دو سطح"):
+    """Nested bars of the two levels (:func:`analysis.topics.topic_tree`): one bar a fine topic, its
+    length the topic's share, grouped and coloured by its coarse topic, whose name and share head
+    each group."""
+    with persian_style():
+        ax = axes_or_new(ax, (9, max(3, 0.32 * (len(tree) + tree["coarse"].nunique() if len(tree) else 0) + 1)))
+        if tree.empty:
+            return empty_axes(ax, title)
+        colours = plt.get_cmap("tab10")
+        labels, position, y = [], [], 0
+        for colour, (coarse, rows) in enumerate(tree.groupby("coarse", sort=False)):
+            head = rows.iloc[0]
+            ax.barh(-y, head["coarse_prevalence"], color=colours(colour % 10), alpha=0.35)
+            labels.append(_topic_name(coarse, head["coarse_label"]))
+            position.append(-y)
+            y += 1
+            for row in rows.itertuples():
+                ax.barh(-y, row.fine_prevalence, color=colours(colour % 10), height=0.7)
+                labels.append("    " + str(row.fine_label))
+                position.append(-y)
+                y += 1
+        ax.set_yticks(position, labels, fontsize=8)
+        ax.set_xlabel("سهم میانگین از خبرها")
+        persian_ticks(ax.xaxis, "{:.0%}")
+        ax.set_title(title)
+        ax.spines[["top", "right"]].set_visible(False)
         return ax
 
 

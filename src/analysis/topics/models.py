@@ -12,8 +12,14 @@ error of the best; the curve is kept in ``coherence_``, with the stability of ea
 on different resamples match?) beside it. ``fit_vocabulary`` + ``partial_fit`` fit a corpus too large for memory chunk by chunk.
 
 The functions below take a fitted model and the articles table and return tidy tables: the
-document-topic table, representative articles, prevalence over time/site/category, a 2-D topic map
-and stability across seeds.
+document-topic table, representative articles, the two levels linked (:func:`topic_tree`), what each
+topic is (:func:`topic_summary`: terms, phrases, articles), prevalence over time/site/category, a
+2-D topic map and stability across seeds.
+
+With ``k="auto"`` the topics come in two linked levels: the fine topics (the stories; ``fine_k_``
+chosen by coherence among the stable k) and the coarse topics (the subjects; ``k_``), groups of fine
+topics alike in their term weights (:mod:`analysis.topics.hierarchy`). ``k_``, ``labels_``,
+``components_`` and ``transform`` are the coarse level unless ``level="fine"`` is asked for.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from threadpoolctl import threadpool_limits
 
 from analysis._core.progress import progress_bar
+from analysis.topics.hierarchy import coarse_components, coarse_shares, group_topics, topic_centroids, topic_similarity
+from analysis.topics.selection import choose_fine_k, heldout_fit, topic_distinctness
 from analysis.topics.terms import (
     collocations,
     mark_stopword_phrases,
@@ -83,6 +91,8 @@ class TopicModel(BaseEstimator):
     max_features : vocabulary size cap (most frequent terms kept).
     selection_sample : at most this many articles are used to compare candidate k (and to find
         phrases); the final model is fitted on all of them.
+    hierarchy : with ``k="auto"``, group the fine topics into coarse ones
+        (:mod:`analysis.topics.hierarchy`); False: one level.
     column : token column (added with :func:`analysis.text.add_tokens` when missing).
     stopwords : words left out (default: the text pipeline's stopwords incl. news boilerplate).
     max_iter, random_state : passed to the scikit-learn model.
@@ -92,8 +102,14 @@ class TopicModel(BaseEstimator):
     (mean topic share over the fitted articles), ``coherence_`` (one row a candidate k tried:
     ``npmi`` and its standard error ``npmi_se`` over resamples, ``diversity`` — the share of distinct
     top terms —, ``stability`` — how alike the topics fitted on different resamples are, see
-    :func:`resample_stability` —, ``chosen``), ``topic_coherence_`` (NPMI of each topic kept), ``n_fitted_`` (articles the topics were fitted
-    on, duplicates left out), ``estimator_``.
+    :func:`resample_stability` —, ``heldout`` and ``distinctness`` — see
+    :mod:`analysis.topics.selection` —, ``chosen``: the fine k), ``topic_coherence_`` (NPMI of each topic kept), ``n_fitted_`` (articles the topics were fitted
+    on, duplicates left out), ``estimator_`` (fitted with the fine topics). The two levels: ``k_``,
+    ``components_``, ``labels_``, ``topic_terms_``, ``prevalence_`` are the coarse topics (the
+    subjects); ``fine_k_``, ``fine_components_``, ``fine_labels_``, ``fine_topic_terms_``,
+    ``fine_prevalence_``, ``fine_topic_coherence_`` the fine ones (the stories); ``parent_`` the coarse
+    topic of each fine one; ``grouping_`` the cuts tried (``groups``, ``silhouette``, ``chosen``).
+    With a fixed ``k`` or ``hierarchy=False`` the two levels are the same topics.
 
     ``fit`` learns everything from one table in memory. For corpora that do not fit in memory,
     :meth:`fit_vocabulary` on a sample and then :meth:`partial_fit` chunk by chunk.
@@ -116,6 +132,7 @@ class TopicModel(BaseEstimator):
         max_features: int | None = 30000,
         selection_sample: int = 5000,
         selection_repeats: int = 3,
+        hierarchy: bool = True,
         column: str = "tokens",
         stopwords: Iterable[str] | None = None,
         max_iter: int = 400,
@@ -135,6 +152,7 @@ class TopicModel(BaseEstimator):
         self.max_features = max_features
         self.selection_sample = selection_sample
         self.selection_repeats = selection_repeats
+        self.hierarchy = hierarchy
         self.column = column
         self.stopwords = stopwords
         self.max_iter = max_iter
@@ -149,10 +167,11 @@ class TopicModel(BaseEstimator):
             matrix, sample = self._learn_vocabulary(articles)
             if matrix is None:
                 return self._without_topics()
-            self.estimator_ = self._estimator(self.k_).fit(matrix)
-            self._finish_topics()
-            shares = self._shares(matrix)
-        self.prevalence_ = shares.mean(axis=0)
+            self.estimator_ = self._estimator(self.fine_k_).fit(matrix)
+            self._finish_topics(matrix)
+            shares = self._shares(matrix, level="fine")
+        self.fine_prevalence_ = shares.mean(axis=0)
+        self.prevalence_ = coarse_shares(shares, self.parent_).mean(axis=0)
         self.n_fitted_ = matrix.shape[0]
         self._share_sum = shares.sum(axis=0)
         return self
@@ -171,7 +190,7 @@ class TopicModel(BaseEstimator):
         if matrix is None:
             return self._without_topics()
         self.estimator_ = None
-        self._share_sum = np.zeros(self.k_)
+        self._share_sum = np.zeros(self.fine_k_)
         self.n_fitted_ = 0
         return self
 
@@ -201,13 +220,14 @@ class TopicModel(BaseEstimator):
         matrix = self._weigh(self._vectorizer.transform(docs), fit=False)
         with _quiet_blas():
             if self.estimator_ is None:
-                self.estimator_ = self._online_estimator(self.k_, matrix.shape[0])
+                self.estimator_ = self._online_estimator(self.fine_k_, matrix.shape[0])
             self.estimator_.partial_fit(matrix)
-            self._finish_topics()
-            shares = self._shares(matrix)
+            self._finish_topics(matrix)
+            shares = self._shares(matrix, level="fine")
         self._share_sum = self._share_sum + shares.sum(axis=0)
         self.n_fitted_ += matrix.shape[0]
-        self.prevalence_ = self._share_sum / max(self.n_fitted_, 1)
+        self.fine_prevalence_ = self._share_sum / max(self.n_fitted_, 1)
+        self.prevalence_ = coarse_shares(self.fine_prevalence_[None, :], self.parent_)[0]
         return self
 
     def _learn_vocabulary(self, articles: pd.DataFrame):
@@ -235,11 +255,28 @@ class TopicModel(BaseEstimator):
         self._reference = (counts[sample] > 0).astype(np.float64).tocsc()
         limit = min(counts.shape[1], int((counts.getnnz(axis=1) > 0).sum()))
         if self.k == "auto":
-            self.k_, self.coherence_ = self._choose_k(matrix[sample], limit)
+            self.fine_k_, self.coherence_ = self._choose_k(matrix[sample], limit)
+            self.k_, self.grouping_ = self._choose_groups(matrix[sample])
         else:
-            self.k_ = max(1, min(int(self.k), limit))
+            self.k_ = self.fine_k_ = max(1, min(int(self.k), limit))
             self.coherence_ = None
+            self.grouping_ = pd.DataFrame({"groups": [self.k_], "silhouette": [np.nan], "chosen": [True]})
+        self._n_groups = self.k_
         return matrix, sample
+
+    def _choose_groups(self, matrix) -> tuple[int, pd.DataFrame]:
+        """How many coarse topics (subjects) the fine topics fall into: the fine model fitted on the
+        selection sample, its topics grouped by the likeness of their term weights
+        (:func:`analysis.topics.hierarchy.group_topics`) by the likeness of their articles
+        (:func:`analysis.topics.hierarchy.topic_centroids`). Returns the number and the table of cuts."""
+        if not self.hierarchy or self.fine_k_ <= 2:
+            return self.fine_k_, pd.DataFrame({"groups": [self.fine_k_], "silhouette": [np.nan], "chosen": [True]})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            estimator = self._estimator(self.fine_k_).fit(matrix)
+        shares = self._weights_to_shares(estimator.transform(matrix), estimator.components_)
+        groups, table = group_topics(topic_similarity(topic_centroids(matrix, shares)))
+        return int(groups.max()) + 1, table
 
     def _fit_rows(self, articles: pd.DataFrame, tokens: list[list[str]]) -> np.ndarray:
         """Row numbers the topics are fitted on, in a fixed order (by ``doc_id`` when there is one, so
@@ -276,8 +313,11 @@ class TopicModel(BaseEstimator):
         then the neighbours of the best until the best stays). The choice is the smallest k whose
         NPMI is within one standard error of the best (the one-standard-error rule: where the curve
         is flat, fewer topics). Topic diversity and stability (do the resamples find the same
-        topics?) are recorded beside it. Returns k and the curve of the candidates tried: ``k``,
-        ``npmi``, ``npmi_se``, ``diversity``, ``stability``."""
+        topics?), the held-out fit (how much of the articles left out of a resample the topics
+        reconstruct) and distinctness (1 − the largest cosine similarity between two topics) are
+        recorded beside it. This k is the fine level (the stories); the coarse level (the subjects)
+        groups its topics (:meth:`_choose_groups`). Returns k and the curve of the candidates tried:
+        ``k``, ``npmi``, ``npmi_se``, ``diversity``, ``stability``, ``heldout``, ``distinctness``."""
         rng = np.random.default_rng(self.random_state)
         n = matrix.shape[0]
         repeats = max(1, int(self.selection_repeats))
@@ -287,23 +327,26 @@ class TopicModel(BaseEstimator):
             [np.sort(rng.choice(n, size=size, replace=False)) for _ in range(repeats)]
         limit = min(limit, min(len(subset) for subset in subsets))
         candidates = sorted({min(k, limit) for k in self.k_range if k >= 1}) or [1]
-        scores: dict[int, list[tuple[float, float]]] = {}
+        scores: dict[int, list[tuple[float, float, float, float]]] = {}
         stability: dict[int, float] = {}
+        held_out = [np.setdiff1d(np.arange(n), subset) for subset in subsets]
         progress = progress_bar(total=len(candidates), desc="choosing k", leave=False)
 
         def score(k: int) -> float:
             if k not in scores:
                 scores[k], fitted = [], []
-                for subset in subsets:
+                for subset, rest in zip(subsets, held_out):
                     with warnings.catch_warnings():  # candidates only rank k; the final fit still warns
                         warnings.simplefilter("ignore", ConvergenceWarning)
                         estimator = self._estimator(k, ranking=True).fit(matrix[subset])
                     top = _top_ids(estimator.components_, self.top_n)
-                    scores[k].append((float(np.mean(npmi_coherence(top, self._reference))), topic_diversity(top)))
+                    scores[k].append((float(np.mean(npmi_coherence(top, self._reference))), topic_diversity(top),
+                                      heldout_fit(estimator, matrix[rest], self.method),
+                                      topic_distinctness(estimator.components_)))
                     fitted.append(estimator.components_)
                 stability[k] = resample_stability(fitted)
                 progress.update()
-            return float(np.mean([npmi for npmi, _ in scores[k]]))
+            return float(np.mean([row[0] for row in scores[k]]))
 
         for k in candidates[::2]:
             score(k)
@@ -318,57 +361,79 @@ class TopicModel(BaseEstimator):
         progress.close()
         rows = []
         for k in sorted(scores):
-            npmi, diversity = np.array(scores[k]).T
+            npmi, diversity, heldout, distinct = (np.array(scores[k], dtype=float).T)
             error = float(npmi.std(ddof=1) / math.sqrt(len(npmi))) if len(npmi) > 1 else 0.0
-            rows.append((k, npmi.mean(), error, diversity.mean(), stability[k]))
-        curve = pd.DataFrame(rows, columns=["k", "npmi", "npmi_se", "diversity", "stability"])
-        # one-standard-error rule: the fewest topics that are as coherent as the best, within its noise
-        best_row = curve[curve["k"] == best].iloc[0]
-        chosen = int(curve.loc[curve["npmi"] >= best_row["npmi"] - best_row["npmi_se"], "k"].min())
-        return chosen, curve
+            rows.append((k, npmi.mean(), error, diversity.mean(), stability[k], np.nanmean(heldout)
+                         if np.isfinite(heldout).any() else np.nan, distinct.mean()))
+        curve = pd.DataFrame(rows, columns=["k", "npmi", "npmi_se", "diversity", "stability", "heldout",
+                                            "distinctness"])
+        return choose_fine_k(curve), curve
 
-    def _finish_topics(self) -> None:
-        """Topic tables from the estimator's components (after fit or each partial_fit)."""
-        self.components_ = self.estimator_.components_
+    def _finish_topics(self, matrix) -> None:
+        """Topic tables from the estimator's components (after fit or each partial_fit; ``matrix``:
+        the articles just fitted, whose topic centroids group the fine topics)."""
+        fine = self.fine_components_ = self.estimator_.components_
+        wanted = getattr(self, "_n_groups", self.k_)
+        if wanted < self.fine_k_:
+            shares = self._weights_to_shares(self.estimator_.transform(matrix), fine)
+            self.parent_ = group_topics(topic_similarity(topic_centroids(matrix, shares)), n_groups=wanted)[0]
+        else:
+            self.parent_ = np.arange(self.fine_k_, dtype=np.int64)
+        self.k_ = int(self.parent_.max()) + 1
+        self.components_ = coarse_components(fine, self.parent_)
+        fine_top = _top_ids(fine, self.top_n)
+        self.fine_topic_coherence_ = npmi_coherence(fine_top, self._reference)
         top = _top_ids(self.components_, self.top_n)
         per_topic = npmi_coherence(top, self._reference)
         curve = getattr(self, "coherence_", None)
         if curve is None or self.k != "auto":  # a fixed k: its one row, from the topics kept
-            curve = pd.DataFrame([(self.k_, float(np.mean(per_topic)), np.nan, topic_diversity(top), np.nan)],
-                                 columns=["k", "npmi", "npmi_se", "diversity", "stability"])
-        curve["chosen"] = curve["k"] == self.k_
+            curve = pd.DataFrame([(self.k_, float(np.mean(per_topic)), np.nan, topic_diversity(top), np.nan,
+                                   np.nan, topic_distinctness(self.components_))],
+                                 columns=["k", "npmi", "npmi_se", "diversity", "stability", "heldout", "distinctness"])
+        curve["chosen"] = curve["k"] == self.fine_k_
         self.coherence_ = curve
         self.topic_coherence_ = per_topic
-        self.topic_terms_ = self._topic_terms()
+        self.topic_terms_ = self._topic_terms(self.components_)
         self.labels_ = [topic_label(g["term"].tolist()) for _, g in self.topic_terms_.groupby("topic", sort=True)]
+        self.fine_topic_terms_ = self._topic_terms(fine)
+        self.fine_labels_ = [topic_label(g["term"].tolist())
+                             for _, g in self.fine_topic_terms_.groupby("topic", sort=True)]
 
     def _without_topics(self) -> TopicModel:
-        self.k_ = 0
+        self.k_ = self.fine_k_ = 0
         self.vocabulary_, self.terms_ = {}, np.array([], dtype=object)
-        self.components_ = np.zeros((0, 0))
+        self.components_ = self.fine_components_ = np.zeros((0, 0))
+        self.parent_ = np.zeros(0, dtype=np.int64)
+        self.grouping_ = pd.DataFrame(columns=["groups", "silhouette", "chosen"])
         self.estimator_ = self._vectorizer = None
         self.coherence_ = pd.DataFrame({"k": pd.Series(dtype="int64"), "npmi": pd.Series(dtype=float),
                                         "npmi_se": pd.Series(dtype=float), "diversity": pd.Series(dtype=float),
                                         "stability": pd.Series(dtype=float),
+                                        "heldout": pd.Series(dtype=float), "distinctness": pd.Series(dtype=float),
                                         "chosen": pd.Series(dtype=bool)})
-        self.topic_coherence_ = np.zeros(0)
+        self.topic_coherence_ = self.fine_topic_coherence_ = np.zeros(0)
         self.topic_terms_ = pd.DataFrame(columns=["topic", "rank", "term", "weight"])
-        self.labels_ = []
-        self.prevalence_ = np.zeros(0)
+        self.fine_topic_terms_ = self.topic_terms_.copy()
+        self.labels_, self.fine_labels_ = [], []
+        self.prevalence_ = self.fine_prevalence_ = np.zeros(0)
         self.n_fitted_ = 0
         return self
 
-    def transform(self, articles: pd.DataFrame) -> pd.DataFrame:
+    def transform(self, articles: pd.DataFrame, level: str = "coarse") -> pd.DataFrame:
         """Topic shares of each article: rows indexed by ``doc_id``, one column a topic, rows sum to 1
-        (all zero for an article with no known term)."""
+        (all zero for an article with no known term). ``level``: ``"coarse"`` (the ``k_`` subjects,
+        ``labels_``) or ``"fine"`` (the ``fine_k_`` stories, ``fine_labels_``; a coarse share is the sum
+        of its fine topics' shares)."""
         self._check_fitted()
+        _check_level(level)
         index = articles["doc_id"] if "doc_id" in articles else pd.RangeIndex(len(articles))
+        k = self.k_ if level == "coarse" else self.fine_k_
         if self.k_ == 0:
             return pd.DataFrame(index=pd.Index(index, name="doc_id"), columns=pd.RangeIndex(0, name="topic"), dtype=float)
         matrix = self.term_matrix(articles)
         with _quiet_blas():
-            shares = self._shares(matrix)
-        return pd.DataFrame(shares, index=pd.Index(index, name="doc_id"), columns=pd.RangeIndex(self.k_, name="topic"))
+            shares = self._shares(matrix, level=level)
+        return pd.DataFrame(shares, index=pd.Index(index, name="doc_id"), columns=pd.RangeIndex(k, name="topic"))
 
     def term_matrix(self, articles: pd.DataFrame) -> sparse.csr_matrix:
         """The articles as the model reads them: a sparse articles × ``terms_`` matrix (row i is
@@ -380,16 +445,25 @@ class TopicModel(BaseEstimator):
         docs = [self._terms(mark_stopword_phrases(t, self._stop)) for t in token_lists(articles, self.column)]
         return sparse.csr_matrix(self._weigh(self._vectorizer.transform(docs), fit=False))
 
-    def _shares(self, matrix) -> np.ndarray:
+    def _shares(self, matrix, level: str = "coarse") -> np.ndarray:
         """Topic shares of documents: the weights times each topic's total term mass (so that, for
-        NMF, a share is the part of the document's reconstruction the topic accounts for)."""
-        weights = self.estimator_.transform(matrix)
+        NMF, a share is the part of the document's reconstruction the topic accounts for); coarse
+        shares are the sums of their fine topics'."""
+        shares = self._weights_to_shares(self.estimator_.transform(matrix), self.fine_components_)
+        return shares if level == "fine" else coarse_shares(shares, self.parent_)
+
+    def _weights_to_shares(self, weights: np.ndarray, components: np.ndarray) -> np.ndarray:
         if self.method == "nmf":
-            weights = weights * self.components_.sum(axis=1)
+            weights = weights * components.sum(axis=1)
         return _normalise_rows(weights)
 
     def fit_transform(self, articles: pd.DataFrame, y=None) -> pd.DataFrame:
         return self.fit(articles).transform(articles)
+
+    def level_labels(self, level: str = "coarse") -> list[str]:
+        """The topic labels of one level (``labels_`` or ``fine_labels_``)."""
+        _check_level(level)
+        return list(self.labels_ if level == "coarse" else self.fine_labels_)
 
     # -- pieces --------------------------------------------------------------------------------
 
@@ -466,10 +540,10 @@ class TopicModel(BaseEstimator):
         return LatentDirichletAllocation(n_components=k, learning_method="online", batch_size=512,
                                          random_state=self.random_state, n_jobs=1)
 
-    def _topic_terms(self) -> pd.DataFrame:
+    def _topic_terms(self, components: np.ndarray) -> pd.DataFrame:
         rows = []
-        weights = self.components_ / np.maximum(self.components_.sum(axis=1, keepdims=True), 1e-12)
-        for topic, ids in enumerate(_top_ids(self.components_, self.top_n)):
+        weights = components / np.maximum(components.sum(axis=1, keepdims=True), 1e-12)
+        for topic, ids in enumerate(_top_ids(components, self.top_n)):
             for rank, j in enumerate(ids):
                 rows.append((topic, rank + 1, self.terms_[j], float(weights[topic, j])))
         return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
@@ -477,6 +551,11 @@ class TopicModel(BaseEstimator):
 
 # ----------------------------------------------------------------------------------------------
 # coherence
+
+
+def _check_level(level: str) -> None:
+    if level not in ("coarse", "fine"):
+        raise ValueError(f"level must be 'coarse' or 'fine', not {level!r}")
 
 
 def _top_ids(components: np.ndarray, n: int) -> list[np.ndarray]:
@@ -556,10 +635,12 @@ def _normalise_rows(matrix: np.ndarray) -> np.ndarray:
 # tables from a fitted model
 
 
-def document_topics(model: TopicModel, articles: pd.DataFrame, *, min_weight: float = 0.0) -> pd.DataFrame:
+def document_topics(model: TopicModel, articles: pd.DataFrame, *, min_weight: float = 0.0,
+                    level: str = "coarse") -> pd.DataFrame:
     """Long document-topic table: one row per (doc_id, topic) with ``label``, ``weight`` (share of the
-    article) and ``dominant`` (the article's largest topic). Rows below ``min_weight`` are dropped."""
-    shares = model.transform(articles)
+    article) and ``dominant`` (the article's largest topic). Rows below ``min_weight`` are dropped.
+    ``level``: the coarse topics (default) or the fine ones (:meth:`TopicModel.transform`)."""
+    shares = model.transform(articles, level=level)
     if model.k_ == 0:
         return pd.DataFrame(columns=["doc_id", "topic", "label", "weight", "dominant"])
     table = shares.stack().rename("weight").reset_index()
@@ -568,18 +649,18 @@ def document_topics(model: TopicModel, articles: pd.DataFrame, *, min_weight: fl
     has_topic = shares.to_numpy().sum(axis=1) > 0
     dominant = pd.Series(np.where(has_topic, best, -1), index=shares.index)
     table["dominant"] = table["topic"].to_numpy() == dominant.reindex(table["doc_id"]).to_numpy()
-    table["label"] = table["topic"].map(dict(enumerate(model.labels_)))
+    table["label"] = table["topic"].map(dict(enumerate(model.level_labels(level))))
     table = table[table["weight"] >= min_weight] if min_weight > 0 else table
     return table[["doc_id", "topic", "label", "weight", "dominant"]].reset_index(drop=True)
 
 
-def dominant_topics(model: TopicModel, articles: pd.DataFrame) -> pd.DataFrame:
+def dominant_topics(model: TopicModel, articles: pd.DataFrame, *, level: str = "coarse") -> pd.DataFrame:
     """One row an article: ``doc_id``, its dominant ``topic`` (−1 when it has no known term),
-    ``label`` and ``weight``."""
-    shares = model.transform(articles).to_numpy()
+    ``label`` and ``weight``, at the coarse (default) or fine ``level``."""
+    shares = model.transform(articles, level=level).to_numpy()
     has_topic = shares.sum(axis=1) > 0
     topic = np.where(has_topic, shares.argmax(axis=1) if shares.size else 0, -1)
-    labels = dict(enumerate(model.labels_)) | {-1: ""}
+    labels = dict(enumerate(model.level_labels(level))) | {-1: ""}
     doc_ids = articles["doc_id"].to_numpy() if "doc_id" in articles else np.arange(len(articles))
     return pd.DataFrame(
         {
@@ -591,18 +672,77 @@ def dominant_topics(model: TopicModel, articles: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def representative_articles(model: TopicModel, articles: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+def representative_articles(model: TopicModel, articles: pd.DataFrame, n: int = 3, *,
+                            level: str = "coarse") -> pd.DataFrame:
     """The ``n`` articles most about each topic (largest share; ties broken by length):
     ``topic``, ``label``, ``rank``, ``doc_id``, ``title``, ``weight``."""
-    shares = model.transform(articles)
+    shares = model.transform(articles, level=level)
+    labels = model.level_labels(level)
     titles = articles["title"].to_numpy() if "title" in articles else np.full(len(articles), "")
     rows = []
-    for topic in range(model.k_):
+    for topic in range(shares.shape[1]):
         weights = shares[topic].to_numpy()
         order = np.argsort(-weights, kind="stable")[:n]
         for rank, i in enumerate(o for o in order if weights[o] > 0):
-            rows.append((topic, model.labels_[topic], rank + 1, shares.index[i], titles[i], float(weights[i])))
+            rows.append((topic, labels[topic], rank + 1, shares.index[i], titles[i], float(weights[i])))
     return pd.DataFrame(rows, columns=["topic", "label", "rank", "doc_id", "title", "weight"])
+
+
+def topic_tree(model: TopicModel) -> pd.DataFrame:
+    """The two levels linked: one row a fine topic, with its coarse parent. Columns ``coarse``,
+    ``coarse_label``, ``coarse_prevalence``, ``fine``, ``fine_label``, ``fine_prevalence`` (mean share
+    over the fitted articles), ``npmi`` (the fine topic's coherence), sorted by coarse then fine
+    prevalence."""
+    model._check_fitted()
+    columns = ["coarse", "coarse_label", "coarse_prevalence", "fine", "fine_label", "fine_prevalence", "npmi"]
+    if model.k_ == 0:
+        return pd.DataFrame(columns=columns)
+    parent = np.asarray(model.parent_)
+    table = pd.DataFrame({
+        "coarse": parent,
+        "coarse_label": [model.labels_[p] for p in parent],
+        "coarse_prevalence": [float(model.prevalence_[p]) for p in parent],
+        "fine": np.arange(model.fine_k_),
+        "fine_label": model.fine_labels_,
+        "fine_prevalence": np.asarray(model.fine_prevalence_, dtype=float),
+        "npmi": np.asarray(model.fine_topic_coherence_, dtype=float),
+    })
+    return table.sort_values(["coarse_prevalence", "coarse", "fine_prevalence"],
+                             ascending=[False, True, False]).reset_index(drop=True)[columns]
+
+
+def topic_summary(model: TopicModel, articles: pd.DataFrame, *, level: str = "coarse", n_terms: int = 10,
+                  n_phrases: int = 3, n_articles: int = 3) -> pd.DataFrame:
+    """What each topic is, one row a topic: ``topic``, ``label``, ``prevalence``, ``npmi`` (coherence
+    of its top terms), ``terms`` (top ``n_terms``, joined by «، »), ``phrases`` (its strongest
+    collocation phrases — the multiword terms of the vocabulary with the most weight in it),
+    ``articles`` (titles of its ``n_articles`` most representative articles, joined by « | ») and,
+    for the fine level, ``parent``."""
+    model._check_fitted()
+    _check_level(level)
+    columns = ["topic", "label", "prevalence", "npmi", "terms", "phrases", "articles"] + (["parent"] if level == "fine" else [])
+    if model.k_ == 0:
+        return pd.DataFrame(columns=columns)
+    components = model.components_ if level == "coarse" else model.fine_components_
+    terms = model.topic_terms_ if level == "coarse" else model.fine_topic_terms_
+    prevalence = model.prevalence_ if level == "coarse" else model.fine_prevalence_
+    npmi = model.topic_coherence_ if level == "coarse" else model.fine_topic_coherence_
+    phrase_ids = np.array([j for j, term in enumerate(model.terms_) if " " in term], dtype=np.int64)
+    reps = representative_articles(model, articles, n=n_articles, level=level)
+    rows = []
+    for topic, label in enumerate(model.level_labels(level)):
+        top = terms[terms["topic"] == topic].sort_values("rank")["term"].head(n_terms)
+        phrases = []
+        if len(phrase_ids):
+            weights = components[topic, phrase_ids]
+            phrases = [model.terms_[phrase_ids[j]] for j in np.argsort(-weights, kind="stable")[:n_phrases] if weights[j] > 0]
+        titles = reps[reps["topic"] == topic].sort_values("rank")["title"].astype(str)
+        row = [topic, label, float(prevalence[topic]), float(npmi[topic]), "، ".join(top), "، ".join(phrases),
+               " | ".join(titles)]
+        if level == "fine":
+            row.append(int(model.parent_[topic]))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def topic_prevalence(
