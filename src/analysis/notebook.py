@@ -244,7 +244,16 @@ def load_for_notebook(
     categories: Sequence[str] | str = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(articles, rejects)`` for a notebook: the cached corpus (``""`` = the demo corpus), filtered
-    by :func:`select_articles`. The rejects table is the whole corpus's (filters do not apply)."""
+    by :func:`select_articles`. The rejects table is the whole corpus's (filters do not apply).
+
+    A dataset folder (from ``ingest-dataset``) gives its articles, normalised and filtered, when they
+    are few, else a bounded, seeded sample of them (:func:`analysis.report_data.load_sample`;
+    ``attrs["sample_of"]`` says how many were sampled from, :func:`analysis.report_data.source_note`
+    says it on the page)."""
+    from .report_data import is_dataset, load_sample
+
+    if corpus and not isinstance(corpus, (list, tuple)) and is_dataset(corpus):
+        return load_sample(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
     articles, rejects = cached_corpus(corpus or default_corpus())
     selected = select_articles(articles, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
     return selected.reset_index(drop=True), rejects
@@ -291,11 +300,15 @@ def _td(value) -> str:
     return f'<td dir="rtl">{_cell(value)}</td>' if numeric else f'<td dir="auto">{_cell(value)}</td>'
 
 
-def table(frame: pd.DataFrame, *, max_rows: int = 50, caption: str = "", index: bool = False) -> HTMLFragment:
+def table(frame: pd.DataFrame, *, max_rows: int = 50, caption: str = "", index: bool = False,
+          empty: str = "") -> HTMLFragment:
     """An escaped, right-to-left HTML table of ``frame`` (first ``max_rows`` rows), Persian digits.
 
-    Every value is escaped, so article text shown here can never become markup.
+    Every value is escaped, so article text shown here can never become markup. ``empty``: the one
+    line shown instead of the table when ``frame`` has no row, saying why (default: «هیچ ردیفی نیست.»).
     """
+    if frame.empty and empty:
+        return HTMLFragment(f'<p class="table-note empty-table" dir="rtl">{html.escape(empty)}</p>', empty)
     shown = frame.head(max_rows)
     columns = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
     head = "".join(f'<th dir="auto">{html.escape(c)}</th>' for c in columns)

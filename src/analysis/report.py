@@ -396,7 +396,8 @@ def render_notebook(
     )
 
 
-def _render_in_worker(source: str, out_dir: str, parameters: dict, nav: list, cache: str, timeout: int) -> dict:
+def _render_in_worker(source: str, out_dir: str, parameters: dict, nav: list, cache: str, timeout: int,
+                      sample: str = "") -> dict:
     skip_slow_iri_check()
     # the kernel's and papermill's chatter (TCP warnings, unknown parameters) goes to a log beside
     # the executed notebook, not over the progress bar; errors reach the page and the summary
@@ -406,6 +407,10 @@ def _render_in_worker(source: str, out_dir: str, parameters: dict, nav: list, ca
     os.dup2(descriptor, 2)
     os.close(descriptor)
     os.environ[CACHE_ENV] = cache
+    if sample:
+        from .report_data import SAMPLE_ENV
+
+        os.environ[SAMPLE_ENV] = sample  # kernels inherit it
     os.environ["TQDM_DISABLE"] = "1"  # kernels inherit it: no progress bars inside the pages
     return asdict(render_notebook(Path(source), Path(out_dir), parameters, nav, timeout=timeout))
 
@@ -448,6 +453,8 @@ def render_report(
     cache: Path | str | None = None,
     timeout: int = CELL_TIMEOUT,
     progress: bool = True,
+    sample_size: int | None = None,
+    large_source: int | None = None,
 ) -> list[NotebookResult]:
     """Execute every notebook on ``corpus`` (default: the demo corpus) and write the pages and
     ``index.html`` into ``out_dir``. Returns one :class:`NotebookResult` a notebook, in reading order.
@@ -455,7 +462,15 @@ def render_report(
     ``parameters`` adds to the notebook parameters (date_from, date_to, sites, categories, n_topics);
     ``jobs`` notebooks run at once (default: up to 2, one a core). The corpus is loaded once here and
     cached (``cache``, default data/processed/cache) for the notebooks to read.
+
+    ``corpus`` may be a dataset folder written by ``ingest-dataset``: its articles are then normalised
+    once here, by parts, and the pages computed by parts (:mod:`analysis.report_data`); the pages that
+    need whole articles in memory read a seeded sample of ``sample_size`` of them (default
+    :data:`analysis.report_data.SAMPLE_SIZE`). A source folder of more than ``large_source`` files
+    (default :data:`analysis.report_data.LARGE_SOURCE_FILES`) is first ingested to such a dataset under
+    ``data/processed/datasets/`` (reused and brought up to date next time).
     """
+    from . import report_data
     from .progress import progress_bar
 
     root = project_root()
@@ -464,8 +479,17 @@ def render_report(
         raise FileNotFoundError(f"no notebooks matching {NOTEBOOK_GLOB} in {notebooks_dir or root / 'notebooks'}")
     corpus = corpus or default_corpus()
     cache_folder = Path(cache) if cache else cache_root()
-    cached_corpus(corpus, folder=cache_folder)  # load once; the notebooks read the cache
+    ingested = report_data.dataset_for_source(
+        corpus, min_files=large_source if large_source is not None else report_data.LARGE_SOURCE_FILES,
+        progress=progress)
+    corpus = ingested or corpus
     params = notebook_parameters(corpus, **dict(parameters or {}))
+    if report_data.is_dataset(corpus):  # normalise once, by parts; the notebooks read the copy
+        filters = {k: params[k] for k in ("date_from", "date_to", "sites", "categories")}
+        report_data.report_dataset(corpus, **filters, folder=cache_folder, progress=progress)
+    else:
+        cached_corpus(corpus, folder=cache_folder)  # load once; the notebooks read the cache
+    sample = str(sample_size or report_data.sample_size())
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     nav = [("index.html", "فهرست")] + [(f"{p.stem}.html", _nav_label(p)) for p in notebooks]
@@ -475,7 +499,7 @@ def render_report(
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
         futures = {
             pool.submit(
-                _render_in_worker, str(p), str(out), params, nav, str(cache_folder.resolve()), timeout
+                _render_in_worker, str(p), str(out), params, nav, str(cache_folder.resolve()), timeout, sample
             ): p
             for p in notebooks
         }
@@ -535,6 +559,8 @@ def _run(args) -> int:
         parameters=parameters,
         jobs=args.jobs,
         cache=args.cache,
+        sample_size=args.sample_size,
+        large_source=args.large_source,
     )
     failed = [r for r in results if not r.ok]
     print(
@@ -554,7 +580,8 @@ def add_commands(subparsers) -> None:
         "report",
         help="execute the notebooks and write self-contained HTML pages and index.html",
         description="Execute every notebooks/NN_*.py on a corpus and write self-contained HTML pages "
-        "(code hidden, charts embedded, readable offline) and index.html.",
+        "(code hidden, charts embedded, readable offline) and index.html. SOURCE may be a dataset "
+        "folder from ingest-dataset: the pages are then computed part by part.",
     )
     parser.add_argument("--corpus", action="append", metavar="SOURCE",
                         help="file, folder, glob or archive (repeatable); default: the demo corpus data/demo")
@@ -569,4 +596,10 @@ def add_commands(subparsers) -> None:
     parser.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: up to 2)")
     parser.add_argument("--notebooks", default=None, help="folder of the notebooks (default: notebooks/)")
     parser.add_argument("--cache", default=None, help="corpus cache folder (default: data/processed/cache)")
+    parser.add_argument("--sample-size", type=int, default=None,
+                        help="with a dataset: articles the terms, topics and entities pages read, a seeded "
+                             "sample (default: 5000)")
+    parser.add_argument("--large-source", type=int, default=None, metavar="N",
+                        help="a source folder of more than N files is ingested to a dataset under "
+                             "data/processed/datasets/ first (default: 50000)")
     parser.set_defaults(func=_run)
