@@ -171,7 +171,8 @@ def report_dataset(dataset, *, date_from: str = "", date_to: str = "", sites: Se
 
             from .workers import worker_context
 
-            with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
+            # spawn: the workers end with the pool (a forkserver would stay, holding its memory, for the whole report)
+            with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(text=False)) as pool:
                 for future in as_completed([pool.submit(_normalise_part, *job, filters) for job in jobs]):
                     future.result()
                     bar.update()
