@@ -120,6 +120,15 @@ def test_dataset_pages_count_what_memory_pages_count(demo_dir, dataset, cache, f
     assert occasions_memory["top_terms"].map(list).tolist() == occasions_parts["top_terms"].map(list).tolist()
 
 
+def test_document_terms_match_the_patterns_ones(demo_articles):
+    from analysis.patterns import _document_terms
+
+    frame = demo_articles.head(80).copy()
+    frame.loc[frame.index[:3], "lead"] = None
+    assert report_data._document_terms(frame, ("title", "lead")) == _document_terms(frame, ("title", "lead"))
+    assert report_data._document_terms(frame, ()) == _document_terms(frame, ())
+
+
 def test_text_pages_read_a_seeded_sample_and_say_so(dataset, cache, monkeypatch):
     parts = report_data.open_corpus(str(dataset))
     whole = parts.sample()
