@@ -30,7 +30,12 @@ n_topics = "auto"  # not used here; every notebook takes the same parameters
 from analysis import patterns, republication
 from analysis.notebook import key_numbers, setup_notebook, table
 from analysis.plots import patterns as charts
-from analysis.report_data import no_bursts_reason, no_occasions_reason, open_corpus, source_note
+from analysis.report_data import (
+    no_bursts_reason,
+    no_occasions_reason,
+    open_corpus,
+    source_note,
+)
 from analysis.site_names import with_site_names
 
 setup_notebook()

@@ -17,8 +17,7 @@ from analysis.resources import read_wordlist
 from analysis.site_names import site_label, site_name, site_names, with_site_names
 
 sys.path.insert(0, str(Path(__file__).parent))
-from report_corpus import write_report_corpus  # noqa: E402
-
+from report_corpus import write_report_corpus
 
 # --- site names ---------------------------------------------------------------------------------
 
@@ -134,7 +133,7 @@ def test_text_pages_read_a_seeded_sample_and_say_so(dataset, cache, monkeypatch)
     whole = parts.sample()
     assert len(whole) == parts.n_articles and "sample_of" not in whole.attrs
     monkeypatch.setenv(report_data.SAMPLE_ENV, "50")
-    sample, rejects = notebook.load_for_notebook(str(dataset))
+    sample, _ = notebook.load_for_notebook(str(dataset))
     assert len(sample) == 50 and sample.attrs["sample_of"] == parts.n_articles
     again, _ = notebook.load_for_notebook(str(dataset))
     assert again["doc_id"].tolist() == sample["doc_id"].tolist()  # seeded

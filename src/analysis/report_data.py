@@ -455,6 +455,16 @@ def source_note(articles_or_corpus):
     return HTMLFragment(f'<p class="source-note" dir="rtl">{html.escape(text)}</p>', text)
 
 
-__all__ = ["open_corpus", "load_sample", "ReportCorpus", "report_dataset", "dataset_for_source", "is_dataset",
-           "sample_note", "source_note", "sample_size",
-           "no_bursts_reason", "no_occasions_reason"]
+__all__ = [
+    "ReportCorpus",
+    "dataset_for_source",
+    "is_dataset",
+    "load_sample",
+    "no_bursts_reason",
+    "no_occasions_reason",
+    "open_corpus",
+    "report_dataset",
+    "sample_note",
+    "sample_size",
+    "source_note",
+]

@@ -51,4 +51,4 @@ def with_site_names(frame: pd.DataFrame, columns: Iterable[str] = SITE_COLUMNS) 
     return out
 
 
-__all__ = ["site_names", "site_name", "site_label", "with_site_names"]
+__all__ = ["site_label", "site_name", "site_names", "with_site_names"]
