@@ -185,6 +185,12 @@ def write_outputs(results: dict, command: str) -> None:
     for ax in (left, right):
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.yaxis.set_minor_formatter(NullFormatter())
+        if ns:
+            ax.set_xticks(ns, [f"{n / 1000:,.0f}k" for n in ns])
+    seconds = [60, 120, 300, 600, 1200, 3000, 6000, 12000]
+    low, high = left.get_ylim()
+    left.set_yticks([t for t in seconds if low <= t <= high] or seconds[:1], [str(t) for t in seconds if low <= t <= high] or ["60"])
+    right.set_yticks([0.5, 1, 2, 3, 4], ["0.5", "1", "2", "3", "4"])
     fig.savefig(RESULTS / "report_scale.png", dpi=110)
 
 
