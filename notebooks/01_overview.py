@@ -28,12 +28,16 @@ n_topics = "auto"  # not used here; every notebook takes the same parameters
 # %%
 from analysis import patterns
 from analysis.patterns import overview
-from analysis.report.notebook import key_numbers, load_for_notebook, setup_notebook, table
+from analysis.report.notebook import key_numbers, setup_notebook, table
 from analysis.plots import interactive
 from analysis.plots import overview as charts
+from analysis.report.data import open_corpus, source_note
+from analysis.corpus.sites import with_site_names
 
 setup_notebook()
-articles, rejects = load_for_notebook(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
+source = open_corpus(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
+articles, rejects = source.articles, source.rejects
+source_note(source)
 
 # %% [markdown]
 # ## در یک نگاه
@@ -46,21 +50,23 @@ key_numbers(overview.overview_numbers(articles, rejects))
 
 # %%
 table(overview.sources(articles, rejects).rename(
-    columns={"format": "قالب", "files": "پرونده", "articles": "مقاله", "rejected": "ردشده"}))
+    columns={"format": "قالب", "files": "پرونده", "articles": "مقاله", "rejected": "ردشده"}),
+    empty="هیچ پرونده‌ای خوانده نشد.")
 
 # %%
-table(overview.encodings(articles).rename(columns={"encoding": "رمزگذاری", "articles": "مقاله"}))
+table(overview.encodings(articles).rename(columns={"encoding": "رمزگذاری", "articles": "مقاله"}),
+      empty="هیچ مقاله‌ای در این گزینش نیست.")
 
 # %% [markdown]
 # ## زیرسایت‌ها: هر سایت چند مقاله دارد و از کی تا کی؟
 
 # %% tags=["key-figure"]
-charts.counts_bar(overview.sites(articles), label="site", value="articles", title="مقاله‌ها به تفکیک زیرسایت")
+charts.counts_bar(with_site_names(overview.sites(articles)), label="site", value="articles", title="مقاله‌ها به تفکیک زیرسایت")
 
 # %%
-table(overview.sites(articles).rename(columns={
+table(with_site_names(overview.sites(articles)).rename(columns={
     "domain": "دامنه", "site": "زیرسایت", "articles": "مقاله", "first": "نخستین",
-    "last": "واپسین", "median_words": "میانهٔ واژه‌ها"}))
+    "last": "واپسین", "median_words": "میانهٔ واژه‌ها"}), empty="هیچ مقاله‌ای در این گزینش نیست.")
 
 # %% [markdown]
 # ## دسته‌ها: مقاله‌ها در چه دسته‌هایی منتشر شده‌اند؟
@@ -86,7 +92,7 @@ table(patterns.length_summary(articles, by=None).drop(columns="group").rename(co
 # بزرگ کنید و با کلیک روی نام هر زیرسایت آن را نشان دهید یا پنهان کنید.
 
 # %%
-interactive.timeline(overview.monthly_counts(articles, by="site"), x="start", y="articles", color="site",
+interactive.timeline(with_site_names(overview.monthly_counts(articles, by="site")), x="start", y="articles", color="site",
                      label="label", title="مقاله‌ها در هر ماه به تفکیک زیرسایت")
 
 # %%
@@ -94,21 +100,24 @@ charts.monthly_bars(overview.monthly_counts(articles), title="مقاله‌ها 
 
 # %%
 table(overview.date_coverage(articles).rename(columns={
-    "date_source": "منبع تاریخ", "articles": "مقاله", "first": "نخستین", "last": "واپسین"}))
+    "date_source": "منبع تاریخ", "articles": "مقاله", "first": "نخستین", "last": "واپسین"}),
+    empty="هیچ مقاله‌ای در این گزینش نیست.")
 
 # %% [markdown]
 # ## تکرار: کدام مقاله‌ها بیش از یک بار آمده‌اند؟
 
 # %%
-table(overview.duplicates(articles).drop(columns="doc_id").rename(columns={
+table(with_site_names(overview.duplicates(articles)).drop(columns="doc_id").rename(columns={
     "title": "عنوان", "site": "زیرسایت", "published_jalali": "تاریخ", "copies": "رونوشت", "copy_sites": "زیرسایت رونوشت‌ها"}),
-    max_rows=20)
+    max_rows=20, empty="هیچ مقاله‌ای رونوشتِ مقالهٔ دیگری نیست.")
 
 # %% [markdown]
 # ## ورودی‌های ردشده: کدام پرونده‌ها مقاله نبودند و چرا؟
 
 # %%
-table(overview.reject_reasons(rejects).rename(columns={"reason": "دلیل", "inputs": "ورودی", "example": "نمونه"}))
+table(overview.reject_reasons(rejects).rename(columns={"reason": "دلیل", "inputs": "ورودی", "example": "نمونه"}),
+      empty="همهٔ ورودی‌ها خوانده شدند؛ هیچ ورودی‌ای رد نشد.")
 
 # %%
-table(rejects.rename(columns={"path": "پرونده", "member": "عضو بایگانی", "reason": "دلیل"}), max_rows=30)
+table(rejects.rename(columns={"path": "پرونده", "member": "عضو بایگانی", "reason": "دلیل"}), max_rows=30,
+      empty="هیچ ورودی‌ای رد نشد.")

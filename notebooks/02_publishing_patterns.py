@@ -28,12 +28,22 @@ n_topics = "auto"  # not used here; every notebook takes the same parameters
 
 # %%
 from analysis import patterns, republication
-from analysis.report.notebook import key_numbers, load_for_notebook, setup_notebook, table
+from analysis.report.notebook import key_numbers, setup_notebook, table
 from analysis.plots import patterns as charts
+from analysis.report.data import (
+    no_bursts_reason,
+    no_occasions_reason,
+    open_corpus,
+    source_note,
+)
+from analysis.corpus.sites import with_site_names
 
 setup_notebook()
-articles, rejects = load_for_notebook(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
-copies = republication.find_republications(articles, progress=False)
+source = open_corpus(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
+articles, rejects = source.articles, source.rejects
+copies = source.copies()
+named = with_site_names(articles[["site", "published", "categories", "n_words"]])  # sites by their Persian names
+source_note(source)
 
 # %% [markdown]
 # ## در یک نگاه
@@ -57,17 +67,17 @@ charts.timeline(patterns.volume(articles, by=None, freq="month"), title="تعد�
 # ## هر پایگاه در کدام ماه‌ها فعال بوده است؟
 
 # %%
-charts.volume_heatmap(patterns.volume(articles, by="site", freq="month"), group="site")
+charts.volume_heatmap(patterns.volume(named, by="site", freq="month"), group="site")
 
 # %%
-charts.timeline(patterns.volume(articles, by="site", freq="month"), group="site", top=5,
+charts.timeline(patterns.volume(named, by="site", freq="month"), group="site", top=5,
                 title="خبرهای ماهانهٔ پنج پایگاه پرکار (بقیه: سایر)")
 
 # %% [markdown]
 # ## هر پایگاه بیشتر در چه دسته‌هایی می‌نویسد؟
 
 # %%
-charts.category_mix(patterns.category_share(articles, by="site"), group="site")
+charts.category_mix(patterns.category_share(named, by="site"), group="site")
 
 # %% [markdown]
 # ## در کدام روزهای هفته و کدام ساعت‌ها؟
@@ -83,12 +93,13 @@ charts.profile_bars(patterns.hour_profile(articles, by=None), column="hour")
 # ## خبرها چقدر بلندند؟
 
 # %%
-charts.length_boxplot(patterns.lengths(articles, by="site"), group="site")
+charts.length_boxplot(patterns.lengths(named, by="site"), group="site")
 
 # %%
-table(patterns.length_summary(articles, by="site").rename(columns={
+table(patterns.length_summary(named, by="site").rename(columns={
     "site": "پایگاه", "n_articles": "خبر", "mean": "میانگین", "std": "انحراف معیار", "min": "کمینه",
-    "q10": "صدک ۱۰", "q25": "چارک اول", "median": "میانه", "q75": "چارک سوم", "q90": "صدک ۹۰", "max": "بیشینه"}))
+    "q10": "صدک ۱۰", "q25": "چارک اول", "median": "میانه", "q75": "چارک سوم", "q90": "صدک ۹۰", "max": "بیشینه"}),
+    empty="هیچ خبری در این گزینش نیست.")
 
 # %% [markdown]
 # ## کدام روزها از روال همیشگی هر پایگاه بیرون زده‌اند؟
@@ -96,10 +107,10 @@ table(patterns.length_summary(articles, by="site").rename(columns={
 # با مقیاس پایدار (۳٫۵ به بالا: جهش؛ ۳٫۵- به پایین: سکوت).
 
 # %%
-table(patterns.bursts(articles, by="site", freq="day")[
+table(with_site_names(patterns.bursts(articles, by="site", freq="day"))[
     ["site", "label", "n_articles", "baseline", "score", "kind", "top_titles"]].rename(columns={
     "site": "پایگاه", "label": "روز", "n_articles": "خبر", "baseline": "مبنا", "score": "امتیاز",
-    "kind": "نوع", "top_titles": "تیترهای شاخص"}), max_rows=25)
+    "kind": "نوع", "top_titles": "تیترهای شاخص"}), max_rows=25, empty=no_bursts_reason(articles, by="site"))
 
 # %% [markdown]
 # ## مناسبت‌ها: حول هر مناسبت چه اندازه و دربارهٔ چه نوشته شده است؟
@@ -107,7 +118,7 @@ table(patterns.bursts(articles, by="site", freq="day")[
 # (ممکن است یک روز با تقویم ایران فرق کند). «نسبت» یعنی خبرِ روزانه در مناسبت به میانگین دو هفتهٔ پیش از آن.
 
 # %%
-occasions = patterns.occasion_summary(articles)
+occasions = source.occasion_summary()
 charts.occasion_timeline(patterns.volume(articles, by=None, freq="day"), occasions)
 
 # %%
@@ -117,7 +128,8 @@ charts.occasion_profile(patterns.occasion_volume(articles, days_before=7, days_a
 table(occasions.sort_values("lift", ascending=False)[
     ["occasion", "jalali_year", "start", "n_articles", "per_day", "baseline_per_day", "lift", "top_terms"]].rename(columns={
     "occasion": "مناسبت", "jalali_year": "سال", "start": "آغاز", "n_articles": "خبر", "per_day": "در روز",
-    "baseline_per_day": "مبنا در روز", "lift": "نسبت", "top_terms": "واژه‌های شاخص"}), max_rows=25)
+    "baseline_per_day": "مبنا در روز", "lift": "نسبت", "top_terms": "واژه‌های شاخص"}), max_rows=25,
+    empty=no_occasions_reason(articles))
 
 # %% [markdown]
 # ## چه کسی خبرِ چه کسی را بازنشر می‌کند و با چه فاصله‌ای؟
@@ -125,14 +137,15 @@ table(occasions.sort_values("lift", ascending=False)[
 # سپس سنجش دقیق). نخستین منتشرکننده، زودترین خبر خوشه است؛ پیکان از منبع به بازنشرکننده است.
 
 # %%
-charts.republication_network(republication.republication_graph(copies))
+charts.republication_network(republication.republication_graph(with_site_names(copies)))
 
 # %%
-table(republication.site_republication(copies).rename(columns={
+table(with_site_names(republication.site_republication(copies)).rename(columns={
     "source": "منبع", "copier": "بازنشرکننده", "n_copies": "بازنشر", "median_lag_hours": "میانهٔ فاصله (ساعت)",
-    "mean_lag_hours": "میانگین فاصله (ساعت)", "mean_similarity": "میانگین شباهت"}), max_rows=30)
+    "mean_lag_hours": "میانگین فاصله (ساعت)", "mean_similarity": "میانگین شباهت"}), max_rows=30,
+    empty="هیچ خبری بازنشرِ خبرِ پایگاه دیگری نیست (شباهت ژاکارد ۰٫۸ یا بیشتر).")
 
 # %%
-table(copies[["cluster_id", "site", "published", "is_first", "lag_hours", "similarity", "title"]].rename(columns={
+table(with_site_names(copies)[["cluster_id", "site", "published", "is_first", "lag_hours", "similarity", "title"]].rename(columns={
     "cluster_id": "خوشه", "site": "پایگاه", "published": "تاریخ", "is_first": "نخستین؟", "lag_hours": "فاصله (ساعت)",
-    "similarity": "شباهت", "title": "تیتر"}), max_rows=30)
+    "similarity": "شباهت", "title": "تیتر"}), max_rows=30, empty="هیچ دو خبری بازنشرِ هم نیستند (شباهت ژاکارد ۰٫۸ یا بیشتر).")

@@ -31,15 +31,18 @@ group_by = "site"  # column whose groups are compared: site or categories
 
 # %%
 from analysis import terms, topics
-from analysis.report.notebook import key_numbers, load_for_notebook, setup_notebook, table
+from analysis.report.data import load_for_notebook
+from analysis.report.notebook import key_numbers, setup_notebook, table
 from analysis.plots import interactive
 from analysis.plots import terms as term_charts
 from analysis.plots import topics as topic_charts
+from analysis.report.data import source_note
 from analysis.text import add_tokens
 
 setup_notebook()
 articles, rejects = load_for_notebook(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
 articles = add_tokens(articles, punctuation=True)
+source_note(articles)  # from a dataset: says the page reads a sample, and how large
 
 # %% [markdown]
 # ## پرکاربردترین واژه‌ها کدام‌اند؟

@@ -33,14 +33,17 @@ n_top = 15  # entities shown in the rankings
 # %%
 from analysis import entities as ent
 from analysis.entities import quotes as qt
-from analysis.report.notebook import key_numbers, load_for_notebook, setup_notebook, table
+from analysis.report.data import load_for_notebook
+from analysis.report.notebook import key_numbers, setup_notebook, table
 from analysis.plots import entities as charts
 from analysis.plots import interactive
+from analysis.report.data import source_note
 
 setup_notebook()
 articles, rejects = load_for_notebook(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
 mentions = ent.entities(articles)
 statements = qt.quotes(articles)
+source_note(articles)  # from a dataset: says the page reads a sample, and how large
 
 # %% [markdown]
 # ## در یک نگاه

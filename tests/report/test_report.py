@@ -18,6 +18,7 @@ from matplotlib.axes import Axes
 
 from analysis._core.cache import CACHE_ENV
 from analysis.patterns import overview
+from analysis.report import data as report_data
 from analysis.report import notebook
 from analysis.report import render as report
 from analysis.plots import interactive
@@ -122,7 +123,7 @@ def test_cache_key_follows_content(corpus_dir, tmp_path):
 
 def test_load_for_notebook_applies_filters(corpus_dir, tmp_path, monkeypatch):
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))
-    articles, rejects = notebook.load_for_notebook(str(corpus_dir), sites=["tehran"])
+    articles, rejects = report_data.load_for_notebook(str(corpus_dir), sites=["tehran"])
     assert set(articles["site"]) == {"tehran"}
     assert list(articles.index) == list(range(len(articles)))
     assert len(rejects) == 1  # rejects are the corpus's, not filtered

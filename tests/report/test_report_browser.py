@@ -174,6 +174,20 @@ def test_overview_shows_persian_months_and_digits(rendered, browser):
     assert "فروردین ۱۴۰۲" in svg  # the timeline's axis reads in Jalali months
 
 
+def test_overview_names_province_sites_in_persian(rendered, browser):
+    """The sites (semnan, tehran) read «سمنان» and «تهران» in the tables and the interactive timeline."""
+    out, _ = rendered
+    _open(browser, out / "01_overview.html")
+    errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, f"console errors: {errors[:3]}"
+    cells = browser.execute_script("return [...document.querySelectorAll('main td')].map(td => td.textContent.trim())")
+    assert {"سمنان", "تهران"} <= set(cells), "the sites table should name the provinces in Persian"
+    assert not {"semnan", "tehran"} & set(cells), "a subdomain is shown instead of its Persian name"
+    legend = browser.execute_script(
+        "return [...document.querySelectorAll('div.analysis-chart .legendtext')].map(t => t.textContent)")
+    assert {"سمنان", "تهران"} <= set(legend), f"timeline legend: {legend}"
+
+
 def test_untrusted_titles_show_as_text_and_never_run(rendered, browser):
     from selenium.common.exceptions import NoAlertPresentException
 

@@ -41,6 +41,8 @@ def _run(args) -> int:
         parameters=parameters,
         jobs=args.jobs,
         cache=args.cache,
+        sample_size=args.sample_size,
+        large_source=args.large_source,
     )
     failed = [r for r in results if not r.ok]
     print(
@@ -56,7 +58,8 @@ def _run(args) -> int:
 
 def configure_report(parser) -> None:
     parser.description = ("Execute every notebooks/NN_*.py on a corpus and write self-contained HTML pages "
-                          "(code hidden, charts embedded, readable offline) and index.html.")
+                          "(code hidden, charts embedded, readable offline) and index.html. SOURCE may be a "
+                          "dataset folder from ingest-dataset: the pages are then computed part by part.")
     parser.add_argument("--corpus", action="append", metavar="SOURCE",
                         help="file, folder, glob or archive (repeatable); default: the demo corpus data/demo")
     parser.add_argument("--out", default="reports", help="output folder (default: reports)")
@@ -70,4 +73,10 @@ def configure_report(parser) -> None:
     parser.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: up to 2)")
     parser.add_argument("--notebooks", default=None, help="folder of the notebooks (default: notebooks/)")
     parser.add_argument("--cache", default=None, help="corpus cache folder (default: data/processed/cache)")
+    parser.add_argument("--sample-size", type=int, default=None,
+                        help="with a dataset: articles the terms, topics and entities pages read, a seeded "
+                             "sample (default: 5000)")
+    parser.add_argument("--large-source", type=int, default=None, metavar="N",
+                        help="a source folder of more than N files is ingested to a dataset under "
+                             "data/processed/datasets/ first (default: 50000)")
     parser.set_defaults(func=_run)

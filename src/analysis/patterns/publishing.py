@@ -457,7 +457,7 @@ def _period_titles(articles, flagged, by, n_titles) -> list[list[str]]:
 _NOT_WORD = re.compile(r"[^\w\s]+")
 
 
-def _words(text) -> list[str]:
+def words(text) -> list[str]:
     """Runs of letters and digits of a (normalised) text."""
     return _NOT_WORD.sub(" ", str(text)).split()
 
@@ -466,7 +466,7 @@ def title_idf(titles: pd.Series) -> dict[str, float]:
     """Inverse document frequency of title words, ``log((N + 1) / (df + 1))``: words in every title
     (function words, the agency's name) weigh almost nothing."""
     texts = titles.astype("string").fillna("")
-    df = Counter(w for t in texts for w in set(_words(t)))
+    df = Counter(w for t in texts for w in set(words(t)))
     n = len(texts)
     return {w: float(np.log((n + 1) / (k + 1))) for w, k in df.items()}
 
@@ -479,9 +479,9 @@ def top_titles(titles: pd.Series, n: int = 3, idf: dict[str, float] | None = Non
     if len(unique) <= 1:
         return unique[:n]
     idf = idf if idf is not None else title_idf(pd.Series(every))
-    freq = Counter(w for t in every for w in set(_words(t)))  # articles of the period using each word
-    words = [set(_words(t)) for t in unique]
-    scores = [sum((freq[w] - 1) * idf.get(w, 0.0) for w in ws) / (len(ws) or 1) for ws in words]
+    freq = Counter(w for t in every for w in set(words(t)))  # articles of the period using each word
+    title_words = [set(words(t)) for t in unique]
+    scores = [sum((freq[w] - 1) * idf.get(w, 0.0) for w in ws) / (len(ws) or 1) for ws in title_words]
     order = sorted(range(len(unique)), key=lambda i: (-scores[i], i))
     return [unique[i] for i in order[:n]]
 
@@ -630,7 +630,7 @@ def occasion_summary(
         return _empty(columns)
     days = dated["published"].dt.normalize()
     daily = _daily_counts(dated)
-    doc_terms = _document_terms(dated, text_columns)
+    doc_terms = document_terms(dated, text_columns)
     corpus_df = Counter(t for terms in doc_terms for t in terms)
     n_docs = len(doc_terms)
     rows = []
@@ -643,7 +643,7 @@ def occasion_summary(
         n_inside = int(inside.sum())
         per_day = n_inside / n_days
         inside_terms = [doc_terms[i] for i in np.flatnonzero(inside)]
-        terms = _distinctive_terms(inside_terms, corpus_df, n_docs, n_terms, min_ratio)
+        terms = distinctive_terms(inside_terms, corpus_df, n_docs, n_terms, min_ratio)
         rows.append((occ["occasion"], occ["kind"], occ["jalali_year"], occ["start"], occ["end"], n_inside,
                      per_day, baseline, per_day / baseline if baseline else np.nan, terms))
     table = pd.DataFrame(rows, columns=columns)
@@ -651,12 +651,19 @@ def occasion_summary(
                          "n_articles": "int64", "per_day": float, "baseline_per_day": float, "lift": float})
 
 
-def _document_terms(articles: pd.DataFrame, text_columns) -> list[set[str]]:
-    texts = articles[list(text_columns)].astype("string").fillna("").agg(" ".join, axis=1)
-    return [{w for w in _words(text) if len(w) > 1 and not w.isdigit()} for text in texts]
+def document_terms(articles: pd.DataFrame, text_columns) -> list[set[str]]:
+    """Each article's distinct words (of two letters or more, no numbers) in ``text_columns`` joined by
+    a space (the columns are joined column-wise: about ten times faster than row by row)."""
+    texts = None
+    for column in text_columns:
+        values = articles[column].astype("string").fillna("")
+        texts = values if texts is None else texts + " " + values
+    if texts is None:
+        return [set() for _ in range(len(articles))]
+    return [{w for w in words(text) if len(w) > 1 and not w.isdigit()} for text in texts]
 
 
-def _distinctive_terms(docs: list[set[str]], corpus_df: Counter, n_docs: int, n_terms: int,
+def distinctive_terms(docs: list[set[str]], corpus_df: Counter, n_docs: int, n_terms: int,
                        min_ratio: float) -> list[str]:
     if not docs:
         return []

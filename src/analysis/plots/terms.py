@@ -65,7 +65,12 @@ def keyness_chart(keyness_table: pd.DataFrame, group_name: str = "گروه", oth
                   n_labels: int = 12, ax=None, title: str | None = None):
     """Scattertext-like view of :func:`analysis.topics.terms.keyness`: each term at its frequency in the other
     side (x) and in the group (y), both per 1,000 words on log scales, coloured by z; the most
-    distinctive terms of each side are written out."""
+    distinctive terms of each side are written out, placed by adjustText so that no two labels
+    overlap (a label moved off its point gets a thin leader line). A group named by a known site
+    subdomain is shown by its Persian name (:mod:`analysis.corpus.sites`)."""
+    from analysis.corpus.sites import site_name
+
+    group_name, other_name = site_name(group_name), site_name(other_name)
     title = title or f"واژه‌های شاخص «{group_name}» در برابر «{other_name}»"
     with persian_style():
         ax = axes_or_new(ax, (8.5, 7))
@@ -83,10 +88,8 @@ def keyness_chart(keyness_table: pd.DataFrame, group_name: str = "گروه", oth
         low, high = min(x.min(), y.min()), max(x.max(), y.max())
         ax.plot([low, high], [low, high], color="0.6", linewidth=0.8, linestyle="--")
         top = keyness_table.nlargest(n_labels, "z")
-        bottom = keyness_table.nsmallest(n_labels, "z")
-        for rows, colour in ((top, "#b2182b"), (bottom, "#2166ac")):
-            for term, tx, ty in zip(rows["term"], x[rows.index], y[rows.index]):
-                ax.annotate(term, (tx, ty), fontsize=8, color=colour, xytext=(3, 2), textcoords="offset points")
+        bottom = keyness_table.drop(index=top.index).nsmallest(n_labels, "z")
+        _place_labels(ax, [(rows, colour) for rows, colour in ((top, "#b2182b"), (bottom, "#2166ac"))], x, y)
         ax.set_xlabel(f"در هر هزار واژهٔ «{other_name}»")
         ax.set_ylabel(f"در هر هزار واژهٔ «{group_name}»")
         ax.set_title(title)
@@ -96,6 +99,26 @@ def keyness_chart(keyness_table: pd.DataFrame, group_name: str = "گروه", oth
         colorbar.set_label("z (لگاریتم نسبت بخت با پیشین دیریکله)")
         persian_ticks(colorbar.ax.yaxis)
         return ax
+
+
+def _place_labels(ax, groups, x: pd.Series, y: pd.Series) -> None:
+    """Write each group's terms at their points and move them apart (adjustText) so none overlap each
+    other or sit on the labelled points; the axes limits are fixed first (log scales)."""
+    from adjustText import adjust_text
+
+    texts = []
+    for rows, colour in groups:
+        for term, tx, ty in zip(rows["term"], x[rows.index], y[rows.index]):
+            texts.append(ax.text(tx, ty, term, fontsize=8, color=colour, ha="center", va="center"))
+    if not texts:
+        return
+    ax.figure.canvas.draw_idle()
+    ax.set_xlim(ax.get_xlim())
+    ax.set_ylim(ax.get_ylim())
+    labelled = pd.concat([rows for rows, _ in groups]).index
+    adjust_text(texts, x=x[labelled].to_numpy(), y=y[labelled].to_numpy(), ax=ax,
+                expand=(1.15, 1.4), force_text=(0.4, 0.6), max_move=(40, 40), ensure_inside_axes=True,
+                arrowprops={"arrowstyle": "-", "color": "0.45", "linewidth": 0.5})
 
 
 def trend_lines(trends_table: pd.DataFrame, value: str = "per_1000", ax=None,

@@ -162,7 +162,8 @@ def cached_corpus(source, *, folder: Path | None = None) -> tuple[pd.DataFrame, 
 # --- filters ----------------------------------------------------------------------------------
 
 
-def _as_list(value) -> list[str]:
+def as_list(value) -> list[str]:
+    """A notebook parameter as a list: None or "" give [], "a, b" gives ["a", "b"], a list stays one."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return []
     if isinstance(value, str):
@@ -186,28 +187,13 @@ def select_articles(
         keep &= articles["published"] >= parse_day(date_from)
     if date_to:
         keep &= articles["published"] < parse_day(date_to) + pd.Timedelta(days=1)
-    wanted_sites = _as_list(sites)
+    wanted_sites = as_list(sites)
     if wanted_sites:
         keep &= articles["site"].isin(wanted_sites)
-    wanted_categories = set(_as_list(categories))
+    wanted_categories = set(as_list(categories))
     if wanted_categories:
         keep &= articles["categories"].map(lambda cats: bool(wanted_categories.intersection(cats)))
     return articles.loc[keep.fillna(False).astype(bool)].copy()
-
-
-def load_for_notebook(
-    corpus="",
-    *,
-    date_from: str = "",
-    date_to: str = "",
-    sites: Sequence[str] | str = (),
-    categories: Sequence[str] | str = (),
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(articles, rejects)`` for a notebook: the cached corpus (``""`` = the demo corpus), filtered
-    by :func:`select_articles`. The rejects table is the whole corpus's (filters do not apply)."""
-    articles, rejects = cached_corpus(corpus or default_corpus())
-    selected = select_articles(articles, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
-    return selected.reset_index(drop=True), rejects
 
 
 # --- safe display -------------------------------------------------------------------------------
@@ -251,11 +237,15 @@ def _td(value) -> str:
     return f'<td dir="rtl">{_cell(value)}</td>' if numeric else f'<td dir="auto">{_cell(value)}</td>'
 
 
-def table(frame: pd.DataFrame, *, max_rows: int = 50, caption: str = "", index: bool = False) -> HTMLFragment:
+def table(frame: pd.DataFrame, *, max_rows: int = 50, caption: str = "", index: bool = False,
+          empty: str = "") -> HTMLFragment:
     """An escaped, right-to-left HTML table of ``frame`` (first ``max_rows`` rows), Persian digits.
 
-    Every value is escaped, so article text shown here can never become markup.
+    Every value is escaped, so article text shown here can never become markup. ``empty``: the one
+    line shown instead of the table when ``frame`` has no row, saying why (default: «هیچ ردیفی نیست.»).
     """
+    if frame.empty and empty:
+        return HTMLFragment(f'<p class="table-note empty-table" dir="rtl">{html.escape(empty)}</p>', empty)
     shown = frame.head(max_rows)
     columns = ([frame.index.name or ""] if index else []) + [str(c) for c in frame.columns]
     head = "".join(f'<th dir="auto">{html.escape(c)}</th>' for c in columns)

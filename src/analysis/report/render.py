@@ -32,7 +32,6 @@ from analysis.report.notebook import (  # noqa: F401  (re-exported: notebooks ma
     cached_corpus,
     default_corpus,
     key_numbers,
-    load_for_notebook,
     persian_number,
     setup_notebook,
     skip_slow_iri_check,
@@ -395,7 +394,8 @@ def render_notebook(
     )
 
 
-def _render_in_worker(source: str, out_dir: str, parameters: dict, nav: list, cache: str, timeout: int) -> dict:
+def _render_in_worker(source: str, out_dir: str, parameters: dict, nav: list, cache: str, timeout: int,
+                      sample: str = "") -> dict:
     skip_slow_iri_check()
     # the kernel's and papermill's chatter (TCP warnings, unknown parameters) goes to a log beside
     # the executed notebook, not over the progress bar; errors reach the page and the summary
@@ -405,6 +405,10 @@ def _render_in_worker(source: str, out_dir: str, parameters: dict, nav: list, ca
     os.dup2(descriptor, 2)
     os.close(descriptor)
     os.environ[CACHE_ENV] = cache
+    if sample:
+        from analysis.report.data import SAMPLE_ENV
+
+        os.environ[SAMPLE_ENV] = sample  # kernels inherit it
     os.environ["TQDM_DISABLE"] = "1"  # kernels inherit it: no progress bars inside the pages
     return asdict(render_notebook(Path(source), Path(out_dir), parameters, nav, timeout=timeout))
 
@@ -447,6 +451,8 @@ def render_report(
     cache: Path | str | None = None,
     timeout: int = CELL_TIMEOUT,
     progress: bool = True,
+    sample_size: int | None = None,
+    large_source: int | None = None,
 ) -> list[NotebookResult]:
     """Execute every notebook on ``corpus`` (default: the demo corpus) and write the pages and
     ``index.html`` into ``out_dir``. Returns one :class:`NotebookResult` a notebook, in reading order.
@@ -454,8 +460,16 @@ def render_report(
     ``parameters`` adds to the notebook parameters (date_from, date_to, sites, categories, n_topics);
     ``jobs`` notebooks run at once (default: up to 2, one a core). The corpus is loaded once here and
     cached (``cache``, default data/processed/cache) for the notebooks to read.
+
+    ``corpus`` may be a dataset folder written by ``ingest-dataset``: its articles are then normalised
+    once here, by parts, and the pages computed by parts (:mod:`analysis.report.data`); the pages that
+    need whole articles in memory read a seeded sample of ``sample_size`` of them (default
+    :data:`analysis.report.data.SAMPLE_SIZE`). A source folder of more than ``large_source`` files
+    (default :data:`analysis.report.data.LARGE_SOURCE_FILES`) is first ingested to such a dataset under
+    ``data/processed/datasets/`` (reused and brought up to date next time).
     """
     from analysis._core.progress import progress_bar
+    from analysis.report import data as report_data
 
     root = project_root()
     notebooks = find_notebooks(Path(notebooks_dir) if notebooks_dir else root / "notebooks")
@@ -463,8 +477,17 @@ def render_report(
         raise FileNotFoundError(f"no notebooks matching {NOTEBOOK_GLOB} in {notebooks_dir or root / 'notebooks'}")
     corpus = corpus or default_corpus()
     cache_folder = Path(cache) if cache else cache_root()
-    cached_corpus(corpus, folder=cache_folder)  # load once; the notebooks read the cache
+    ingested = report_data.dataset_for_source(
+        corpus, min_files=large_source if large_source is not None else report_data.LARGE_SOURCE_FILES,
+        progress=progress)
+    corpus = ingested or corpus
     params = notebook_parameters(corpus, **dict(parameters or {}))
+    if report_data.is_dataset(corpus):  # normalise once, by parts; the notebooks read the copy
+        filters = {k: params[k] for k in ("date_from", "date_to", "sites", "categories")}
+        report_data.report_dataset(corpus, **filters, folder=cache_folder, progress=progress)
+    else:
+        cached_corpus(corpus, folder=cache_folder)  # load once; the notebooks read the cache
+    sample = str(sample_size or report_data.sample_size())
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     nav = [("index.html", "فهرست")] + [(f"{p.stem}.html", _nav_label(p)) for p in notebooks]
@@ -474,7 +497,7 @@ def render_report(
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
         futures = {
             pool.submit(
-                _render_in_worker, str(p), str(out), params, nav, str(cache_folder.resolve()), timeout
+                _render_in_worker, str(p), str(out), params, nav, str(cache_folder.resolve()), timeout, sample
             ): p
             for p in notebooks
         }

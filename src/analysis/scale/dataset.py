@@ -152,11 +152,11 @@ def ingest_chunk(files: Sequence[tuple[str, str]], out_dir: str, part: str, erro
                          "part": part if result.records else "", "n_articles": len(result.records),
                          "n_rejects": len(result.rejects)})
     if records:
-        _write_atomic(_records_table(records), out / ARTICLES_DIR / f"{part}.parquet")
+        write_atomic(_records_table(records), out / ARTICLES_DIR / f"{part}.parquet")
     rejects_frame = pd.DataFrame(rejects, columns=list(REJECT_COLUMNS)).astype(REJECT_COLUMNS)
-    _write_atomic(pa.Table.from_pandas(rejects_frame, preserve_index=False), out / REJECTS_DIR / f"{part}.parquet")
+    write_atomic(pa.Table.from_pandas(rejects_frame, preserve_index=False), out / REJECTS_DIR / f"{part}.parquet")
     manifest_frame = pd.DataFrame(manifest, columns=list(MANIFEST_COLUMNS)).astype(MANIFEST_COLUMNS)
-    _write_atomic(pa.Table.from_pandas(manifest_frame, preserve_index=False), out / MANIFEST_DIR / f"{part}.parquet")
+    write_atomic(pa.Table.from_pandas(manifest_frame, preserve_index=False), out / MANIFEST_DIR / f"{part}.parquet")
     return {"n_files": len(files), "n_articles": len(records), "n_rejects": len(rejects)}
 
 
@@ -164,7 +164,7 @@ def _bytes_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _write_atomic(table, path: Path) -> None:
+def write_atomic(table, path: Path) -> None:
     """Write a pyarrow table as Parquet under a temporary name, renamed when complete (removed if
     the write fails, e.g. on a full disk)."""
     import pyarrow.parquet as pq
@@ -432,16 +432,16 @@ def _drop_replaced(out: Path, manifest: pd.DataFrame, changed: set[str]) -> set[
             keep = np.repeat(~stale, entry_rows["n_articles"].to_numpy())
             table = table.filter(pa.array(keep))
             if table.num_rows:
-                _write_atomic(table, part_file)
+                write_atomic(table, part_file)
             else:
                 part_file.unlink()
         rejects_file = out / REJECTS_DIR / f"{entry}.parquet"
         if rejects_file.exists():
             rejects = pq.read_table(rejects_file)
             keep = np.repeat(~stale, entry_rows["n_rejects"].to_numpy())
-            _write_atomic(rejects.filter(pa.array(keep)), rejects_file)
+            write_atomic(rejects.filter(pa.array(keep)), rejects_file)
         kept = entry_rows[~stale].drop(columns="entry").astype(MANIFEST_COLUMNS)
-        _write_atomic(pa.Table.from_pandas(kept, preserve_index=False), out / MANIFEST_DIR / f"{entry}.parquet")
+        write_atomic(pa.Table.from_pandas(kept, preserve_index=False), out / MANIFEST_DIR / f"{entry}.parquet")
         rewritten.add(str(entry))
     return rewritten
 
@@ -501,7 +501,7 @@ def _update_duplicates(out: Path, inputs: list[InputFile]) -> set[str]:
                                  _string_array(rows["new_doc_id"]))
         table = table.set_column(table.schema.get_field_index("duplicate_of"), "duplicate_of",
                                  _string_array(rows["new_duplicate_of"]))
-        _write_atomic(table, path)
+        write_atomic(table, path)
         rewritten.add(part)
     return rewritten
 
@@ -552,7 +552,7 @@ def read_dataset(out_dir, columns: Sequence[str] | None = None, filters=None) ->
 
     files = part_files(out_dir)
     if not files:
-        frame = _empty_frame(columns)
+        frame = empty_frame(columns)
         return frame
     table = pq.read_table([str(f) for f in files], columns=_columns(columns), filters=filters,
                           schema=arrow_schema())
@@ -587,7 +587,7 @@ def dask_articles(out_dir, columns: Sequence[str] | None = None, filters=None):
     if not files:
         raise ValueError(f"{out_dir}: the dataset holds no articles yet")
     wanted = _columns(columns)
-    meta = _empty_frame(wanted)
+    meta = empty_frame(wanted)
     parts = [dask.delayed(read_part)(str(path), wanted, filters) for path in files]
     # keep list columns as lists: Dask would otherwise turn object columns into strings
     with dask.config.set({"dataframe.convert-string": False}):
@@ -600,7 +600,7 @@ def read_part(path: str, columns, filters) -> pd.DataFrame:
     return to_articles_frame(pq.read_table(path, columns=columns, filters=filters, schema=arrow_schema()))
 
 
-def _empty_frame(columns) -> pd.DataFrame:
+def empty_frame(columns) -> pd.DataFrame:
     dtypes = {**ARTICLE_COLUMNS, HASH_COLUMN: "string"}
     names = list(columns) if columns is not None else list(dtypes)
     return pd.DataFrame({name: pd.Series(dtype=dtypes[name]) for name in names})
