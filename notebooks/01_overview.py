@@ -27,12 +27,12 @@ n_topics = "auto"  # not used here; every notebook takes the same parameters
 
 # %%
 from analysis import patterns
+from analysis.corpus.sites import with_site_names
 from analysis.patterns import overview
-from analysis.report.notebook import key_numbers, setup_notebook, table
 from analysis.plots import interactive
 from analysis.plots import overview as charts
 from analysis.report.data import open_corpus, source_note
-from analysis.corpus.sites import with_site_names
+from analysis.report.notebook import key_numbers, setup_notebook, table
 
 setup_notebook()
 source = open_corpus(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)

@@ -27,16 +27,12 @@ categories = []  # categories to keep (any of them); empty: all
 n_topics = "auto"  # not used here; every notebook takes the same parameters
 
 # %%
-from analysis import patterns, republication
-from analysis.report.notebook import key_numbers, setup_notebook, table
-from analysis.plots import patterns as charts
-from analysis.report.data import (
-    no_bursts_reason,
-    no_occasions_reason,
-    open_corpus,
-    source_note,
-)
+from analysis import patterns
 from analysis.corpus.sites import with_site_names
+from analysis.patterns import republication
+from analysis.plots import patterns as charts
+from analysis.report.data import no_bursts_reason, no_occasions_reason, open_corpus, source_note
+from analysis.report.notebook import key_numbers, setup_notebook, table
 
 setup_notebook()
 source = open_corpus(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)

@@ -30,14 +30,14 @@ keyword = "بسیج"  # the word (or phrase) whose contexts are shown
 group_by = "site"  # column whose groups are compared: site or categories
 
 # %%
-from analysis import terms, topics
-from analysis.report.data import load_for_notebook
-from analysis.report.notebook import key_numbers, setup_notebook, table
+from analysis import topics
 from analysis.plots import interactive
 from analysis.plots import terms as term_charts
 from analysis.plots import topics as topic_charts
-from analysis.report.data import source_note
+from analysis.report.data import load_for_notebook, source_note
+from analysis.report.notebook import key_numbers, setup_notebook, table
 from analysis.text import add_tokens
+from analysis.topics import terms
 
 setup_notebook()
 articles, rejects = load_for_notebook(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)

@@ -33,11 +33,10 @@ n_top = 15  # entities shown in the rankings
 # %%
 from analysis import entities as ent
 from analysis.entities import quotes as qt
-from analysis.report.data import load_for_notebook
-from analysis.report.notebook import key_numbers, setup_notebook, table
 from analysis.plots import entities as charts
 from analysis.plots import interactive
-from analysis.report.data import source_note
+from analysis.report.data import load_for_notebook, source_note
+from analysis.report.notebook import key_numbers, setup_notebook, table
 
 setup_notebook()
 articles, rejects = load_for_notebook(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
