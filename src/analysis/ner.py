@@ -59,6 +59,8 @@ def normalize_tag(tag: str) -> str:
     if tag.upper() == "O":
         return "O"
     prefix, sep, name = tag.partition("-")
+    if not sep:
+        prefix, sep, name = tag.partition("_")  # PEYMA style: B_PER
     if not sep or prefix.upper() not in ("B", "I") or name.upper() not in _TYPE_ALIASES:
         raise ValueError(f"unknown tag {tag!r}")
     return prefix.upper() + "-" + _TYPE_ALIASES[name.upper()]
@@ -97,6 +99,133 @@ def read_iob(path) -> list[tuple[list[str], list[str]]]:
     if tokens:
         sentences.append((tokens, tags))
     return sentences
+
+
+#: PEYMA's types that the recogniser does not have (dates, times, money, percentages): read as O
+PEYMA_EXTRA_TYPES = ("DAT", "TIM", "MON", "PCT")
+
+
+def read_peyma(path) -> list[tuple[list[str], list[str]]]:
+    """Sentences of a PEYMA file (``token|TAG`` a line, ``B_PER`` / ``I_LOC`` tags, a blank line between
+    sentences) as ``(tokens, tags)`` pairs with IOB2 tags of :data:`ENTITY_TYPES`.
+
+    PEYMA's DAT, TIM, MON and PCT (:data:`PEYMA_EXTRA_TYPES`) become ``O``. PEYMA writes the ZWNJ
+    inside a token as a space («روش های»): it is read back as ZWNJ, as the project's tokenizer
+    writes it («روش‌های»). Raises :class:`IOBError`
+    naming the file and line for a line without ``|`` or an unknown tag.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IOBError(f"{path}: cannot read PEYMA file ({exc})") from exc
+    sentences: list[tuple[list[str], list[str]]] = []
+    tokens: list[str] = []
+    tags: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            if tokens:
+                sentences.append((tokens, tags))
+                tokens, tags = [], []
+            continue
+        token, sep, tag = line.rstrip("\r\n").rpartition("|")
+        tag = tag.strip()
+        if not sep or not token.strip():
+            raise IOBError(f"{path}, line {number}: expected 'token|TAG', got {line!r}")
+        if tag[2:].upper() in PEYMA_EXTRA_TYPES and tag[:2].upper() in ("B_", "I_", "B-", "I-"):
+            tag = "O"
+        try:
+            tag = normalize_tag(tag)
+        except ValueError as exc:
+            raise IOBError(f"{path}, line {number}: {exc}") from None
+        tokens.append(" ".join(token.split()).replace(" ", "\u200c"))
+        tags.append(tag)
+    if tokens:
+        sentences.append((tokens, tags))
+    return sentences
+
+
+def detect_format(path) -> str:
+    """``"peyma"`` when the first non-blank line of ``path`` is ``token|TAG``, else ``"iob"``."""
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
+        for line in handle:
+            if line.strip():
+                token, sep, tag = line.strip().rpartition("|")
+                return "peyma" if sep and token and " " not in tag and "\t" not in tag else "iob"
+    return "iob"
+
+
+def read_corpus(path, format: str = "auto") -> list[tuple[list[str], list[str]]]:
+    """Sentences of an annotated file: ``format`` ``"iob"`` (:func:`read_iob`), ``"peyma"``
+    (:func:`read_peyma`) or ``"auto"`` (:func:`detect_format`)."""
+    if format == "auto":
+        try:
+            format = detect_format(path)
+        except OSError as exc:
+            raise IOBError(f"{path}: cannot read annotated file ({exc})") from exc
+    if format == "peyma":
+        return read_peyma(path)
+    if format == "iob":
+        return read_iob(path)
+    raise ValueError(f"unknown corpus format {format!r} (iob, peyma or auto)")
+
+
+def restrict_types(tags: list[str], types) -> list[str]:
+    """The tags with entities of types not in ``types`` set to O (to score on a corpus with fewer types)."""
+    types = set(types)
+    return [t if t == "O" or t[2:] in types else "O" for t in tags]
+
+
+#: ways of training on Arman and PEYMA together (:func:`combine_corpora`)
+COMBINE_STRATEGIES = ("arman", "o", "drop", "impute")
+#: Arman's types that PEYMA does not annotate (its O may hide them)
+PEYMA_MISSING_TYPES = ("FAC", "PRO", "EVE")
+
+
+def hidden_entities(sentences, helper, types=PEYMA_MISSING_TYPES) -> list[list[tuple[str, int, int]]]:
+    """For each ``(tokens, tags)`` sentence, the entities of ``types`` that ``helper`` (a fitted
+    recogniser, e.g. trained on Arman alone) finds where the sentence's own tags are all O."""
+    found = []
+    predicted = helper.predict(tokens for tokens, _ in sentences)
+    for (_, tags), pred in zip(sentences, predicted):
+        found.append([(kind, a, b) for kind, a, b in entity_chunks(pred)
+                      if kind in types and all(t == "O" for t in tags[a:b])])  # fmt: skip
+    return found
+
+
+def combine_corpora(arman, peyma, strategy: str = "o", helper=None) -> list[tuple[list[str], list[str]]]:
+    """Training sentences from Arman and PEYMA (both ``(tokens, tags)`` lists, PEYMA read by
+    :func:`read_peyma`, so its DAT/TIM/MON/PCT are already O).
+
+    PEYMA has no FAC, PRO or EVE: a facility, product or event in its text is tagged O, which would
+    teach the CRF that such names are not entities. ``strategy``:
+
+    - ``"arman"``: Arman alone (PEYMA unused);
+    - ``"o"``: both, PEYMA as it is;
+    - ``"drop"``: both, minus the PEYMA sentences in which ``helper`` (a recogniser trained on Arman
+      alone) finds a FAC/PRO/EVE entity over PEYMA O tokens (:func:`hidden_entities`);
+    - ``"impute"``: both, with those entities written into PEYMA's tags (a second-pass labelling).
+    """
+    if strategy not in COMBINE_STRATEGIES:
+        raise ValueError(f"unknown strategy {strategy!r}: one of {', '.join(COMBINE_STRATEGIES)}")
+    arman = [(list(t), list(g)) for t, g in arman]
+    if strategy == "arman":
+        return arman
+    peyma = [(list(t), list(g)) for t, g in peyma]
+    if strategy == "o":
+        return arman + peyma
+    if helper is None:
+        raise ValueError(f"strategy {strategy!r} needs a helper recogniser trained on Arman alone")
+    hidden = hidden_entities(peyma, helper)
+    if strategy == "drop":
+        return arman + [s for s, found in zip(peyma, hidden) if not found]
+    out = []
+    for (tokens, tags), found in zip(peyma, hidden):
+        tags = list(tags)
+        for kind, a, b in found:
+            tags[a : b] = ["B-" + kind] + ["I-" + kind] * (b - a - 1)
+        out.append((tokens, tags))
+    return arman + out
 
 
 def write_iob(sentences, path) -> None:
@@ -417,13 +546,22 @@ def _read_all(paths) -> list:
 
 def _cmd_train(args) -> int:
     try:
-        sentences = _read_all(args.iob_files)
-    except IOBError as exc:
+        sentences = [s for path in args.iob_files for s in read_corpus(path, args.format)]
+        peyma = [s for path in args.peyma for s in read_corpus(path, "peyma")]
+        helper = None
+        if peyma and args.combine in ("drop", "impute"):
+            if not args.helper:
+                print(f"train-ner: --combine {args.combine} needs --helper MODEL (trained on Arman alone)", file=sys.stderr)
+                return 2
+            helper = load_model(args.helper)
+    except (IOBError, FileNotFoundError) as exc:
         print(f"train-ner: {exc}", file=sys.stderr)
         return 2
     held = []
     if args.holdout:
         sentences, held = holdout_split(sentences)
+    if peyma:
+        sentences = combine_corpora(sentences, peyma, args.combine, helper=helper)
     groups = BASELINE_GROUPS if args.baseline else FEATURE_GROUPS
     model = CrfRecognizer(groups=groups, clusters=args.clusters, c1=args.c1, c2=args.c2,
                           max_iterations=args.max_iterations, dictionary_types=args.dictionary_types)  # fmt: skip
@@ -437,11 +575,19 @@ def _cmd_train(args) -> int:
 def _cmd_eval(args) -> int:
     try:
         model = load_model(None if args.model == "default" else args.model)
-        sentences = read_iob(args.iob_file)
-    except (IOBError, FileNotFoundError) as exc:
+        fmt = detect_format(args.iob_file) if args.format == "auto" else args.format
+        sentences = read_corpus(args.iob_file, fmt)
+    except (IOBError, FileNotFoundError, OSError) as exc:
         print(f"eval-ner: {exc}", file=sys.stderr)
         return 2
-    print(format_scores(model.score(sentences)))
+    types = args.types.split(",") if args.types else (["PER", "ORG", "LOC"] if fmt == "peyma" else None)
+    gold = [tags for _, tags in sentences]
+    predicted = model.predict(tokens for tokens, _ in sentences)
+    if types:
+        gold = [restrict_types(tags, types) for tags in gold]
+        predicted = [restrict_types(tags, types) for tags in predicted]
+    print(f"{args.iob_file} ({fmt}, {len(sentences)} sentences" + (f"; types {','.join(types)}" if types else "") + ")")
+    print(format_scores(evaluate(gold, predicted)))
     return 0
 
 
@@ -449,6 +595,14 @@ def add_commands(subparsers) -> None:
     """``train-ner`` and ``eval-ner``."""
     train = subparsers.add_parser("train-ner", help="train a CRF entity recogniser on IOB files")
     train.add_argument("iob_files", nargs="+", metavar="IOB_FILE")
+    train.add_argument("--format", choices=("auto", "iob", "peyma"), default="auto", help="format of IOB_FILE")
+    train.add_argument("--peyma", nargs="+", default=[], metavar="PEYMA_FILE",
+                       help="PEYMA files trained on together with IOB_FILE, combined as --combine says")
+    train.add_argument("--combine", choices=COMBINE_STRATEGIES[1:], default="impute",
+                       help="PEYMA's O may hide FAC/PRO/EVE: 'o' keeps it, 'drop' leaves out the sentences where "
+                            "--helper finds one, 'impute' writes them into PEYMA's tags (analysis.ner.combine_corpora)")
+    train.add_argument("--helper", default=None, metavar="MODEL",
+                       help="recogniser trained on Arman alone (train-ner without --peyma), for --combine drop/impute")
     train.add_argument("--out", required=True, metavar="MODEL", help="model path (writes MODEL.crfsuite + MODEL.json)")
     train.add_argument("--clusters", default="default", help="word-cluster file ('default': shipped; 'none')")
     train.add_argument("--baseline", action="store_true", help="plain word/affix/context features only")
@@ -464,5 +618,10 @@ def add_commands(subparsers) -> None:
 
     ev = subparsers.add_parser("eval-ner", help="entity-level precision/recall/F1 of a model on an IOB file")
     ev.add_argument("model", metavar="MODEL", help="model path, or 'default' for the shipped model")
-    ev.add_argument("iob_file", metavar="IOB_FILE")
+    ev.add_argument("iob_file", metavar="FILE", help="annotated file: IOB (Arman, CoNLL) or PEYMA (token|TAG)")
+    ev.add_argument("--format", choices=("auto", "iob", "peyma"), default="auto",
+                    help="file format (auto: PEYMA when lines are token|TAG)")
+    ev.add_argument("--types", default=None,
+                    help="score these types only, comma-separated (default: all; PER,ORG,LOC for PEYMA, "
+                         "which annotates no FAC/PRO/EVE)")
     ev.set_defaults(func=_cmd_eval)

@@ -6,8 +6,9 @@ reduces them with truncated SVD and groups the word vectors with k-means at seve
 (coarse to fine, like the prefixes of Brown-cluster paths). ``write(path)`` stores one word a line:
 ``word<TAB>cluster id at each granularity``; :func:`analysis.ner.read_clusters` reads it back.
 
-Command: ``python -m analysis learn-clusters CORPUS_FILES... [--iob-train IOB_FILES...] --out FILE``
-(JSON lists of records with ``title`` / ``abstract`` / ``paragraphs``, or plain-text articles; the
+Command: ``python -m analysis learn-clusters CORPUS_FILES... [--method fasttext|ppmi]
+[--labelled ANNOTATED_FILES...] [--iob-train IOB_FILES...] --out FILE`` (FastText vectors by
+default, :mod:`analysis.word_vectors`; JSON lists of records with ``title`` / ``abstract`` / ``paragraphs``, or plain-text articles; the
 tokens of IOB training files can join them, minus the held-out fifth used for evaluation).
 """
 
@@ -135,7 +136,7 @@ def iob_training_tokens(paths) -> list[list[str]]:
 def _cmd_learn(args) -> int:
     from .progress import progress_bar
 
-    from analysis.ner import IOBError
+    from analysis.ner import IOBError, read_corpus
     from analysis.text import normalize, tokenize
 
     texts = list(corpus_texts(args.corpus))
@@ -145,21 +146,35 @@ def _cmd_learn(args) -> int:
     docs = [tokenize(normalize(t), punctuation=True, join_verb_parts=False) for t in progress_bar(texts, desc="tokens")]
     try:
         labelled = iob_training_tokens(args.iob_train) if args.iob_train else []
+        whole = [tokens for path in args.labelled for tokens, _ in read_corpus(path)]
     except IOBError as exc:
         print(f"learn-clusters: {exc}", file=sys.stderr)
         return 2
-    model = WordClusters(n_clusters=tuple(args.k), random_state=args.random_state).fit(docs + labelled)
+    labelled += whole
+    k = tuple(args.k) if args.k else ((32, 128, 512, 2048) if args.method == "fasttext" else (32, 128, 512, 1024))
+    if args.method == "fasttext":
+        from analysis.word_vectors import FastTextClusters
+
+        extra = [t for tokens in labelled for t in tokens]
+        model = FastTextClusters(n_clusters=k, epochs=args.epochs, random_state=args.random_state)
+        model.fit(docs + labelled, extra_words=extra)
+        method = "analysis.word_vectors (FastText skip-gram with character 2-5-grams + k-means)"
+    else:
+        model = WordClusters(n_clusters=k, random_state=args.random_state).fit(docs + labelled)
+        method = "analysis.word_clusters (PPMI + SVD + k-means)"
     sources = [Path(p).name for p in args.corpus]
     header = (
-        "Word clusters learned by analysis.word_clusters (PPMI + SVD + k-means) from the unlabeled text of:\n"
+        f"Word clusters learned by {method} from the unlabeled text of:\n"
         + "\n".join(f"  {name}" for name in sources)
         + f"\n{len(texts)} articles, {sum(map(len, docs))} tokens"
-        + (f"; plus the tokens (not the tags) of {len(labelled)} training sentences of "
-           + " + ".join(Path(p).name for p in args.iob_train) + " (held-out fifth excluded)"
+        + (f"; plus the tokens (not the tags) of {len(labelled)} annotated sentences of "
+           + " + ".join(Path(p).name for p in [*args.iob_train, *args.labelled])
+           + (" (held-out fifth of the --iob-train files excluded)" if args.iob_train else "")
            if labelled else "")
         + f"; {len(model.words_)} words clustered."
-        + f"\nCommand: python -m analysis learn-clusters {' '.join(sources)}"
+        + f"\nCommand: python -m analysis learn-clusters {' '.join(sources)} --method {args.method}"
         + (" --iob-train " + " ".join(Path(p).name for p in args.iob_train) if args.iob_train else "")
+        + (" --labelled " + " ".join(Path(p).name for p in args.labelled) if args.labelled else "")
         + " --out " + Path(args.out).name
     )  # fmt: skip
     model.write(args.out, header=header)
@@ -175,6 +190,13 @@ def add_commands(subparsers) -> None:
     cmd.add_argument("--out", required=True, help="cluster file to write")
     cmd.add_argument("--iob-train", nargs="+", default=[], metavar="IOB_FILE",
                      help="IOB files whose tokens join the text (tags unused; the held-out fifth left out)")
-    cmd.add_argument("--k", type=int, nargs="+", default=[32, 128, 512, 1024], help="k of each granularity")
+    cmd.add_argument("--labelled", nargs="+", default=[], metavar="FILE",
+                     help="annotated files (IOB or PEYMA, read whole: leave evaluation files out) whose tokens "
+                          "join the text; with --method fasttext each of their words gets a cluster")
+    cmd.add_argument("--method", choices=("fasttext", "ppmi"), default="fasttext",
+                     help="fasttext: gensim FastText vectors (subwords) + k-means (default); ppmi: PPMI + SVD + k-means")
+    cmd.add_argument("--epochs", type=int, default=10, help="FastText training passes")
+    cmd.add_argument("--k", type=int, nargs="+", default=None,
+                     help="k of each granularity (default 32 128 512 2048 for fasttext, 32 128 512 1024 for ppmi)")
     cmd.add_argument("--random-state", type=int, default=0)
     cmd.set_defaults(func=_cmd_learn)
