@@ -1,17 +1,19 @@
 """Named-entity recognition: a CRF trained by the project, its evaluation and the shipped model.
 
 - :func:`read_iob` reads IOB files (one ``token tag`` a line, a blank line between sentences; Arman
-  and PEYMA style; tags such as ``B-pers`` / ``I-event`` are mapped to PER, ORG, LOC, FAC, PRO, EVE).
+  style; tags such as ``B-pers`` / ``I-event`` are mapped to PER, ORG, LOC, FAC, PRO, EVE);
+  :func:`read_peyma` reads PEYMA files (``token|B_PER`` lines); :func:`read_corpus` either, detected.
+- :func:`combine_corpora` joins Arman and PEYMA for training, handling PEYMA's missing FAC/PRO/EVE.
 - :class:`CrfRecognizer` is the model: ``fit(sentences)`` learns from ``(tokens, tags)`` pairs,
   ``predict(token_lists)`` tags token lists (crfsuite's tags, computed by
   :class:`analysis.ner_tagger.FastTagger`), ``save(path)`` / ``CrfRecognizer.load(path)``.
 - :func:`evaluate` scores predicted tags against gold tags at the entity level (CoNLL ``conlleval``
   rules: an entity counts only when its type and both boundaries match).
-- :func:`load_model` returns the shipped model (``data/models/arman-crf``), trained on the Arman
-  corpus; see ``data/models/MODEL_CARD.md`` for its data, held-out split, scores and citation.
+- :func:`load_model` returns the shipped model (``data/models/news-crf``), trained on Arman and
+  PEYMA; see ``data/models/MODEL_CARD.md`` for its data, held-out split, scores and citations.
 
-Commands: ``python -m analysis train-ner IOB_FILES... --out MODEL`` and
-``python -m analysis eval-ner MODEL IOB_FILE``.
+Commands: ``python -m analysis train-ner IOB_FILES... [--peyma PEYMA_FILES...] --out MODEL`` and
+``python -m analysis eval-ner MODEL FILE [--format iob|peyma]``.
 """
 
 from __future__ import annotations
@@ -41,9 +43,11 @@ _TYPE_ALIASES = {
 }  # fmt: skip
 
 #: the shipped model (without extension: ``.crfsuite`` holds the weights, ``.json`` the settings)
-DEFAULT_MODEL = "models/arman-crf"
-#: word clusters shipped with the project (learned by :mod:`analysis.word_clusters`)
-DEFAULT_CLUSTERS = "models/news-clusters.tsv"
+DEFAULT_MODEL = "models/news-crf"
+#: word clusters shipped with the project (FastText + k-means, :mod:`analysis.word_vectors`)
+DEFAULT_CLUSTERS = "models/news-fasttext-clusters.tsv"
+#: the earlier PPMI clusters (:mod:`analysis.word_clusters`), kept to rebuild the Arman-only helper model
+PPMI_CLUSTERS = "models/news-clusters.tsv"
 
 #: feature groups of the plain baseline (word, affixes, context words)
 BASELINE_GROUPS = ("word", "affix", "context")
@@ -312,6 +316,8 @@ def _resolve_clusters(clusters: str | None) -> str | None:
         return None
     if clusters == "default":
         return str(data_path(DEFAULT_CLUSTERS))
+    if str(clusters).startswith("models/") and not Path(clusters).exists():
+        return str(data_path(clusters))  # a cluster file shipped in data/models
     return str(clusters)
 
 

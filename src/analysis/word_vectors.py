@@ -24,12 +24,13 @@ class FastTextClusters:
     ``vector_size``/``window``/``epochs``/``min_n``/``max_n``: FastText settings; ``min_count``: words
     seen fewer times are not trained as words (their n-grams still are); ``max_words``: cap on the
     clustered words (most frequent first, plus ``extra_words``); ``n_clusters``: k at each
-    granularity; ``workers``: FastText threads (1 keeps it reproducible with ``random_state``).
+    granularity; ``n_init``: k-means restarts (the slow part at large k); ``workers``: FastText
+    threads (1 keeps it reproducible with ``random_state``).
     Learned state: ``words_``, ``labels_`` (array, one column a granularity).
     """
 
     def __init__(self, vector_size=100, window=5, epochs=10, min_count=2, min_n=2, max_n=5, max_words=120_000,
-                 n_clusters=(32, 128, 512, 2048), workers=1, random_state=0):  # fmt: skip
+                 n_clusters=(32, 128, 512, 2048), n_init=3, workers=1, random_state=0):  # fmt: skip
         self.vector_size = vector_size
         self.window = window
         self.epochs = epochs
@@ -38,6 +39,7 @@ class FastTextClusters:
         self.max_n = max_n
         self.max_words = max_words
         self.n_clusters = n_clusters
+        self.n_init = n_init
         self.workers = workers
         self.random_state = random_state
 
@@ -68,7 +70,7 @@ class FastTextClusters:
         vectors = normalize(np.vstack([model.wv[w] for w in words]))
         labels = []
         for k in self.n_clusters:
-            km = MiniBatchKMeans(n_clusters=k, random_state=self.random_state, n_init=3, batch_size=8192)
+            km = MiniBatchKMeans(n_clusters=k, random_state=self.random_state, n_init=self.n_init, batch_size=8192)
             labels.append(km.fit_predict(vectors))
         self.words_ = words
         self.labels_ = np.column_stack(labels)
