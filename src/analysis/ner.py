@@ -44,10 +44,10 @@ _TYPE_ALIASES = {
 
 #: the shipped model (without extension: ``.crfsuite`` holds the weights, ``.json`` the settings)
 DEFAULT_MODEL = "models/news-crf"
-#: word clusters shipped with the project (FastText + k-means, :mod:`analysis.word_vectors`)
-DEFAULT_CLUSTERS = "models/news-fasttext-clusters.tsv"
-#: the earlier PPMI clusters (:mod:`analysis.word_clusters`), kept to rebuild the Arman-only helper model
-PPMI_CLUSTERS = "models/news-clusters.tsv"
+#: word clusters shipped with the project and used by the shipped model (PPMI + SVD + k-means,
+#: :mod:`analysis.word_clusters`; in cross-validation they beat the FastText clusters of
+#: :mod:`analysis.word_vectors`, see ``bench/results/ner_cv.md``)
+DEFAULT_CLUSTERS = "models/news-clusters.tsv"
 
 #: feature groups of the plain baseline (word, affixes, context words)
 BASELINE_GROUPS = ("word", "affix", "context")

@@ -6,9 +6,9 @@ reduces them with truncated SVD and groups the word vectors with k-means at seve
 (coarse to fine, like the prefixes of Brown-cluster paths). ``write(path)`` stores one word a line:
 ``word<TAB>cluster id at each granularity``; :func:`analysis.ner.read_clusters` reads it back.
 
-Command: ``python -m analysis learn-clusters CORPUS_FILES... [--method fasttext|ppmi]
-[--labelled ANNOTATED_FILES...] [--iob-train IOB_FILES...] --out FILE`` (FastText vectors by
-default, :mod:`analysis.word_vectors`; JSON lists of records with ``title`` / ``abstract`` / ``paragraphs``, or plain-text articles; the
+Command: ``python -m analysis learn-clusters CORPUS_FILES... [--method ppmi|fasttext]
+[--labelled ANNOTATED_FILES...] [--iob-train IOB_FILES...] --out FILE`` (``fasttext``: FastText
+vectors, :mod:`analysis.word_vectors`; JSON lists of records with ``title`` / ``abstract`` / ``paragraphs``, or plain-text articles; the
 tokens of IOB training files can join them, minus the held-out fifth used for evaluation).
 """
 
@@ -193,8 +193,9 @@ def add_commands(subparsers) -> None:
     cmd.add_argument("--labelled", nargs="+", default=[], metavar="FILE",
                      help="annotated files (IOB or PEYMA, read whole: leave evaluation files out) whose tokens "
                           "join the text; with --method fasttext each of their words gets a cluster")
-    cmd.add_argument("--method", choices=("fasttext", "ppmi"), default="fasttext",
-                     help="fasttext: gensim FastText vectors (subwords) + k-means (default); ppmi: PPMI + SVD + k-means")
+    cmd.add_argument("--method", choices=("ppmi", "fasttext"), default="ppmi",
+                     help="ppmi: PPMI + SVD + k-means (default; scored higher in bench/ner_cv.py); "
+                          "fasttext: gensim FastText vectors (subwords) + k-means")
     cmd.add_argument("--epochs", type=int, default=10, help="FastText training passes")
     cmd.add_argument("--k", type=int, nargs="+", default=None,
                      help="k of each granularity (default 32 128 512 2048 for fasttext, 32 128 512 1024 for ppmi)")
