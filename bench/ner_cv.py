@@ -195,8 +195,12 @@ def header(folds, peyma_train, peyma_dev) -> list[str]:
         "one fold (plus PEYMA train, 8,028 sentences, when its data says so) and tested on the other; the two "
         "test folds' entity counts are pooled (conlleval rules, all six types). **PEYMA dev** "
         f"({len(peyma_dev):,} sentences, never trained on): micro F1 over PER/ORG/LOC of the same runs, pooled "
-        "(predicted FAC/PRO/EVE dropped: PEYMA does not annotate them). The word clusters of every setting "
-        "were learned without the Arman sentences, so no test fold's words were seen, even unlabelled.",
+        "(predicted FAC/PRO/EVE dropped: PEYMA does not annotate them). `runs`: how many of the two directions "
+        "a row pools (1 = trained on fold 1, tested on fold 2 only; time ran out for the reverse on some rows). "
+        "All rows: c1 0.02, c2 0.1, 100 L-BFGS iterations (the shipped model: 150). The FastText clusters "
+        "(`news-fasttext-clusters.tsv`) never saw an Arman sentence; the PPMI ones (`news-clusters.tsv`) hold "
+        "the tokens of 4/5 of Arman folds 1+2, so they saw most test-fold words (unlabelled) and flatter their "
+        "Arman column, not their PEYMA one.",
         "",
         "Data: `arman` = Arman fold alone; `o` = + PEYMA train as it is (DAT/TIM/MON/PCT read as O); "
         "`drop` = + PEYMA train minus the sentences where the Arman-only model of the same fold finds a "
