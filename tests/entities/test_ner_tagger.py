@@ -62,3 +62,18 @@ def test_word_table_starts_afresh_when_full_and_tags_stay_the_same(model):
     assert small.tag(sentences[:10]) == model.predict(sentences[:10])
     assert [small.tag([s])[0] for s in sentences] == model.predict(sentences)
     assert len(small._word_rows) <= 15 + max(map(len, sentences))
+
+
+def test_known_feature_shortcuts_keep_every_known_feature(model):
+    """A fitted model's featurizer forms only the bigram and mark features the model knows: exactly the
+    known ones among all the features an unfiltered featurizer forms (words with '|' included)."""
+    from analysis.entities.ner.features import NerFeaturizer
+
+    fitted = model.featurizer_
+    raw = NerFeaturizer(groups=fitted.groups, window=fitted.window, clusters=fitted.clusters,
+                        gazetteer=fitted.gazetteer, dictionary=fitted.dictionary, known=None)
+    known = fitted.known
+    sentences = [tokens for tokens, _ in make_sentences(40, seed=11)]
+    sentences += [["|", *tokens[:3], "a|b"] for tokens in sentences[:5]]
+    for tokens in sentences:
+        assert sorted(fitted.extras(tokens)) == sorted(p for p in raw.extras(tokens) if p[1] in known)

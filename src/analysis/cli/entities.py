@@ -8,9 +8,10 @@ from analysis._core.progress import progress_bar
 from analysis.cli._common import CommandError, add_source_argument, command_articles, write_tables
 from analysis.entities import cooccurrence, entities, source_mentions, top_entities
 from analysis.entities.quotes import quotes, speakers
-from analysis.entities.ner import (BASELINE_GROUPS, FEATURE_GROUPS, CrfRecognizer, IOBError, WordClusters,
-                                   corpus_texts, format_scores, holdout_split, iob_training_tokens, load_model,
-                                   read_iob)
+from analysis.entities.ner import (BASELINE_GROUPS, COMBINE_STRATEGIES, FEATURE_GROUPS, CrfRecognizer, IOBError,
+                                   WordClusters, combine_corpora, corpus_texts, detect_format, evaluate,
+                                   format_scores, holdout_split, iob_training_tokens, load_model, read_annotated,
+                                   restrict_types)
 from analysis.text import normalize, tokenize
 
 
@@ -50,21 +51,22 @@ def configure_entities(parser) -> None:
     parser.set_defaults(func=_entities_command)
 
 
-def _read_all(paths) -> list:
-    sentences = []
-    for path in paths:
-        sentences += read_iob(path)
-    return sentences
-
-
 def _cmd_train(args) -> int:
     try:
-        sentences = _read_all(args.iob_files)
-    except IOBError as error:
+        sentences = [s for path in args.iob_files for s in read_annotated(path, args.format)]
+        peyma = [s for path in args.peyma for s in read_annotated(path, "peyma")]
+        helper = None
+        if peyma and args.combine in ("drop", "impute"):
+            if not args.helper:
+                raise CommandError(f"--combine {args.combine} needs --helper MODEL (trained on Arman alone)", exit_code=2)
+            helper = load_model(args.helper)
+    except (IOBError, FileNotFoundError) as error:
         raise CommandError(str(error), exit_code=2) from error
     held = []
     if args.holdout:
         sentences, held = holdout_split(sentences)
+    if peyma:
+        sentences = combine_corpora(sentences, peyma, args.combine, helper=helper)
     groups = BASELINE_GROUPS if args.baseline else FEATURE_GROUPS
     model = CrfRecognizer(groups=groups, clusters=args.clusters, c1=args.c1, c2=args.c2,
                           max_iterations=args.max_iterations, dictionary_types=args.dictionary_types)  # fmt: skip
@@ -78,15 +80,32 @@ def _cmd_train(args) -> int:
 def _cmd_eval(args) -> int:
     try:
         model = load_model(None if args.model == "default" else args.model)
-        sentences = read_iob(args.iob_file)
-    except (IOBError, FileNotFoundError) as error:
+        fmt = detect_format(args.iob_file) if args.format == "auto" else args.format
+        sentences = read_annotated(args.iob_file, fmt)
+    except (IOBError, FileNotFoundError, OSError) as error:
         raise CommandError(str(error), exit_code=2) from error
-    print(format_scores(model.score(sentences)))
+    types = args.types.split(",") if args.types else (["PER", "ORG", "LOC"] if fmt == "peyma" else None)
+    gold = [tags for _, tags in sentences]
+    predicted = model.predict(tokens for tokens, _ in sentences)
+    if types:
+        gold = [restrict_types(tags, types) for tags in gold]
+        predicted = [restrict_types(tags, types) for tags in predicted]
+    print(f"{args.iob_file} ({fmt}, {len(sentences)} sentences" + (f"; types {','.join(types)}" if types else "") + ")")
+    print(format_scores(evaluate(gold, predicted)))
     return 0
 
 
 def configure_train_ner(train) -> None:
     train.add_argument("iob_files", nargs="+", metavar="IOB_FILE")
+    train.add_argument("--format", choices=("auto", "iob", "peyma"), default="auto", help="format of IOB_FILE")
+    train.add_argument("--peyma", nargs="+", default=[], metavar="PEYMA_FILE",
+                       help="PEYMA files trained on together with IOB_FILE, combined as --combine says")
+    train.add_argument("--combine", choices=COMBINE_STRATEGIES[1:], default="impute",
+                       help="PEYMA's O may hide FAC/PRO/EVE: 'o' keeps it, 'drop' leaves out the sentences where "
+                            "--helper finds one, 'impute' writes them into PEYMA's tags "
+                            "(analysis.entities.ner.combine_corpora)")
+    train.add_argument("--helper", default=None, metavar="MODEL",
+                       help="recogniser trained on Arman alone (train-ner without --peyma), for --combine drop/impute")
     train.add_argument("--out", required=True, metavar="MODEL", help="model path (writes MODEL.crfsuite + MODEL.json)")
     train.add_argument("--clusters", default="default", help="word-cluster file ('default': shipped; 'none')")
     train.add_argument("--baseline", action="store_true", help="plain word/affix/context features only")
@@ -103,7 +122,12 @@ def configure_train_ner(train) -> None:
 
 def configure_eval_ner(ev) -> None:
     ev.add_argument("model", metavar="MODEL", help="model path, or 'default' for the shipped model")
-    ev.add_argument("iob_file", metavar="IOB_FILE")
+    ev.add_argument("iob_file", metavar="FILE", help="annotated file: IOB (Arman, CoNLL) or PEYMA (token|TAG)")
+    ev.add_argument("--format", choices=("auto", "iob", "peyma"), default="auto",
+                    help="file format (auto: PEYMA when lines are token|TAG)")
+    ev.add_argument("--types", default=None,
+                    help="score these types only, comma-separated (default: all; PER,ORG,LOC for PEYMA, "
+                         "which annotates no FAC/PRO/EVE)")
     ev.set_defaults(func=_cmd_eval)
 
 
@@ -114,20 +138,34 @@ def _cmd_learn(args) -> int:
     docs = [tokenize(normalize(t), punctuation=True, join_verb_parts=False) for t in progress_bar(texts, desc="tokens")]
     try:
         labelled = iob_training_tokens(args.iob_train) if args.iob_train else []
+        whole = [tokens for path in args.labelled for tokens, _ in read_annotated(path)]
     except IOBError as error:
         raise CommandError(str(error), exit_code=2) from error
-    model = WordClusters(n_clusters=tuple(args.k), random_state=args.random_state).fit(docs + labelled)
+    labelled += whole
+    k = tuple(args.k) if args.k else ((32, 128, 512, 2048) if args.method == "fasttext" else (32, 128, 512, 1024))
+    if args.method == "fasttext":
+        from analysis.entities.ner.vectors import FastTextClusters
+
+        extra = [t for tokens in labelled for t in tokens]
+        model = FastTextClusters(n_clusters=k, epochs=args.epochs, random_state=args.random_state)
+        model.fit(docs + labelled, extra_words=extra)
+        method = "analysis.entities.ner.vectors (FastText skip-gram with character 2-5-grams + k-means)"
+    else:
+        model = WordClusters(n_clusters=k, random_state=args.random_state).fit(docs + labelled)
+        method = "analysis.entities.ner.clusters (PPMI + SVD + k-means)"
     sources = [Path(p).name for p in args.corpus]
     header = (
-        "Word clusters learned by analysis.entities.ner.clusters (PPMI + SVD + k-means) from the unlabeled text of:\n"
+        f"Word clusters learned by {method} from the unlabeled text of:\n"
         + "\n".join(f"  {name}" for name in sources)
         + f"\n{len(texts)} articles, {sum(map(len, docs))} tokens"
-        + (f"; plus the tokens (not the tags) of {len(labelled)} training sentences of "
-           + " + ".join(Path(p).name for p in args.iob_train) + " (held-out fifth excluded)"
+        + (f"; plus the tokens (not the tags) of {len(labelled)} annotated sentences of "
+           + " + ".join(Path(p).name for p in [*args.iob_train, *args.labelled])
+           + (" (held-out fifth of the --iob-train files excluded)" if args.iob_train else "")
            if labelled else "")
         + f"; {len(model.words_)} words clustered."
-        + f"\nCommand: python -m analysis learn-clusters {' '.join(sources)}"
+        + f"\nCommand: python -m analysis learn-clusters {' '.join(sources)} --method {args.method}"
         + (" --iob-train " + " ".join(Path(p).name for p in args.iob_train) if args.iob_train else "")
+        + (" --labelled " + " ".join(Path(p).name for p in args.labelled) if args.labelled else "")
         + " --out " + Path(args.out).name
     )  # fmt: skip
     model.write(args.out, header=header)
@@ -141,6 +179,14 @@ def configure_learn_clusters(cmd) -> None:
     cmd.add_argument("--out", required=True, help="cluster file to write")
     cmd.add_argument("--iob-train", nargs="+", default=[], metavar="IOB_FILE",
                      help="IOB files whose tokens join the text (tags unused; the held-out fifth left out)")
-    cmd.add_argument("--k", type=int, nargs="+", default=[32, 128, 512, 1024], help="k of each granularity")
+    cmd.add_argument("--labelled", nargs="+", default=[], metavar="FILE",
+                     help="annotated files (IOB or PEYMA, read whole: leave evaluation files out) whose tokens "
+                          "join the text; with --method fasttext each of their words gets a cluster")
+    cmd.add_argument("--method", choices=("ppmi", "fasttext"), default="ppmi",
+                     help="ppmi: PPMI + SVD + k-means (default; scored higher in bench/eval/ner_cv.py); "
+                          "fasttext: gensim FastText vectors (subwords) + k-means")
+    cmd.add_argument("--epochs", type=int, default=10, help="FastText training passes")
+    cmd.add_argument("--k", type=int, nargs="+", default=None,
+                     help="k of each granularity (default 32 128 512 2048 for fasttext, 32 128 512 1024 for ppmi)")
     cmd.add_argument("--random-state", type=int, default=0)
     cmd.set_defaults(func=_cmd_learn)

@@ -6,8 +6,9 @@ reduces them with truncated SVD and groups the word vectors with k-means at seve
 (coarse to fine, like the prefixes of Brown-cluster paths). ``write(path)`` stores one word a line:
 ``word<TAB>cluster id at each granularity``; :func:`analysis.entities.ner.read_clusters` reads it back.
 
-Command: ``python -m analysis learn-clusters CORPUS_FILES... [--iob-train IOB_FILES...] --out FILE``
-(JSON lists of records with ``title`` / ``abstract`` / ``paragraphs``, or plain-text articles; the
+Command: ``python -m analysis learn-clusters CORPUS_FILES... [--method ppmi|fasttext]
+[--labelled ANNOTATED_FILES...] [--iob-train IOB_FILES...] --out FILE`` (``fasttext``: FastText
+vectors, :mod:`analysis.entities.ner.vectors`; JSON lists of records with ``title`` / ``abstract`` / ``paragraphs``, or plain-text articles; the
 tokens of IOB training files can join them, minus the held-out fifth used for evaluation).
 """
 

@@ -248,10 +248,17 @@ class NerFeaturizer:
         self.pads = tuple(
             self._keep(((f"{o}:BOS" if o < 0 else f"{o}:EOS"),) if has_context else ()) for o in self.offsets
         )
-        # first words of the bigrams a fitted model knows: other pairs need no feature strings
-        self._bigram_firsts = None if known is None else frozenset(
-            f[5:].split("|")[0] for f in known if f.startswith(("bi+1=", "bi-1="))
-        )
+        # the word pairs of the bigram features a fitted model knows (as its right and its left
+        # neighbour's feature): other pairs need no feature strings
+        self._bigram_pairs = None
+        if known is not None:
+            pairs: dict[str, set] = {"bi+1=": set(), "bi-1=": set()}
+            for f in known:
+                if f.startswith(("bi+1=", "bi-1=")):
+                    first, _, second = f[5:].partition("|")
+                    pairs[f[:5]].add((first, second))
+            self._bigram_pairs = (frozenset(pairs["bi+1="]), frozenset(pairs["bi-1="]))
+        self._marks_known: dict = {}
         self.word_parts = lru_cache(maxsize=300_000)(self._word_parts)
 
     def _keep(self, feats) -> tuple[str, ...]:
@@ -323,12 +330,23 @@ class NerFeaturizer:
         extras: list[tuple[int, str]] = []
         if "context" in self.groups and n > 1:
             keys = [fold(t) for t in tokens]
-            firsts = self._bigram_firsts
-            for i in range(n - 1):
-                if firsts is None or keys[i] in firsts:
+            if self._bigram_pairs is None:
+                for i in range(n - 1):
                     pair = keys[i] + "|" + keys[i + 1]
                     extras.append((i, "bi+1=" + pair))
                     extras.append((i + 1, "bi-1=" + pair))
+            else:  # a fitted model: only the pairs it has weights for
+                plus, minus = self._bigram_pairs
+                known = self.known
+                for i, pair in enumerate(zip(keys, keys[1:])):
+                    if "|" in pair[0] or "|" in pair[1]:  # the feature name cannot be split back: look it up
+                        text = pair[0] + "|" + pair[1]
+                        extras += [(j, f + text) for j, f in ((i, "bi+1="), (i + 1, "bi-1=")) if f + text in known]
+                        continue
+                    if pair in plus:
+                        extras.append((i, "bi+1=" + pair[0] + "|" + pair[1]))
+                    if pair in minus:
+                        extras.append((i + 1, "bi-1=" + pair[0] + "|" + pair[1]))
         marked = []
         if "gazetteer" in self.groups and self.gazetteer:
             marked.append((self.gazetteer, "g", (-2, -1, 0, 1)))
@@ -336,18 +354,24 @@ class NerFeaturizer:
             marked.append((self.dictionary, "d", (-1, 0, 1)))
         if marked:
             letter_keys = [fold_letters(t) for t in tokens]
+            known = self.known
+            cache = self._marks_known
             for matcher, name, offsets in marked:
                 for start, length, marks in matcher.matches(letter_keys):
-                    for i in range(start, start + length):
-                        position = "B-" if i == start else "I-"
-                        for mark in marks:
-                            for offset in offsets:
-                                j = i - offset  # token j sees the marks of token j + offset
-                                if 0 <= j < n:
-                                    extras.append((j, f"{offset}:{name}={position}{mark}"))
-        if self.known is not None:
-            known = self.known
-            extras = [pair for pair in extras if pair[1] in known]
+                    key = (name, length, *sorted(marks))
+                    features = cache.get(key)
+                    if features is None:
+                        # (token relative to the match start, feature) of a match of this length and
+                        # marks: token j sees the marks of token j + offset; known features only
+                        features = [(i - o, f"{o}:{name}={'B-' if i == 0 else 'I-'}{mark}")
+                                    for i in range(length) for mark in sorted(marks) for o in offsets]
+                        if known is not None:
+                            features = [(d, f) for d, f in features if f in known]
+                        cache[key] = features
+                    for d, feature in features:
+                        j = start + d
+                        if 0 <= j < n:
+                            extras.append((j, feature))
         return extras
 
     def sentence(self, tokens: list[str]) -> list[list[str]]:

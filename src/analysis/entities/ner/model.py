@@ -1,17 +1,19 @@
 """Named-entity recognition: a CRF trained by the project, its evaluation and the shipped model.
 
 - :func:`read_iob` reads IOB files (one ``token tag`` a line, a blank line between sentences; Arman
-  and PEYMA style; tags such as ``B-pers`` / ``I-event`` are mapped to PER, ORG, LOC, FAC, PRO, EVE).
+  style; tags such as ``B-pers`` / ``I-event`` are mapped to PER, ORG, LOC, FAC, PRO, EVE);
+  :func:`read_peyma` reads PEYMA files (``token|B_PER`` lines); :func:`read_annotated` either, detected (both in :mod:`analysis.entities.ner.iob`).
+- :func:`combine_corpora` joins Arman and PEYMA for training, handling PEYMA's missing FAC/PRO/EVE.
 - :class:`CrfRecognizer` is the model: ``fit(sentences)`` learns from ``(tokens, tags)`` pairs,
   ``predict(token_lists)`` tags token lists (crfsuite's tags, computed by
   :class:`analysis.entities.ner.tagger.FastTagger`), ``save(path)`` / ``CrfRecognizer.load(path)``.
 - :func:`evaluate` scores predicted tags against gold tags at the entity level (CoNLL ``conlleval``
   rules: an entity counts only when its type and both boundaries match).
-- :func:`load_model` returns the shipped model (``data/models/arman-crf``), trained on the Arman
-  corpus; see ``data/models/MODEL_CARD.md`` for its data, held-out split, scores and citation.
+- :func:`load_model` returns the shipped model (``data/models/news-crf``), trained on Arman and
+  PEYMA; see ``data/models/MODEL_CARD.md`` for its data, held-out split, scores and citations.
 
-Commands: ``python -m analysis train-ner IOB_FILES... --out MODEL`` and
-``python -m analysis eval-ner MODEL IOB_FILE``.
+Commands: ``python -m analysis train-ner IOB_FILES... [--peyma PEYMA_FILES...] --out MODEL`` and
+``python -m analysis eval-ner MODEL FILE [--format iob|peyma]``.
 """
 
 from __future__ import annotations
@@ -30,12 +32,66 @@ from analysis.entities.ner.features import FEATURE_GROUPS, Gazetteer, NerFeaturi
 from analysis._core.resources import data_path
 
 #: the shipped model (without extension: ``.crfsuite`` holds the weights, ``.json`` the settings)
-DEFAULT_MODEL = "models/arman-crf"
-#: word clusters shipped with the project (learned by :mod:`analysis.entities.ner.clusters`)
+DEFAULT_MODEL = "models/news-crf"
+#: word clusters shipped with the project and used by the shipped model (PPMI + SVD + k-means,
+#: :mod:`analysis.entities.ner.clusters`; in cross-validation they beat the FastText clusters of
+#: :mod:`analysis.entities.ner.vectors`, see ``bench/results/ner_cv.md``)
 DEFAULT_CLUSTERS = "models/news-clusters.tsv"
 
 #: feature groups of the plain baseline (word, affixes, context words)
 BASELINE_GROUPS = ("word", "affix", "context")
+
+
+#: ways of training on Arman and PEYMA together (:func:`combine_corpora`)
+COMBINE_STRATEGIES = ("arman", "o", "drop", "impute")
+#: Arman's types that PEYMA does not annotate (its O may hide them)
+PEYMA_MISSING_TYPES = ("FAC", "PRO", "EVE")
+
+
+def hidden_entities(sentences, helper, types=PEYMA_MISSING_TYPES) -> list[list[tuple[str, int, int]]]:
+    """For each ``(tokens, tags)`` sentence, the entities of ``types`` that ``helper`` (a fitted
+    recogniser, e.g. trained on Arman alone) finds where the sentence's own tags are all O."""
+    found = []
+    predicted = helper.predict(tokens for tokens, _ in sentences)
+    for (_, tags), pred in zip(sentences, predicted):
+        found.append([(kind, a, b) for kind, a, b in entity_chunks(pred)
+                      if kind in types and all(t == "O" for t in tags[a:b])])  # fmt: skip
+    return found
+
+
+def combine_corpora(arman, peyma, strategy: str = "o", helper=None) -> list[tuple[list[str], list[str]]]:
+    """Training sentences from Arman and PEYMA (both ``(tokens, tags)`` lists, PEYMA read by
+    :func:`read_peyma`, so its DAT/TIM/MON/PCT are already O).
+
+    PEYMA has no FAC, PRO or EVE: a facility, product or event in its text is tagged O, which would
+    teach the CRF that such names are not entities. ``strategy``:
+
+    - ``"arman"``: Arman alone (PEYMA unused);
+    - ``"o"``: both, PEYMA as it is;
+    - ``"drop"``: both, minus the PEYMA sentences in which ``helper`` (a recogniser trained on Arman
+      alone) finds a FAC/PRO/EVE entity over PEYMA O tokens (:func:`hidden_entities`);
+    - ``"impute"``: both, with those entities written into PEYMA's tags (a second-pass labelling).
+    """
+    if strategy not in COMBINE_STRATEGIES:
+        raise ValueError(f"unknown strategy {strategy!r}: one of {', '.join(COMBINE_STRATEGIES)}")
+    arman = [(list(t), list(g)) for t, g in arman]
+    if strategy == "arman":
+        return arman
+    peyma = [(list(t), list(g)) for t, g in peyma]
+    if strategy == "o":
+        return arman + peyma
+    if helper is None:
+        raise ValueError(f"strategy {strategy!r} needs a helper recogniser trained on Arman alone")
+    hidden = hidden_entities(peyma, helper)
+    if strategy == "drop":
+        return arman + [s for s, found in zip(peyma, hidden) if not found]
+    out = []
+    for (tokens, tags), found in zip(peyma, hidden):
+        tags = list(tags)
+        for kind, a, b in found:
+            tags[a : b] = ["B-" + kind] + ["I-" + kind] * (b - a - 1)
+        out.append((tokens, tags))
+    return arman + out
 
 
 @lru_cache(maxsize=4)
@@ -57,6 +113,8 @@ def _resolve_clusters(clusters: str | None) -> str | None:
         return None
     if clusters == "default":
         return str(data_path(DEFAULT_CLUSTERS))
+    if str(clusters).startswith("models/") and not Path(clusters).exists():
+        return str(data_path(clusters))  # a cluster file shipped in data/models
     return str(clusters)
 
 
