@@ -12,18 +12,19 @@ DEMO_N    ?= 600
 DEMO_SEED ?= 7
 REPORT_DIR ?= reports
 PYTEST_ARGS ?=
-# evaluations on the real corpora beside the repository (../shared) and quick benchmarks
-BENCH_EVAL  := check_real_corpora eval_patterns text_speed eval_topics eval_ner entities_check
-# throughput and scaling on 100,000+ demo articles (long: run on a quiet machine)
-BENCH_SCALE := demo_corpus ingest republication topics_speed ner_speed report_time scale
+# evaluations (quality against the real corpora beside the repository, ../shared): bench/eval/
+BENCH_EVAL  := $(sort $(wildcard bench/eval/*.py))
+# speed, memory and scaling, as ratios against a named baseline in one run (long: a quiet machine): bench/speed/
+BENCH_SPEED := $(sort $(wildcard bench/speed/*.py))
 
-.PHONY: help setup demo report test bench bench-scale browser clean
+.PHONY: help setup demo report test bench bench-eval bench-speed browser clean
 
 help:
 	@echo "make report   set up .venv, write the demo corpus, render reports/index.html"
 	@echo "make test     set up .venv and run the test suite"
-	@echo "make bench    evaluations on the real corpora in ../shared (results in bench/results/)"
-	@echo "make bench-scale  throughput and scaling benchmarks on 100,000+ demo articles (long)"
+	@echo "make bench        every bench script: bench-eval, then bench-speed (results in bench/results/)"
+	@echo "make bench-eval   evaluations on the real corpora in ../shared (bench/eval/)"
+	@echo "make bench-speed  speed, memory and scaling on demo corpora up to 1,000,000 articles (bench/speed/; long)"
 
 setup: $(STAMP)
 
@@ -55,11 +56,13 @@ browser:
 test: $(STAMP) browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)
-	@set -e; for name in $(BENCH_EVAL); do echo "== bench/$$name.py"; $(PY) bench/$$name.py; done
+bench: bench-eval bench-speed
 
-bench-scale: $(STAMP)
-	@set -e; for name in $(BENCH_SCALE); do echo "== bench/$$name.py"; $(PY) bench/$$name.py; done
+bench-eval: $(STAMP)
+	@set -e; for script in $(BENCH_EVAL); do echo "== $$script"; $(PY) $$script; done
+
+bench-speed: $(STAMP)
+	@set -e; for script in $(BENCH_SPEED); do echo "== $$script"; $(PY) $$script; done
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) data/processed/cache

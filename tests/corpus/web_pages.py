@@ -1,5 +1,5 @@
 """Saved Persian news pages in the layouts of real news sites, and WARC files holding them, made
-here (nothing is downloaded): the fixtures of ``test_web.py`` and of ``bench/html_ingest.py``.
+here (nothing is downloaded): the fixtures of ``test_web.py`` and of ``bench/speed/html_ingest.py``.
 
 - ``basij_page``: a Drupal page as Basij News serves it: breadcrumb trail, ``<h1>``, a Jalali date
   line (``تاریخ انتشار: ۱۴۰۲/۰۵/۱۲ - ۱۰:۳۰``), the body in a field div, canonical link, a menu, a

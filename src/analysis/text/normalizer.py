@@ -16,7 +16,7 @@ verb parts, the punctuation filter) have two implementations that give the same 
   look-ups test every pair of tokens with chained C-level ``map`` calls.
 
 ``IMPLEMENTATION`` says which one this process uses. Each rewritten pattern has a property test
-against hazm's own, each compiled pass one against its Python twin; ``bench/text_speed.py``
+against hazm's own, each compiled pass one against its Python twin; ``bench/speed/text_speed.py``
 measures speed and agreement against hazm.
 
 Deliberate differences from hazm (each has a test in ``tests/test_text.py``):

@@ -213,7 +213,7 @@ def holdout_split(sentences: list, every: int = 5, offset: int = 4) -> tuple[lis
     """Split sentences into (train, held-out): sentence ``i`` is held out when ``i % every == offset``.
 
     The shipped model was trained on the Arman folds 1 and 2 (in that order) minus this held-out
-    fifth, which is what ``bench/eval_ner.py`` scores it on.
+    fifth, which is what ``bench/eval/eval_ner.py`` scores it on.
     """
     train = [s for i, s in enumerate(sentences) if i % every != offset]
     held = [s for i, s in enumerate(sentences) if i % every == offset]

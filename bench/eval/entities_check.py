@@ -11,7 +11,7 @@ types, «آمریکا» and «امریکا» are one entity, no adjective of nat
 ``--before FILE``: a results page this script wrote on the code before entity resolution (main at
 f2f58ca); its demo and Fars sections are copied under "Before" so both stand side by side.
 
-Usage: python bench/entities_check.py [--seeds ../shared/seeds] [--n 400] [--seed 3]
+Usage: python bench/eval/entities_check.py [--seeds ../shared/seeds] [--n 400] [--seed 3]
        [--fars ../shared/corpora/fars-news] [--before bench/results/entities_before.md]
        [--out bench/results/entities.md]
 """
@@ -24,11 +24,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _results, _arman
 from _results import write_results
 
 os.environ.setdefault("TQDM_DISABLE", "1")
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 #: the shared data folder beside the repository (or beside the folder of a git worktree)
 SHARED = next((p / "shared" for p in (REPO.parent, REPO.parent.parent) if (p / "shared").exists()), REPO.parent / "shared")
 
@@ -226,7 +227,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(REPO / "bench" / "results" / "entities.md"))
     args = parser.parse_args(argv)
     lines = ["# Entities and quotes: seed article, demo corpus, Fars News", "",
-             f"Command: `python bench/entities_check.py --n {args.n} --seed {args.seed}"
+             f"Command: `python bench/eval/entities_check.py --n {args.n} --seed {args.seed}"
              + (f" --before {Path(args.before).relative_to(REPO) if Path(args.before).is_relative_to(REPO) else args.before}"
                 if args.before else "") + "`", ""]  # fmt: skip
     if Path(args.seeds).exists():

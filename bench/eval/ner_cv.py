@@ -13,7 +13,7 @@ groups with ``+`` between names, window, dictionary_types). Each run's counts ar
 ``bench/results/ner_cv.json`` (scores only), so runs add up across calls and a setting is trained once;
 the table ``bench/results/ner_cv.md`` is rewritten from all kept runs.
 
-Usage: python bench/ner_cv.py --setting NAME:data=o,clusters=PATH ... [--arman DIR] [--peyma DIR]
+Usage: python bench/eval/ner_cv.py --setting NAME:data=o,clusters=PATH ... [--arman DIR] [--peyma DIR]
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _results, _arman
 from _arman import DEFAULT_DIR, FOLD_FILES
 from _results import write_results
 
 os.environ.setdefault("TQDM_DISABLE", "1")
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PEYMA_DIR = DEFAULT_DIR.parent / "peyma"
 STORE = REPO / "bench" / "results" / "ner_cv.json"
 MODELS = Path(tempfile.gettempdir()) / "ner_cv_models"
@@ -190,7 +191,7 @@ def header(folds, peyma_train, peyma_dev) -> list[str]:
     return [
         "# Recogniser options cross-validated on the Arman folds, side by side",
         "",
-        "Script: `bench/ner_cv.py` (each setting: `python bench/ner_cv.py --setting NAME:key=value,...`). "
+        "Script: `bench/eval/ner_cv.py` (each setting: `python bench/eval/ner_cv.py --setting NAME:key=value,...`). "
         f"Arman fold 1 ({len(folds[0]):,} sentences) and fold 2 ({len(folds[1]):,}): each setting is trained on "
         "one fold (plus PEYMA train, 8,028 sentences, when its data says so) and tested on the other; the two "
         "test folds' entity counts are pooled (conlleval rules, all six types). **PEYMA dev** "

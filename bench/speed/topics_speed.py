@@ -1,7 +1,7 @@
 """Speed and memory of topic fitting on a large demo corpus, side by side with the plain baseline.
 
-    python bench/topics_speed.py                 # 100,000 demo articles (generated once, cached)
-    python bench/topics_speed.py --n 5000        # a quick run while developing
+    python bench/speed/topics_speed.py                 # 100,000 demo articles (generated once, cached)
+    python bench/speed/topics_speed.py --n 5000        # a quick run while developing
 
 Steps: write the demo corpus (``analysis.demo``) into ``data/processed/bench/`` if it is not there,
 load it (``analysis.corpus.load_corpus``) and tokenise it (``analysis.text.add_tokens``), keeping the
@@ -31,9 +31,10 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _results, _arman
 from _results import write_results
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / "bench" / "results" / "topics_speed.md"
 LIMIT_SECONDS = 300
 CHUNK = 10_000  # articles a partial_fit call in the chunked run
@@ -159,7 +160,7 @@ def main(argv=None) -> int:
     lines = [
         "# Topic fitting: speed and memory on the demo corpus",
         "",
-        f"Command: `python bench/topics_speed.py --n {args.n}` · {ours['n']:,} articles (demo corpus, seed "
+        f"Command: `python bench/speed/topics_speed.py --n {args.n}` · {ours['n']:,} articles (demo corpus, seed "
         f"{args.seed}) · {os.cpu_count()} cores · Python {platform.python_version()} · "
         f"run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         "",

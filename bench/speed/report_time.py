@@ -1,6 +1,6 @@
 """How long `make report` takes: demo corpus + the full HTML report, timed as a fresh clone sees it.
 
-    .venv/bin/python bench/report_time.py [--n 600] [--seed 7] [--runs cold,warm,serial]
+    .venv/bin/python bench/speed/report_time.py [--n 600] [--seed 7] [--runs cold,warm,serial]
 
 Each run is the `make report` recipe in fresh processes, in a fresh temporary folder (so there is no
 demo corpus, corpus cache or report yet — as on a fresh clone):
@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TARGET_SECONDS = 180.0
 
 
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "# `make report` time",
         "",
-        f"Command: `.venv/bin/python bench/report_time.py --n {args.n} --seed {args.seed} --runs {args.runs}` "
+        f"Command: `.venv/bin/python bench/speed/report_time.py --n {args.n} --seed {args.seed} --runs {args.runs}` "
         f"({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
         f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after — other jobs share the machine).",
         "",

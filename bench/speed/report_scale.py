@@ -1,6 +1,6 @@
 """The report on N demo articles from a dataset: wall and CPU time, peak memory of all its processes.
 
-    python bench/report_scale.py --sizes 20000,200000,1000000 [--work /tmp/report_scale]
+    python bench/speed/report_scale.py --sizes 20000,200000,1000000 [--work /tmp/report_scale]
 
 For each N: a demo corpus of N files (``demo-corpus``, seed 7) is written to ``WORK/demo-N`` and
 ingested to ``WORK/ds-N`` (``ingest-dataset``), both reused when present (not timed). Then
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import psutil
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "bench" / "results"
 GIB = 1024**3
 
@@ -160,7 +160,7 @@ def write_outputs(results: dict, command: str) -> None:
         lines.append(f"Time per article at 1,000,000 / at 200,000: {ratio:.2f}x (target <= 1.2x).")
     else:
         lines.append("Time per article at 1,000,000 against 200,000: not measured yet "
-                     "(`python bench/report_scale.py --sizes 200000,1000000`).")
+                     "(`python bench/speed/report_scale.py --sizes 200000,1000000`).")
     (RESULTS / "report_scale.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     from matplotlib.figure import Figure
@@ -203,7 +203,7 @@ def main(argv=None) -> int:
     parser.add_argument("--redraw", action="store_true", help="only rewrite the table and chart from the JSON")
     args = parser.parse_args(argv)
     if args.redraw:
-        write_outputs(_load(RESULTS / "report_scale.json"), "python bench/report_scale.py --sizes 20000,200000")
+        write_outputs(_load(RESULTS / "report_scale.json"), "python bench/speed/report_scale.py --sizes 20000,200000")
         return 0
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -222,7 +222,7 @@ def main(argv=None) -> int:
         store.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
         print(f"{n:,} files: {row['wall_s']:.0f} s wall, {row['cpu_s']:.0f} s CPU, "
               f"peak {row['peak_rss_bytes'] / GIB:.2f} GiB, exit {row['exit_code']}", flush=True)
-    write_outputs(results, "python bench/report_scale.py " + " ".join(argv if argv is not None else sys.argv[1:]))
+    write_outputs(results, "python bench/speed/report_scale.py " + " ".join(argv if argv is not None else sys.argv[1:]))
     return 0
 
 

@@ -1,6 +1,6 @@
 """Saved-page ingest speed: how many HTML pages a second ``load_corpus`` reads (``analysis.corpus.web``).
 
-    .venv/bin/python bench/html_ingest.py [--n 1000] [--seed 5]
+    .venv/bin/python bench/speed/html_ingest.py [--n 1000] [--seed 5]
 
 Writes ``--n`` demo articles (``analysis.demo.write_demo_corpus``), renders each as a saved page in
 the layout of a real Persian news site (alternately the Drupal/Basij layout with breadcrumb and
@@ -20,9 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _results, _arman
 from _results import write_results
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "corpus"))
 
 from web_pages import basij_page, fars_page, write_warc  # noqa: E402
@@ -105,7 +106,7 @@ def main() -> None:
     lines = [
         "# Saved-page ingest (HTML and WARC)",
         "",
-        f"`bench/html_ingest.py --n {args.n} --seed {args.seed}` on {platform.node() or 'this machine'} "
+        f"`bench/speed/html_ingest.py --n {args.n} --seed {args.seed}` on {platform.node() or 'this machine'} "
         f"({os.cpu_count()} cores, shared), Python {platform.python_version()}; {n_pages} demo articles rendered "
         f"as pages in the Basij (Drupal) and Fars layouts, each with {PAGE_WEIGHT} kB of inline scripts and styles as "
         f"real pages carry ({html_mb:.1f} MB of HTML).",

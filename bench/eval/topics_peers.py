@@ -4,7 +4,7 @@ Models (each fitted in its own process, so its fit time and peak memory are its 
 
 - **ours**: ``TopicModel(k="auto")`` — the coarse level (its ``k_``) and the fine level (``fine_k_``);
 - **sklearn NMF baseline**: hazm ``WordTokenizer`` tokens of the text minus hazm's stopwords,
-  ``TfidfVectorizer`` + ``NMF`` (as in ``bench/eval_topics.py``);
+  ``TfidfVectorizer`` + ``NMF`` (as in ``bench/eval/eval_topics.py``);
 - **gensim LDA** (``LdaModel``, 10 passes), **tomotopy LDA** (collapsed Gibbs, 500 iterations) and
   **BERTopic** (UMAP + HDBSCAN, c-TF-IDF topic terms, k chosen by itself) — all three read the same
   terms as ours (content-word lemmas and phrases, ``TopicModel._terms``); BERTopic's document
@@ -22,8 +22,8 @@ an article when it is one of the article's hazm tokens or one of our terms of it
 of distinct terms among all top-10 terms); fit time (wall, seconds) and peak resident memory of the
 process (MB, including the corpus and the libraries).
 
-    python bench/topics_peers.py                 # every corpus and model
-    python bench/topics_peers.py --corpora demo  # one corpus
+    python bench/eval/topics_peers.py                 # every corpus and model
+    python bench/eval/topics_peers.py --corpora demo  # one corpus
 """
 
 from __future__ import annotations
@@ -40,9 +40,10 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _results, _arman
 from _results import write_results
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / "bench" / "results" / "topics_peers.md"
 SHARED = Path(os.environ.get("SHARED_CORPORA", "/work/shared/corpora"))
 MODELS = ("ours", "sklearn-nmf", "gensim-lda", "tomotopy-lda", "bertopic")
@@ -64,7 +65,7 @@ def load(name: str):
     from analysis.text import add_tokens
 
     if name in ("fars", "fars-5"):
-        sys.path.insert(0, str(REPO / "bench"))
+        sys.path.insert(0, str(REPO / "bench" / "eval"))
         from eval_topics import main_categories, read_fars
 
         files = sorted((SHARED / "fars-news").glob("*.json"))
@@ -289,7 +290,7 @@ def evaluate(corpus: str, models, seed: int) -> list[dict]:
 
     def call(model, k):
         command = [sys.executable, __file__, "--worker", corpus, model, str(k), str(seed)]
-        done = subprocess.run(command, capture_output=True, text=True, cwd=REPO / "bench")
+        done = subprocess.run(command, capture_output=True, text=True, cwd=REPO / "bench" / "eval")
         if done.returncode != 0:
             print(done.stderr[-3000:], file=sys.stderr)
             return {"": {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "failed"}}
@@ -358,7 +359,7 @@ def main(argv=None) -> int:
         return 0
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     lines = ["# Topics side by side with peers", "",
-             f"Command: `python bench/topics_peers.py{' --corpora ' + ' '.join(args.corpora) if args.corpora != list(CORPORA) else ''}` · run {started} "
+             f"Command: `python bench/eval/topics_peers.py{' --corpora ' + ' '.join(args.corpora) if args.corpora != list(CORPORA) else ''}` · run {started} "
              f"· seed {args.seed} · one run, each model in its own process (load average shared with other jobs).",
              "", (__doc__.split("\n\n")[1] + "\n\n" + __doc__.split("\n\n")[2] + "\n\n" + __doc__.split("\n\n")[3]), ""]
     for corpus in args.corpora:

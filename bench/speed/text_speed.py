@@ -1,6 +1,6 @@
 """Speed and fidelity of analysis.text against hazm, side by side in one run, on real news text.
 
-    python bench/text_speed.py [CORPUS] [--limit N] [--workers 1 2] [--out bench/results/text.md]
+    python bench/speed/text_speed.py [CORPUS] [--limit N] [--workers 1 2] [--out bench/results/text.md]
 
 CORPUS is a directory (or file) of Fars-news style JSON lists (``title``, ``abstract``,
 ``paragraphs``); default ``../shared/corpora/fars-news`` relative to the repository. Each article
@@ -36,7 +36,7 @@ from collections import Counter
 from difflib import SequenceMatcher
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "src"))
 
 from analysis.text import normalizer as T  # noqa: E402
@@ -357,7 +357,7 @@ def main(argv=None) -> int:
     lines = [
         "# Text pipeline: speed and agreement with hazm",
         "",
-        f"Command: `python bench/text_speed.py {args.corpus}"
+        f"Command: `python bench/speed/text_speed.py {args.corpus}"
         + (f" --limit {args.limit}" if args.limit else "") + "`  ",
         f"Corpus: {n:,} articles, {megabytes:.2f} MB of UTF-8 text (title, lead, paragraphs).  ",
         f"Machine: {os.cpu_count()} cores; run at {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "

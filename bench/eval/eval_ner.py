@@ -5,7 +5,7 @@ Data: ArmanPersoNERCorpus ``test_fold1.txt`` + ``test_fold2.txt`` (in that order
 every fifth sentence (``analysis.entities.ner.holdout_split``: sentence i with i % 5 == 4); the shipped model was
 trained on the other four fifths (plus PEYMA train) and never saw it. Scores follow conlleval (exact type and boundaries).
 
-Usage: python bench/eval_ner.py [--arman ../shared/ner/arman] [--model default] [--retrain]
+Usage: python bench/eval/eval_ner.py [--arman ../shared/ner/arman] [--model default] [--retrain]
        [--out bench/results/ner.md]
 ``--retrain`` also trains the shipped settings on the Arman training part alone (what PEYMA adds; slow).
 The shipped model is also scored on PEYMA dev (PER/ORG/LOC), which it never saw.
@@ -23,12 +23,13 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _results, _arman
 from _arman import DEFAULT_DIR, arman_sentences
 from _results import write_results
 
 os.environ.setdefault("TQDM_DISABLE", "1")
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 TARGET = 0.80
 PEYMA_TARGET = 0.85
 
@@ -125,7 +126,7 @@ def main(argv=None) -> int:
     lines = [
         "# Named-entity recognition on held-out Arman sentences",
         "",
-        "Command: `python bench/eval_ner.py" + (" --retrain" if args.retrain else "")
+        "Command: `python bench/eval/eval_ner.py" + (" --retrain" if args.retrain else "")
         + (" --no-baseline" if args.no_baseline else "") + "".join(f" --compare {c}" for c in args.compare) + "`",
         "",
         f"Data: ArmanPersoNERCorpus test folds 1+2 ({len(sentences):,} sentences); held out: every fifth "
@@ -148,7 +149,7 @@ def main(argv=None) -> int:
         f"{shipped.clusters!r}"
         + (f", learned phrases also marking types with a share ≥ {shipped.dictionary_types}" if shipped.dictionary_types else "")
         + "; data options and cluster files compared by cross-validation on the Arman folds "
-        "(`bench/ner_cv.py` → `ner_cv.md`). Training sentences: Arman training part + PEYMA train "
+        "(`bench/eval/ner_cv.py` → `ner_cv.md`). Training sentences: Arman training part + PEYMA train "
         "(see the model card for how PEYMA's missing FAC/PRO/EVE are handled).",
         "",
         "Scores are the CRF's tags alone. The rules of `analysis.entities.mentions` (leader aliases, «استان X» → X, "

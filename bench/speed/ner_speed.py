@@ -7,7 +7,7 @@ by side: python-crfsuite's ``Tagger.tag`` against the project's ``FastTagger`` o
 what the per-core figure uses; wall time is reported beside it (other jobs may share the machine).
 Target: at least 200 articles a second per core.
 
-Usage: python bench/ner_speed.py [--n 600] [--seed 7] [--out bench/results/ner_speed.md]
+Usage: python bench/speed/ner_speed.py [--n 600] [--seed 7] [--out bench/results/ner_speed.md]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _results, _arman
 from _results import write_results
 
 os.environ.setdefault("TQDM_DISABLE", "1")
@@ -30,7 +31,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=600, help="demo articles to write")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "ner_speed.md"))
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "results" / "ner_speed.md"))
     args = parser.parse_args(argv)
 
     from analysis.corpus import load_corpus
@@ -85,7 +86,7 @@ def main(argv=None) -> int:
     lines = [
         "# Entity recognition + quotes speed (one core)",
         "",
-        f"Command: `python bench/ner_speed.py --n {args.n} --seed {args.seed}`",
+        f"Command: `python bench/speed/ner_speed.py --n {args.n} --seed {args.seed}`",
         "",
         f"{n} demo articles ({n_tokens:,} tokens, {n_tokens / n:.0f} a article) after 20 warm-up articles. "
         f"Machine load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "

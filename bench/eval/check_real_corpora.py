@@ -2,7 +2,7 @@
 as JSON (the same 900 articles), Varzesh3 JSON. Asserts the issue's must-show facts and writes
 bench/results/real_corpora.md.
 
-    .venv/bin/python bench/check_real_corpora.py [--shared ../shared] [--out bench/results/real_corpora.md]
+    .venv/bin/python bench/eval/check_real_corpora.py [--shared ../shared] [--out bench/results/real_corpora.md]
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pandas as pd
 from analysis.corpus import read_corpus
 from analysis.text import normalize
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def fars_number_date(url: str) -> str:
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     corpora = args.shared / "corpora"
     lines = ["# Loader on real corpora", "",
-             f"`{' '.join(['bench/check_real_corpora.py', *(argv or sys.argv[1:])])}`", ""]
+             f"`{' '.join(['bench/eval/check_real_corpora.py', *(argv or sys.argv[1:])])}`", ""]
     lines += check_seed(args.shared / "seeds")
     lines += check_fars(corpora / "fars-news-txt", corpora / "fars-news")
     lines += check_varzesh3(corpora / "varzesh3")

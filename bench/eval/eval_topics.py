@@ -21,11 +21,11 @@ vocabulary, TF-IDF weighting, NMF objective, restarts, title weight and LDA; rou
 are assigned to topics (scaling of W), how NMF is started and regularised, nouns-only vocabulary
 and agency boilerplate removed — each with its NMI at fixed k.
 
-    python bench/eval_topics.py [--fars ../shared/corpora/fars-news] [--dev fars-news-1.json]
-    python bench/eval_topics.py --quick '{"min_df": 3}'   # one setting, development files, printed only
-    python bench/eval_topics.py --round2                  # round-2 options, development files, printed only
-    python bench/eval_topics.py --reach                   # reachability tables only, printed
-    python bench/eval_topics.py --levels                  # k auto on both sets: both levels, the curve, printed
+    python bench/eval/eval_topics.py [--fars ../shared/corpora/fars-news] [--dev fars-news-1.json]
+    python bench/eval/eval_topics.py --quick '{"min_df": 3}'   # one setting, development files, printed only
+    python bench/eval/eval_topics.py --round2                  # round-2 options, development files, printed only
+    python bench/eval/eval_topics.py --reach                   # reachability tables only, printed
+    python bench/eval/eval_topics.py --levels                  # k auto on both sets: both levels, the curve, printed
 """
 
 from __future__ import annotations
@@ -46,9 +46,10 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import normalized_mutual_info_score
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _results, _arman
 from _results import write_results
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / "bench" / "results" / "eval_topics.md"
 MIN_CATEGORY_SHARE = 0.02
 NMI_BY_K = (6, 8, 10, 12, 14, 16, 20)
@@ -728,7 +729,7 @@ def main(argv=None) -> int:
     lines = [
         "# Topic model evaluation",
         "",
-        f"Command: `python bench/eval_topics.py --fars {args.fars} --dev '{args.dev}'` · "
+        f"Command: `python bench/eval/eval_topics.py --fars {args.fars} --dev '{args.dev}'` · "
         f"run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         "",
     ]

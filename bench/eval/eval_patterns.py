@@ -6,7 +6,7 @@ counts articles per Jalali month from those numbers (no project code involved), 
 with ``analysis.corpus.load_corpus`` (JSON and one-file-an-article text layouts), computes
 ``volume(articles, by=None, freq="month", calendar="jalali")`` and compares month by month.
 
-    python bench/eval_patterns.py [--json ../shared/corpora/fars-news] [--txt ../shared/corpora/fars-news-txt]
+    python bench/eval/eval_patterns.py [--json ../shared/corpora/fars-news] [--txt ../shared/corpora/fars-news-txt]
 
 Writes bench/results/eval_patterns.md; exits 1 when a month differs.
 """
@@ -21,9 +21,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _results, _arman
 from _results import write_results
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / "bench" / "results" / "eval_patterns.md"
 _NUMBER = re.compile(r"/news/(\d{10}|\d{14})(?:\D|$)")
 #: Fars News Agency began publishing in 1382 (2003): a number that decodes to an earlier year belongs to
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "# Monthly counts of Fars articles: `volume()` vs. URL dates",
         "",
-        f"Command: `python bench/eval_patterns.py --json {args.json} --txt {args.txt}`",
+        f"Command: `python bench/eval/eval_patterns.py --json {args.json} --txt {args.txt}`",
         "",
         f"Records: {n_records}; with a dated link number: {n_records - undated} (numbers decoding to a year "
         f"before {FARS_FIRST_YEAR}, when Fars began, are not dates); "

@@ -1,6 +1,6 @@
 """Republication detection on the demo corpus: speed from 10,000 to 100,000 articles, and accuracy.
 
-    python bench/republication.py [--sizes 10000,25000,50000,100000] [--work data/processed/bench-republication]
+    python bench/speed/republication.py [--sizes 10000,25000,50000,100000] [--work data/processed/bench-republication]
 
 Writes one demo corpus of the largest size (``analysis.demo.write_demo_corpus``, planted copies:
 exact, edited, truncated, re-titled, across sites) into ``--work`` (a cache: delete it at any time),
@@ -27,12 +27,13 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _results, _arman
 from _results import write_results
 
 import numpy as np
 import pandas as pd
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / "bench" / "results"
 
 
@@ -182,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "# Republication detection on the demo corpus",
         "",
-        f"Command: `python bench/republication.py --sizes {args.sizes} --seed {args.seed}` "
+        f"Command: `python bench/speed/republication.py --sizes {args.sizes} --seed {args.seed}` "
         f"(machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end of the run; "
         f"corpus written and loaded once in {load_seconds:.0f} s, not timed). The detector runs in one "
         "process, so its CPU seconds are what the wall time would be on an otherwise idle machine; "

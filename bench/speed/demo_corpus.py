@@ -1,6 +1,6 @@
 """Demo-corpus generation speed: files per second at several sizes, serial and on all cores.
 
-    python bench/demo_corpus.py [--sizes 10000,100000] [--seed 7] [--work data/processed/bench-demo]
+    python bench/speed/demo_corpus.py [--sizes 10000,100000] [--seed 7] [--work data/processed/bench-demo]
 
 For every size it writes ``analysis.demo.write_demo_corpus`` into ``--work`` (deleted afterwards) with
 one process and with all cores, side by side in one run, and reports seconds, files per second, MB
@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / "bench" / "results"
 
 
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     load = os.getloadavg()[0]
     rows = run(sizes, args.seed, args.work, args.processes)
-    command = "python bench/demo_corpus.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = "python bench/speed/demo_corpus.py " + " ".join(argv if argv is not None else sys.argv[1:])
     print(write_results(rows, command.strip(), args.processes, load))
     return 0
 

@@ -1,6 +1,6 @@
 """Render the full report for real corpora and check the pages: the shared Fars articles in both layouts.
 
-    .venv/bin/python bench/report_real.py [CORPUS ...] [--out DIR] [--no-browser]
+    .venv/bin/python bench/eval/report_real.py [CORPUS ...] [--out DIR] [--no-browser]
 
 Default corpora: ``../shared/corpora/fars-news-txt`` (one text file an article, the seed's layout)
 and ``../shared/corpora/fars-news`` (JSON lists of records), relative to the repository. Each is
@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CORPORA = [REPO.parent / "shared" / "corpora" / "fars-news-txt", REPO.parent / "shared" / "corpora" / "fars-news"]
 
 
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "# The report on real corpora",
         "",
-        f"Command: `.venv/bin/python bench/report_real.py` ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"Command: `.venv/bin/python bench/eval/report_real.py` ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
         f"load average {os.getloadavg()[0]:.1f}; browser checks: {'headless Chromium' if driver else 'none'}).",
         "",
     ]

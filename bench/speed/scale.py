@@ -27,7 +27,7 @@ fast per article as at 10,000 (the ratio is measured in the same run). Writes
 memory against size); every finished stage is saved at once, and runs of other sizes or stages already
 in the JSON are kept, so sizes and stages can be measured in separate runs.
 
-    python bench/scale.py --sizes 10000 100000 1000000 [--work data/processed/scale] [--stages ingest counts]
+    python bench/speed/scale.py --sizes 10000 100000 1000000 [--work data/processed/scale] [--stages ingest counts]
                           [--corpus 100000=/path/to/existing/demo/corpus] [--note TEXT] [--report-only]
 """
 
@@ -42,7 +42,7 @@ import threading
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / "bench" / "results"
 STAGES = ("ingest", "counts", "terms", "topics", "entities", "republication")
 #: articles the topic model is fitted on (a uniform sample when the corpus is larger)
@@ -244,7 +244,7 @@ def write_report(rows: list[dict], out: Path, note: str = "") -> None:
 
     ok = [r for r in rows if r["returncode"] == 0]
     lines = ["# Scale: ingest and analyses from 10,000 to 1,000,000 demo articles", "",
-             f"`python bench/scale.py --sizes {' '.join(str(n) for n in sorted({r['n'] for r in rows}))}` "
+             f"`python bench/speed/scale.py --sizes {' '.join(str(n) for n in sorted({r['n'] for r in rows}))}` "
              f"on {os.cpu_count()} cores, {platform.python_version()}; the machine is shared (other jobs "
              "running), so times are upper bounds. Peak memory: summed PSS of the stage's process tree (shared pages counted once).", "",
              "| articles | stage | seconds | articles/s | CPU seconds | CPU ms an article | peak memory (GiB) "

@@ -5,7 +5,7 @@ Both models must have been trained without the held-out fifth (``train-ner --hol
 an Arman-only FAC/PRO/EVE replaces the entities it overlaps; ``add``: it is kept only where the shipped
 model found nothing.
 
-Usage: python bench/ner_merge.py --helper /tmp/arman-only [--arman DIR] [--peyma DIR]
+Usage: python bench/eval/ner_merge.py --helper /tmp/arman-only [--arman DIR] [--peyma DIR]
        [--out bench/results/ner_merge.md]
 """
 
@@ -16,11 +16,12 @@ import os
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _results, _arman
 from _arman import DEFAULT_DIR, arman_sentences
 from _results import write_results
 
 os.environ.setdefault("TQDM_DISABLE", "1")
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def merge(tags: list[str], other: list[str], types=("FAC", "PRO", "EVE"), replace: bool = True) -> list[str]:
@@ -52,7 +53,7 @@ def main(argv=None) -> int:
     dev = read_annotated(Path(args.peyma) / "dev.txt", "peyma")
     shipped, helper = load_model(), CrfRecognizer.load(args.helper)
     lines = ["# Tried: shipped model + FAC/PRO/EVE of an Arman-only model", "",
-             f"Command: `python bench/ner_merge.py --helper {Path(args.helper).name}`", "",
+             f"Command: `python bench/eval/ner_merge.py --helper {Path(args.helper).name}`", "",
              "| tagging | Arman held-out micro F1 | " + " | ".join(ENTITY_TYPES) + " | PEYMA dev F1 (PER/ORG/LOC) |",
              "|---|---:|" + "---:|" * len(ENTITY_TYPES) + "---:|"]  # fmt: skip
     pred = {name: (model.predict(w for w, _ in held), model.predict(w for w, _ in dev))

@@ -1,6 +1,6 @@
 """Ingest benchmark: ``load_corpus`` against a plain baseline on a demo corpus, side by side.
 
-    .venv/bin/python bench/ingest.py [--n 100000] [--seed 5] [--corpus DIR] [--workers N] [--repeat 1]
+    .venv/bin/python bench/speed/ingest.py [--n 100000] [--seed 5] [--corpus DIR] [--workers N] [--repeat 1]
 
 Writes the demo corpus (``analysis.demo.write_demo_corpus``; or reuses ``--corpus DIR``), then runs,
 each in a fresh Python process, alternately:
@@ -30,9 +30,10 @@ import threading
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/: _results, _arman
 from _results import write_results
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TARGET_TIME_RATIO = 1.5
 TARGET_MEMORY_RATIO = 2.0
 
@@ -213,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "# Ingest benchmark",
         "",
-        f"`bench/ingest.py {' '.join(argv if argv is not None else sys.argv[1:])}`".replace(" `", "`"),
+        f"`bench/speed/ingest.py {' '.join(argv if argv is not None else sys.argv[1:])}`".replace(" `", "`"),
         "",
         f"- corpus: {n_files:,} files ({args.n:,} demo articles, seed {args.seed}; a few are damaged on "
         f"purpose), {n_bytes / 1e6:,.0f} MB of text"
