@@ -43,7 +43,6 @@ class WordClusters:
     def fit(self, token_lists) -> "WordClusters":
         """Learn clusters from an iterable of token lists (one a sentence or document)."""
         from scipy import sparse
-        from sklearn.cluster import MiniBatchKMeans
         from sklearn.decomposition import TruncatedSVD
         from sklearn.preprocessing import normalize
 
@@ -86,23 +85,35 @@ class WordClusters:
         n_components = min(self.n_components, min(shape) - 1)
         vectors = TruncatedSVD(n_components, random_state=self.random_state).fit_transform(ppmi)
         vectors = normalize(vectors)
-        labels = []
-        for k in self.n_clusters:
-            km = MiniBatchKMeans(n_clusters=k, random_state=self.random_state, n_init=3, batch_size=4096)
-            labels.append(km.fit_predict(vectors))
         self.words_ = words
-        self.labels_ = np.column_stack(labels)
+        self.labels_ = cluster_labels(vectors, self.n_clusters, random_state=self.random_state)
         return self
 
     def write(self, path, header: str = "") -> Path:
         """Write ``word<TAB>ids...`` lines, after ``#`` comment lines from ``header``."""
-        path = Path(path)
-        lines = [f"# {line}" for line in header.splitlines()]
-        lines.append(f"# granularities (k): {' '.join(map(str, self.n_clusters))}")
-        for word, ids in zip(self.words_, self.labels_):
-            lines.append(word + "\t" + "\t".join(map(str, ids)))
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return path
+        return write_clusters(path, self.words_, self.labels_, self.n_clusters, header)
+
+
+def cluster_labels(vectors, n_clusters, *, random_state=0, n_init: int = 3, batch_size: int = 4096) -> np.ndarray:
+    """One column of k-means cluster ids per granularity of ``n_clusters``, a row per vector."""
+    from sklearn.cluster import MiniBatchKMeans
+
+    labels = []
+    for k in n_clusters:
+        km = MiniBatchKMeans(n_clusters=k, random_state=random_state, n_init=n_init, batch_size=batch_size)
+        labels.append(km.fit_predict(vectors))
+    return np.column_stack(labels)
+
+
+def write_clusters(path, words, labels, n_clusters, header: str = "") -> Path:
+    """A word-cluster table: ``#`` comment lines from ``header``, then ``word<TAB>ids...`` lines."""
+    path = Path(path)
+    lines = [f"# {line}" for line in header.splitlines()]
+    lines.append(f"# granularities (k): {' '.join(map(str, n_clusters))}")
+    for word, ids in zip(words, labels):
+        lines.append(word + "\t" + "\t".join(map(str, ids)))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def corpus_texts(paths):

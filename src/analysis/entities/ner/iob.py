@@ -45,59 +45,16 @@ def normalize_tag(tag: str) -> str:
     return prefix.upper() + "-" + _TYPE_ALIASES[name.upper()]
 
 
-def read_iob(path) -> list[tuple[list[str], list[str]]]:
-    """Sentences of an IOB file as ``(tokens, tags)`` pairs (tags normalised by :func:`normalize_tag`).
-
-    Lines are ``token tag`` (space or tab separated; the tag is the last field). Raises
-    :class:`IOBError` naming the file and line for a malformed line or an unknown tag.
-    """
+def _read_sentences(path, what: str, token_and_tag) -> list[tuple[list[str], list[str]]]:
+    """Sentences of an annotated file (a blank line between them) as ``(tokens, tags)`` pairs, each
+    non-blank line read by ``token_and_tag(line)`` into ``(token, tag before normalize_tag)``, which
+    raises ``ValueError`` for a line it cannot read. Raises :class:`IOBError` naming the file (``what``
+    it is) and the line."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise IOBError(f"{path}: cannot read IOB file ({exc})") from exc
-    sentences: list[tuple[list[str], list[str]]] = []
-    tokens: list[str] = []
-    tags: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            if tokens:
-                sentences.append((tokens, tags))
-                tokens, tags = [], []
-            continue
-        parts = line.split()
-        if len(parts) < 2:
-            raise IOBError(f"{path}, line {number}: expected 'token tag', got {line!r}")
-        try:
-            tag = normalize_tag(parts[-1])
-        except ValueError as exc:
-            raise IOBError(f"{path}, line {number}: {exc}") from None
-        tokens.append(" ".join(parts[:-1]))
-        tags.append(tag)
-    if tokens:
-        sentences.append((tokens, tags))
-    return sentences
-
-
-#: PEYMA's types that the recogniser does not have (dates, times, money, percentages): read as O
-PEYMA_EXTRA_TYPES = ("DAT", "TIM", "MON", "PCT")
-
-
-def read_peyma(path) -> list[tuple[list[str], list[str]]]:
-    """Sentences of a PEYMA file (``token|TAG`` a line, ``B_PER`` / ``I_LOC`` tags, a blank line between
-    sentences) as ``(tokens, tags)`` pairs with IOB2 tags of :data:`ENTITY_TYPES`.
-
-    PEYMA's DAT, TIM, MON and PCT (:data:`PEYMA_EXTRA_TYPES`) become ``O``. PEYMA writes the ZWNJ
-    inside a token as a space («روش های»): it is read back as ZWNJ, as the project's tokenizer
-    writes it («روش‌های»). Raises :class:`IOBError`
-    naming the file and line for a line without ``|`` or an unknown tag.
-    """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise IOBError(f"{path}: cannot read PEYMA file ({exc})") from exc
+        raise IOBError(f"{path}: cannot read {what} ({exc})") from exc
     sentences: list[tuple[list[str], list[str]]] = []
     tokens: list[str] = []
     tags: list[str] = []
@@ -107,21 +64,58 @@ def read_peyma(path) -> list[tuple[list[str], list[str]]]:
                 sentences.append((tokens, tags))
                 tokens, tags = [], []
             continue
-        token, sep, tag = line.rstrip("\r\n").rpartition("|")
-        tag = tag.strip()
-        if not sep or not token.strip():
-            raise IOBError(f"{path}, line {number}: expected 'token|TAG', got {line!r}")
-        if tag[2:].upper() in PEYMA_EXTRA_TYPES and tag[:2].upper() in ("B_", "I_", "B-", "I-"):
-            tag = "O"
         try:
+            token, tag = token_and_tag(line)
             tag = normalize_tag(tag)
         except ValueError as exc:
             raise IOBError(f"{path}, line {number}: {exc}") from None
-        tokens.append(" ".join(token.split()).replace(" ", "\u200c"))
+        tokens.append(token)
         tags.append(tag)
     if tokens:
         sentences.append((tokens, tags))
     return sentences
+
+
+def _iob_line(line: str) -> tuple[str, str]:
+    parts = line.split()
+    if len(parts) < 2:
+        raise ValueError(f"expected 'token tag', got {line.strip()!r}")
+    return " ".join(parts[:-1]), parts[-1]
+
+
+def read_iob(path) -> list[tuple[list[str], list[str]]]:
+    """Sentences of an IOB file as ``(tokens, tags)`` pairs (tags normalised by :func:`normalize_tag`).
+
+    Lines are ``token tag`` (space or tab separated; the tag is the last field). Raises
+    :class:`IOBError` naming the file and line for a malformed line or an unknown tag.
+    """
+    return _read_sentences(path, "IOB file", _iob_line)
+
+
+#: PEYMA's types that the recogniser does not have (dates, times, money, percentages): read as O
+PEYMA_EXTRA_TYPES = ("DAT", "TIM", "MON", "PCT")
+
+
+def _peyma_line(line: str) -> tuple[str, str]:
+    token, sep, tag = line.rstrip("\r\n").rpartition("|")
+    tag = tag.strip()
+    if not sep or not token.strip():
+        raise ValueError(f"expected 'token|TAG', got {line!r}")
+    if tag[2:].upper() in PEYMA_EXTRA_TYPES and tag[:2].upper() in ("B_", "I_", "B-", "I-"):
+        tag = "O"
+    return " ".join(token.split()).replace(" ", "\u200c"), tag
+
+
+def read_peyma(path) -> list[tuple[list[str], list[str]]]:
+    """Sentences of a PEYMA file (``token|TAG`` a line, ``B_PER`` / ``I_LOC`` tags, a blank line between
+    sentences) as ``(tokens, tags)`` pairs with IOB2 tags of :data:`ENTITY_TYPES`.
+
+    PEYMA's DAT, TIM, MON and PCT (:data:`PEYMA_EXTRA_TYPES`) become ``O``. PEYMA writes the ZWNJ
+    inside a token as a space («روش های»): it is read back as ZWNJ, as the project's tokenizer
+    writes it («روش‌های»). Raises :class:`IOBError` naming the file and line for a line without
+    ``|`` or an unknown tag.
+    """
+    return _read_sentences(path, "PEYMA file", _peyma_line)
 
 
 def detect_format(path) -> str:

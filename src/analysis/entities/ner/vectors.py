@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from analysis.entities.ner.clusters import cluster_labels, write_clusters
+
 
 class FastTextClusters:
     """FastText word vectors clustered with k-means.
@@ -51,7 +53,6 @@ class FastTextClusters:
             from gensim.models import FastText
         except ImportError as exc:  # pragma: no cover - gensim is a dependency
             raise ImportError("gensim is needed for FastText word vectors (pip install gensim)") from exc
-        from sklearn.cluster import MiniBatchKMeans
         from sklearn.preprocessing import normalize
 
         from analysis.entities.ner.features import fold
@@ -70,20 +71,11 @@ class FastTextClusters:
         model.build_vocab(corpus_iterable=docs)
         model.train(corpus_iterable=docs, total_examples=len(docs), epochs=self.epochs)
         vectors = normalize(np.vstack([model.wv[w] for w in words]))
-        labels = []
-        for k in self.n_clusters:
-            km = MiniBatchKMeans(n_clusters=k, random_state=self.random_state, n_init=self.n_init, batch_size=8192)
-            labels.append(km.fit_predict(vectors))
         self.words_ = words
-        self.labels_ = np.column_stack(labels)
+        self.labels_ = cluster_labels(vectors, self.n_clusters, random_state=self.random_state, n_init=self.n_init,
+                                      batch_size=8192)
         return self
 
     def write(self, path, header: str = "") -> Path:
         """Write ``word<TAB>ids...`` lines, after ``#`` comment lines from ``header``."""
-        path = Path(path)
-        lines = [f"# {line}" for line in header.splitlines()]
-        lines.append(f"# granularities (k): {' '.join(map(str, self.n_clusters))}")
-        for word, ids in zip(self.words_, self.labels_):
-            lines.append(word + "\t" + "\t".join(map(str, ids)))
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        return path
+        return write_clusters(path, self.words_, self.labels_, self.n_clusters, header)
