@@ -419,7 +419,7 @@ def round2_variants():
 
     from analysis.topics.terms import word_classes
     from analysis.text import lemmatize
-    from analysis.topics import TopicModel, _normalise_rows
+    from analysis.topics.models import TopicModel, _normalise_rows
 
     class RawWeights(TopicModel):
         """Dominant topic from the raw NMF weights W (= from W's rows normalised: same argmax)."""
