@@ -558,7 +558,7 @@ def _parse_bytes(data, filename: str, *, path: str, key: str, member: str, depth
     normalize = options.normalize
     kind = format_of(filename)
     if kind is None:
-        from analysis.corpus.web import web_format, web_pages
+        from analysis.corpus.web import WEB_SUFFIXES, web_format, web_pages
 
         web = web_format(filename)
         if web is not None:  # saved pages and web archives (.html, .htm, .warc, .warc.gz): corpus.web
@@ -577,7 +577,8 @@ def _parse_bytes(data, filename: str, *, path: str, key: str, member: str, depth
                     reject(where, f"unreadable page ({type(error).__name__}: {error})")
             return
         suffix = "".join(Path(filename).suffixes[-2:]) or "(no extension)"
-        reject(member, f"unknown file type {suffix!r}: the loader reads {supported_suffixes()} files")
+        reject(member, f"unknown file type {suffix!r}: the loader reads {supported_suffixes()}, "
+                       f"{', '.join(WEB_SUFFIXES)} files")
         return
     streamed = not isinstance(data, bytes)  # an archive file object
     if not streamed and (not data or data.isspace()):  # ``not data.strip()`` without copying the bytes
