@@ -406,3 +406,14 @@ def test_cli_refuses_a_folder_that_is_not_a_demo_corpus(tmp_path, capsys):
     assert main(["demo-corpus", str(tmp_path), "--n", "5"]) == 2
     assert "not empty" in capsys.readouterr().err
     assert main(["demo-corpus", str(tmp_path / "new"), "--n", "0"]) == 2
+
+
+def test_the_project_demo_corpus_is_written_once_on_first_use(tmp_path):
+    from analysis.demo import ensure_demo_corpus
+
+    folder = ensure_demo_corpus(tmp_path / "demo")
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    assert len([p for p in files if not p.name.startswith(".")]) == 600
+    stamps = [p.stat().st_mtime_ns for p in files]
+    assert ensure_demo_corpus(tmp_path / "demo") == folder  # there already: reused as it is
+    assert [p.stat().st_mtime_ns for p in files] == stamps

@@ -375,3 +375,10 @@ def test_a_failing_notebook_still_gets_its_page(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<img src=x" not in page
     assert "never reached" not in page
     assert "Text(0.5" not in page  # the repr beside a chart is left out
+
+
+def test_without_a_corpus_a_notebook_says_how_to_write_the_demo(tmp_path, monkeypatch):
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")  # a project with no data/demo yet
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError, match="demo-corpus data/demo"):
+        notebook.default_corpus()
