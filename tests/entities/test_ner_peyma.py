@@ -1,5 +1,5 @@
 """Tests of PEYMA reading, format detection, scoring on fewer types, Arman + PEYMA combination and
-FastText clusters (analysis.ner, analysis.word_vectors); fixtures are written here."""
+FastText clusters (analysis.entities.ner, analysis.entities.ner.vectors); fixtures are written here."""
 
 from __future__ import annotations
 
