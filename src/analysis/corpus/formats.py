@@ -39,7 +39,7 @@ import tarfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import PurePosixPath
 
 from analysis.corpus.dates import parse_date
@@ -789,6 +789,35 @@ def _too_large(size: int, limit: int, parameter: str) -> InputError:
                       f"limit for {what} ({parameter}); not read")
 
 
+def _member_content(name: str, size: int, max_bytes: int | None, budget: ArchiveBudget, read,
+                    errors: tuple[type[BaseException], ...]) -> bytes | InputError:
+    """One archive member of ``size`` bytes (decompressed): refused over its limit (:func:`_member_limit`)
+    or the archive's budget, else ``read(limit, parameter)`` (a failure in ``errors`` is an
+    unreadable member); what is read is spent from the budget."""
+    limit, parameter = _member_limit(name, max_bytes, budget)
+    if limit is not None and size > limit:
+        return _too_large(size, limit, parameter)
+    if not budget.allows(size):
+        return budget.refusal(size)
+    try:
+        content = read(limit, parameter)
+    except errors as error:
+        content = InputError(f"unreadable archive member ({error})")
+    if isinstance(content, bytes):
+        budget.spend(len(content))
+    return content
+
+
+def _zip_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int | None, parameter: str):
+    with archive.open(info) as handle:
+        return _read_capped(handle, limit, parameter)
+
+
+def _tar_read(archive: tarfile.TarFile, info: tarfile.TarInfo, limit: int | None, parameter: str):
+    handle = archive.extractfile(info)
+    return _read_capped(handle, limit, parameter) if handle else b""
+
+
 def _read_capped(handle, limit: int | None, parameter: str) -> bytes | InputError:
     """At most ``limit`` bytes of a member (reading one more to see whether there are more)."""
     if limit is None:
@@ -853,22 +882,9 @@ def _zip_members(source, max_bytes, budget) -> Iterator[tuple[str, bytes | Input
             if (info.external_attr >> 16) & 0o170000 == _ZIP_LINK:
                 yield info.filename, InputError("not a regular file: a symbolic link; not read")
                 continue
-            limit, parameter = _member_limit(info.filename, max_bytes, budget)
-            if limit is not None and info.file_size > limit:
-                yield info.filename, _too_large(info.file_size, limit, parameter)
-                continue
-            if not budget.allows(info.file_size):
-                yield info.filename, budget.refusal(info.file_size)
-                continue
-            try:
-                with archive.open(info) as handle:
-                    content = _read_capped(handle, limit, parameter)
-            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError,
-                    EOFError) as error:
-                content = InputError(f"unreadable archive member ({error})")
-            if isinstance(content, bytes):
-                budget.spend(len(content))
-            yield info.filename, content
+            yield info.filename, _member_content(
+                info.filename, info.file_size, max_bytes, budget, partial(_zip_read, archive, info),
+                (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, EOFError))
     if not seen:
         raise InputError("the zip archive holds no files")
 
@@ -904,21 +920,9 @@ def _tar_members(source, max_bytes, budget) -> Iterator[tuple[str, bytes | Input
             if kind is not None:
                 yield info.name, InputError(f"not a regular file: a {kind}; not read")
                 continue
-            limit, parameter = _member_limit(info.name, max_bytes, budget)
-            if limit is not None and info.size > limit:
-                yield info.name, _too_large(info.size, limit, parameter)
-                continue
-            if not budget.allows(info.size):
-                yield info.name, budget.refusal(info.size)
-                continue
-            try:
-                handle = archive.extractfile(info)
-                content = _read_capped(handle, limit, parameter) if handle else b""
-            except (tarfile.TarError, OSError, EOFError, ValueError) as error:
-                content = InputError(f"unreadable archive member ({error})")
-            if isinstance(content, bytes):
-                budget.spend(len(content))
-            yield info.name, content
+            yield info.name, _member_content(info.name, info.size, max_bytes, budget,
+                                             partial(_tar_read, archive, info),
+                                             (tarfile.TarError, OSError, EOFError, ValueError))
         if stopped is not None:
             yield "", InputError(stopped)
         elif not members:
