@@ -22,6 +22,8 @@ from pathlib import Path
 CACHE_ENV = "ANALYSIS_CACHE_DIR"
 #: the cache root, relative to the project root
 DEFAULT_CACHE_ROOT = Path("data") / "processed" / "cache"
+#: the project's demo corpus, relative to the project root (written by ``analysis.demo``, read when no corpus is given)
+DEMO_CORPUS = Path("data") / "demo"
 #: merge the shards of a cache directory into one when there are more than this many
 MAX_SHARDS = 16
 

@@ -967,16 +967,16 @@ def write_demo_corpus(out_dir, n: int = 600, seed: int = 7, *, start_year: int =
     return Path(out_dir)
 
 
-#: where the project's demo corpus lives (relative to the project root), and its size and seed
-DEMO_FOLDER, DEMO_N, DEMO_SEED = Path("data") / "demo", 600, 7
+#: the size and seed of the project's demo corpus (``analysis._core.cache.DEMO_CORPUS``), as ``make demo``
+DEMO_N, DEMO_SEED = 600, 7
 
 
 def ensure_demo_corpus(folder=None) -> Path:
     """The project's demo corpus (``data/demo``: 600 articles, seed 7, as ``make demo``), written
     first when the folder is missing or empty; its path."""
-    from analysis._core.cache import project_root
+    from analysis._core.cache import DEMO_CORPUS, project_root
 
-    folder = Path(folder) if folder is not None else project_root() / DEMO_FOLDER
+    folder = Path(folder) if folder is not None else project_root() / DEMO_CORPUS
     if not folder.is_dir() or not any(folder.iterdir()):
         write_demo_corpus(folder, n=DEMO_N, seed=DEMO_SEED)
     return folder

@@ -51,7 +51,6 @@ META_COLUMNS = ("doc_id", "path", "title", "categories", "domain", "site", "publ
                 "date_source", "n_words", "encoding", "duplicate_of")
 #: of those, the ones held as pandas categories (few distinct values)
 _CATEGORICAL = ("domain", "site", "published_jalali", "date_source", "encoding")
-_REPORT_DATA_VERSION = "1"
 
 
 # --------------------------------------------------------------------------------- the source
@@ -100,11 +99,6 @@ def dataset_for_source(source, *, min_files: int = LARGE_SOURCE_FILES, root: Pat
     return target
 
 
-def _fingerprint() -> str:
-    """The code that decides the normalised text (loader and text modules), for cache keys."""
-    return package_fingerprint() + _REPORT_DATA_VERSION
-
-
 def _filters_key(date_from, date_to, sites, categories) -> str:
     return f"{date_from}|{date_to}|{sorted(as_list(sites))}|{sorted(as_list(categories))}"
 
@@ -142,7 +136,8 @@ def report_dataset(dataset, *, date_from: str = "", date_to: str = "", sites: Se
 
     source = Path(dataset).resolve()
     filters = {"date_from": date_from, "date_to": date_to, "sites": sites, "categories": categories}
-    key = hashlib.blake2b(f"{source}|{_filters_key(**filters)}|{_fingerprint()}".encode(), digest_size=8).hexdigest()
+    key = hashlib.blake2b(f"{source}|{_filters_key(**filters)}|{package_fingerprint()}".encode(),
+                          digest_size=8).hexdigest()
     out = (Path(folder) if folder is not None else cache_root()) / f"dataset-{key}"
     articles = out / "articles"
     articles.mkdir(parents=True, exist_ok=True)

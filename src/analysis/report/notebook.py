@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis._core.cache import cache_root, package_fingerprint, project_root
+from analysis._core.cache import DEMO_CORPUS, cache_root, package_fingerprint, project_root
 from analysis._core.persian import is_iso_day, persian_number
 from analysis.corpus.dates import parse_day
 from analysis.corpus.schema import ARTICLE_COLUMNS, REJECT_COLUMNS
 
 #: the corpus used when a notebook is given none, relative to the project root
-DEFAULT_CORPUS = Path("data") / "demo"
+DEFAULT_CORPUS = DEMO_CORPUS
 #: the mimetype of the key numbers a notebook offers the report's index page
 KEY_NUMBERS_MIMETYPE = "application/vnd.analysis.key-numbers+json"
 
