@@ -6,6 +6,7 @@ from analysis.cli._common import add_source_argument, command_articles, write_ta
 from analysis.patterns import (CALENDARS, FREQS, bursts, category_share, find_republications, hour_profile,
                                length_summary, occasion_summary, site_republication, volume, weekday_profile)
 
+
 def _patterns_command(args) -> int:
     articles = command_articles(args.source)
     copies = find_republications(articles, threshold=args.threshold, progress=not args.no_progress)

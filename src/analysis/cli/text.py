@@ -8,6 +8,7 @@ from pathlib import Path
 from analysis.cli._common import CommandError, add_source_argument, command_articles
 from analysis.text import IMPLEMENTATION, add_tokens, normalize, tokenize
 
+
 def _run_tokens(args) -> int:
     articles = command_articles(args.source)
     try:

@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from analysis._core.exports import write_csv
-from analysis.cli._common import add_source_argument, command_articles
+from analysis.cli._common import add_source_argument, command_articles, write_tables
 from analysis.text import add_tokens
 from analysis.topics import TopicModel, document_topics, dominant_topics, topic_tree
+
 
 def _run_topics(args) -> int:
     articles = command_articles(args.source)
     articles = add_tokens(articles, punctuation=True)
     k = args.k if args.k == "auto" else int(args.k)
     model = TopicModel(method=args.method, k=k, random_state=args.seed).fit(articles)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    write_csv(model.topic_terms_, out / "topic_terms.csv")
-    write_csv(model.coherence_, out / "coherence.csv")
-    write_csv(dominant_topics(model, articles), out / "dominant_topics.csv")
-    write_csv(document_topics(model, articles, min_weight=0.05), out / "document_topics.csv")
-    write_csv(topic_tree(model), out / "topic_tree.csv")
-    print(f"{len(articles)} articles, {model.k_} topics ({model.fine_k_} fine) -> {out}")
+    write_tables(args.out, {
+        "topic_terms.csv": model.topic_terms_,
+        "coherence.csv": model.coherence_,
+        "dominant_topics.csv": dominant_topics(model, articles),
+        "document_topics.csv": document_topics(model, articles, min_weight=0.05),
+        "topic_tree.csv": topic_tree(model),
+    })
+    print(f"{len(articles)} articles, {model.k_} topics ({model.fine_k_} fine) -> {args.out}")
     for topic, label in enumerate(model.labels_):
         print(f"  {topic + 1:>2}. {label}")
     return 0
