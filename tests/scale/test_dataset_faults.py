@@ -200,3 +200,17 @@ def test_a_fifo_and_a_device_link_are_rejects_and_the_ingest_finishes_at_once(tm
     rejects = pd.read_csv(tmp_path / "ds" / "rejects.csv")
     reasons = dict(zip(rejects["path"].map(lambda p: Path(p).name), rejects["reason"]))
     assert "FIFO" in reasons["pipe.txt"] and "/dev/zero" in reasons["zero.txt"]
+
+
+def test_ingest_dataset_in_parallel_from_an_unguarded_script(tmp_path):
+    source = tmp_path / "corpus"
+    source.mkdir()
+    for i in range(8):
+        (source / f"{i}.txt").write_text(f"## خبر {i}\n\nمتن خبر شماره {i} درباره بسیج.\n", encoding="utf-8")
+    script = ("from analysis.scale.dataset import ingest_dataset\n"
+              "summary = ingest_dataset('corpus', 'ds', workers=2, chunk_size=2, progress=False)\n"
+              "print(summary.total_articles)\n")
+    done = subprocess.run([sys.executable, "-"], input=script, cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "PYTHONPATH": REPO_SRC})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["8"]

@@ -90,11 +90,12 @@ def warn_once(message: str) -> None:
         print(f"analysis: {message}", file=sys.stderr)
 
 
-def worker_pool(workers: int, *, text: bool = True) -> WorkerPool | None:
-    """A ``WorkerPool`` of ``workers`` processes (``worker_context(text)``), or None (after a
-    one-line notice) when this process cannot start workers (``pool_refusal``): work in-process."""
+def worker_pool(workers: int, *, text: bool = True, **options) -> WorkerPool | None:
+    """A ``WorkerPool`` of ``workers`` processes (``worker_context(text)``; ``options`` such as
+    ``initializer``/``initargs`` go to the pool), or None (after a one-line notice) when this process
+    cannot start workers (``pool_refusal``): work in-process."""
     refusal = pool_refusal()
     if refusal is not None:
         warn_once(f"working in one process: {refusal}")
         return None
-    return WorkerPool(max_workers=workers, mp_context=worker_context(text=text))
+    return WorkerPool(max_workers=workers, mp_context=worker_context(text=text), **options)

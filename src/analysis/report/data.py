@@ -36,6 +36,7 @@ from analysis._core.cache import cache_root, package_fingerprint, project_root
 from analysis.patterns.publishing import distinctive_terms, document_terms
 from analysis.report.notebook import HTMLFragment, as_list, cached_corpus, default_corpus, select_articles
 from analysis._core.persian import persian_number
+from analysis._core.workers import worker_pool
 
 #: articles the sample-based pages read from a dataset (environment: ANALYSIS_REPORT_SAMPLE)
 SAMPLE_SIZE = 5000
@@ -155,17 +156,17 @@ def report_dataset(dataset, *, date_from: str = "", date_to: str = "", sites: Se
         workers = max(1, min(workers or min(2, os.cpu_count() or 1), len(jobs)))
         show = progress if progress is not None else len(jobs) >= 5
         bar = progress_bar(total=len(jobs), desc="normalising dataset", unit="part", show=show)
-        if workers == 1:
+        # spawn: the workers end with the pool (a forkserver would stay, holding its memory, for the whole
+        # report); None where this process may not start workers (then this process does the parts)
+        pool = worker_pool(workers, text=False) if workers > 1 else None
+        if pool is None:
             for job in jobs:
                 _normalise_part(*job, filters)
                 bar.update()
         else:
-            from concurrent.futures import ProcessPoolExecutor, as_completed
+            from concurrent.futures import as_completed
 
-            from analysis._core.workers import worker_context
-
-            # spawn: the workers end with the pool (a forkserver would stay, holding its memory, for the whole report)
-            with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(text=False)) as pool:
+            with pool:
                 for future in as_completed([pool.submit(_normalise_part, *job, filters) for job in jobs]):
                     future.result()
                     bar.update()

@@ -37,6 +37,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,8 @@ from analysis.corpus.loader import InputFile, check_input, collect_inputs, dupli
 from analysis._core.exports import atomic_output, write_csv
 from analysis._core.progress import progress_bar
 from analysis.corpus.schema import ARTICLE_COLUMNS, REJECT_COLUMNS, column_from_arrow, empty_rejects
-from analysis._core.workers import worker_context
+from analysis._core.lifeline import is_running, owner, watch_parent
+from analysis._core.workers import worker_pool
 
 #: input files a part holds by default (about 10-20 MB of text, a few tens of MB of memory per worker)
 CHUNK_SIZE = 2000
@@ -228,8 +230,6 @@ class _lock:
         self.token = ""
 
     def __enter__(self):
-        from analysis._core.lifeline import owner
-
         pid, started = owner()
         self.token = f"{pid} {started:.3f}\n"
         for attempt in range(3):
@@ -257,8 +257,6 @@ class _lock:
 
     def _stale_holder(self) -> str | None:
         """'process N' (or a description) when the lock's process no longer runs; None while it does."""
-        from analysis._core.lifeline import is_running
-
         try:
             text = self.path.read_text()
             age = time.time() - self.path.stat().st_mtime
@@ -337,18 +335,17 @@ def _run_chunks(jobs: list[tuple[list[tuple[str, str]], str]], out: Path, *, err
             finally:
                 if client is not scheduler:
                     client.close()
-        elif workers <= 1 or len(jobs) <= 1:
+            return results
+        # spawned workers (no hazm lexicons: ingest does not normalise) that end with this process and
+        # never import the caller's main module; None where this process may not start any
+        pool = (worker_pool(workers, text=False, initializer=watch_parent, initargs=owner())
+                if workers > 1 and len(jobs) > 1 else None)
+        if pool is None:
             for files, part in jobs:
                 results.append(ingest_chunk(files, str(out), part, errors))
                 bar.update(len(files))
         else:
-            from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-
-            from analysis._core.lifeline import owner, watch_parent
-
-            # spawned workers (no hazm lexicons: ingest does not normalise) that end with this process
-            with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(text=False),
-                                     initializer=watch_parent, initargs=owner()) as pool:
+            with pool:
                 pending = set()
                 queue = iter(jobs)
                 for files, part in queue:  # keep at most 2 chunks a worker in flight
@@ -520,7 +517,9 @@ def _write_rejects_csv(out: Path) -> None:
 
 
 def is_dataset(data) -> bool:
-    """Whether ``data`` names a folder written by :func:`ingest_dataset`."""
+    """Whether ``data`` names a folder of article parts (``articles/*.parquet``) the engine reads part
+    by part: one written by :func:`ingest_dataset`, or a copy of one such as the report's normalised
+    dataset (``analysis.report.data.is_dataset`` asks for a whole ``ingest-dataset`` folder)."""
     return isinstance(data, str | os.PathLike) and (Path(data) / "articles").is_dir()
 
 
