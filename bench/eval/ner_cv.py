@@ -9,7 +9,7 @@ Settings are ``NAME:key=value,...``: ``data`` (``arman``, ``o``, ``drop``, ``imp
 ``analysis.entities.ner.combine_corpora``; ``drop``/``impute`` use the ``arman`` run of the same fold with the
 same other keys, trained first when missing, as the helper), and the parameters of
 ``analysis.entities.ner.CrfRecognizer`` (c1, c2, max_iterations, clusters (a path, ``default``, ``none``),
-groups with ``+`` between names, window, dictionary_types). Each run's counts are kept in
+groups with ``+`` between names, window, dictionary_types, dictionary_min_evidence). Each run's counts are kept in
 ``bench/results/ner_cv.json`` (scores only), so runs add up across calls and a setting is trained once;
 the table ``bench/results/ner_cv.md`` is rewritten from all kept runs.
 
@@ -47,7 +47,7 @@ def parse_setting(text: str) -> tuple[str, dict]:
         key, _, value = item.partition("=")
         if key == "groups":
             params[key] = tuple(value.split("+"))
-        elif key in ("max_iterations", "dictionary_folds", "window"):
+        elif key in ("max_iterations", "dictionary_folds", "window", "dictionary_min_evidence"):
             params[key] = int(value)
         elif key == "possible_transitions":
             params[key] = value.lower() in ("1", "true", "yes")

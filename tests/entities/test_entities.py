@@ -478,3 +478,10 @@ def test_spellings_of_one_entity_become_one_row():
     assert set(america["canonical"]) == {"آمریکا"} and set(america["type"]) == {"LOC"}
     legacy = consistent_spellings(pd.concat([ents, extra]).drop(columns=["role"]))
     assert set(legacy["role"]) == {"content"}
+
+
+def test_the_agency_named_as_the_author_of_a_note_or_a_question_is_a_source():
+    note = "توضیح فارس: در توضیحات شورای اطلاع‌رسانی دولت آمده است که استان فارس سهمیه دارد."
+    assert _roles(note, ["فارس", "فارس"]) == ["source", "content"]
+    turn = "* تهذیبی: دزفول* فارس: این غیر آبادانی بودن در شهر آبادان است"
+    assert _roles(turn, ["دزفول", "فارس", "آبادان"]) == ["content", "source", "content"]

@@ -205,3 +205,15 @@ def test_learned_dictionary_marks_a_second_type_only_when_asked():
     assert learn_dictionary(sentences).phrases == {("ایران",): {"LOC"}}
     assert learn_dictionary(sentences, other_types=0.3).phrases == {("ایران",): {"LOC", "ORG"}}
     assert learn_dictionary(sentences, other_types=0.5).phrases == {("ایران",): {"LOC"}}
+
+
+def test_learned_dictionary_marks_a_phrase_tagged_once_apart():
+    from analysis.entities.ner.features import learn_dictionary
+
+    # «قاریان» tagged PER once out of two occurrences (one annotator's slip), «حسن روحانی» three times
+    sentences = [(["قاریان", "خواندند"], ["B-PER", "O"]), (["قاریان", "آمدند"], ["O", "O"])]
+    sentences += [(["حسن", "روحانی", "گفت"], ["B-PER", "I-PER", "O"])] * 3
+    phrases = learn_dictionary(sentences).phrases
+    assert phrases[("قاریان",)] == {"PER?1"}
+    assert phrases[("حسن", "روحانی")] == {"PER"}
+    assert learn_dictionary(sentences, min_evidence=1).phrases[("قاریان",)] == {"PER?"}

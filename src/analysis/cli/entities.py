@@ -69,7 +69,8 @@ def _cmd_train(args) -> int:
         sentences = combine_corpora(sentences, peyma, args.combine, helper=helper)
     groups = BASELINE_GROUPS if args.baseline else FEATURE_GROUPS
     model = CrfRecognizer(groups=groups, clusters=args.clusters, c1=args.c1, c2=args.c2,
-                          max_iterations=args.max_iterations, dictionary_types=args.dictionary_types)  # fmt: skip
+                          max_iterations=args.max_iterations, dictionary_types=args.dictionary_types,
+                          dictionary_min_evidence=args.dictionary_min_evidence)  # fmt: skip
     model.fit(sentences, progress=True)
     base = model.save(args.out)
     left_out = f" ({len(held)} held-out sentences left out)" if args.holdout else ""
@@ -117,6 +118,8 @@ def configure_train_ner(train) -> None:
     train.add_argument("--max-iterations", type=int, default=defaults.max_iterations)
     train.add_argument("--dictionary-types", type=float, default=defaults.dictionary_types,
                        help="learned phrases also mark each other type with at least this share of their tags")
+    train.add_argument("--dictionary-min-evidence", type=int, default=defaults.dictionary_min_evidence,
+                       help="learned phrases tagged fewer times than this get marks of their own (default 2)")
     train.set_defaults(func=_cmd_train)
 
 

@@ -178,13 +178,17 @@ def default_gazetteer() -> Gazetteer:
     return gazetteer
 
 
-def learn_dictionary(sentences, min_ratio: float = 0.3, other_types: float | None = None) -> Gazetteer:
+def learn_dictionary(sentences, min_ratio: float = 0.3, other_types: float | None = None,
+                     min_evidence: int = 2) -> Gazetteer:
     """Entity phrases seen in training (``(tokens, tags)`` pairs) as a :class:`Gazetteer`.
 
     A phrase is kept when at least ``min_ratio`` of its occurrences in the training text are
     tagged as an entity; its mark is the most frequent type and a confidence bucket
-    (``ORG`` / ``ORG?`` below 0.7). ``other_types``: also mark every other type with at least this
-    share of the phrase's entity tags («ایران» as LOC and ORG), so the context can choose.
+    (``ORG`` / ``ORG?`` below 0.7), with ``1`` added when it was tagged fewer than ``min_evidence``
+    times (``ORG?1``: one annotator's tag on a word seen twice, such as PEYMA's lone «قاریان» PER,
+    is not the evidence of a name tagged forty times, and the CRF learns to trust it apart).
+    ``other_types``: also mark every other type with at least this share of the phrase's entity tags
+    («ایران» as LOC and ORG), so the context can choose.
     """
     from analysis.entities.ner.iob import entity_chunks
 
@@ -209,7 +213,7 @@ def learn_dictionary(sentences, min_ratio: float = 0.3, other_types: float | Non
         total = sum(counts.values())
         ratio = total / max(seen[phrase], 1)
         if ratio >= min_ratio:
-            bucket = "" if ratio >= 0.7 else "?"
+            bucket = ("" if ratio >= 0.7 else "?") + ("1" if total < min_evidence else "")
             kinds = {kind}
             if other_types is not None:
                 kinds |= {k for k, c in counts.items() if c / total >= other_types}

@@ -127,7 +127,8 @@ class CrfRecognizer:
     ``possible_transitions``: give weights to label transitions never seen in training too;
     ``dictionary_folds``: folds of the jackknifed entity-phrase dictionary; ``dictionary_types``: a
     phrase's dictionary marks name every type with at least this share of its tags (None: the most
-    frequent type only).
+    frequent type only); ``dictionary_min_evidence``: phrases tagged fewer times than this get marks of
+    their own (``PER?1``), so thin evidence is weighed apart.
     Learned state: ``model_bytes_`` (the crfsuite model), ``labels_``, ``n_sentences_``.
     """
 
@@ -142,8 +143,10 @@ class CrfRecognizer:
         dictionary_folds: int = 5,
         possible_transitions: bool = True,
         dictionary_types: float | None = None,
+        dictionary_min_evidence: int = 2,
     ):
         self.dictionary_types = dictionary_types
+        self.dictionary_min_evidence = dictionary_min_evidence
         self.dictionary_folds = dictionary_folds
         self.possible_transitions = possible_transitions
         self.groups = groups
@@ -155,7 +158,7 @@ class CrfRecognizer:
 
     def get_params(self) -> dict:
         return {k: getattr(self, k) for k in ("groups", "window", "clusters", "c1", "c2", "max_iterations", "dictionary_folds",
-                                              "possible_transitions", "dictionary_types")}
+                                              "possible_transitions", "dictionary_types", "dictionary_min_evidence")}
 
     @property
     def featurizer_(self) -> NerFeaturizer:
@@ -190,11 +193,14 @@ class CrfRecognizer:
             # CRF learns how far to trust a phrase it has never been shown the answer for
             if use_dictionary:
                 featurizer.dictionary = learn_dictionary([s for i, s in enumerate(sentences) if i % folds != fold],
-                                                         other_types=self.dictionary_types)
+                                                         other_types=self.dictionary_types,
+                                                         min_evidence=self.dictionary_min_evidence)
             part = [s for i, s in enumerate(sentences) if i % folds == fold]
             for tokens, tags in progress_bar(part, desc=f"features {fold + 1}/{folds}", unit="sent", show=progress):
                 trainer.append(featurizer.sentence(tokens), tags)
-        self.dictionary_ = learn_dictionary(sentences, other_types=self.dictionary_types) if use_dictionary else None
+        self.dictionary_ = (learn_dictionary(sentences, other_types=self.dictionary_types,
+                                             min_evidence=self.dictionary_min_evidence)
+                            if use_dictionary else None)
         featurizer.dictionary = self.dictionary_
         trainer.set_params(
             {"c1": self.c1, "c2": self.c2, "max_iterations": self.max_iterations,
