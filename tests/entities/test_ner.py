@@ -213,7 +213,7 @@ def test_learned_dictionary_marks_a_phrase_tagged_once_apart():
     # «قاریان» tagged PER once out of two occurrences (one annotator's slip), «حسن روحانی» three times
     sentences = [(["قاریان", "خواندند"], ["B-PER", "O"]), (["قاریان", "آمدند"], ["O", "O"])]
     sentences += [(["حسن", "روحانی", "گفت"], ["B-PER", "I-PER", "O"])] * 3
-    phrases = learn_dictionary(sentences).phrases
+    phrases = learn_dictionary(sentences, min_evidence=2).phrases
     assert phrases[("قاریان",)] == {"PER?1"}
     assert phrases[("حسن", "روحانی")] == {"PER"}
-    assert learn_dictionary(sentences, min_evidence=1).phrases[("قاریان",)] == {"PER?"}
+    assert learn_dictionary(sentences).phrases[("قاریان",)] == {"PER?"}  # the default keeps them together

@@ -119,7 +119,7 @@ def configure_train_ner(train) -> None:
     train.add_argument("--dictionary-types", type=float, default=defaults.dictionary_types,
                        help="learned phrases also mark each other type with at least this share of their tags")
     train.add_argument("--dictionary-min-evidence", type=int, default=defaults.dictionary_min_evidence,
-                       help="learned phrases tagged fewer times than this get marks of their own (default 2)")
+                       help="learned phrases tagged fewer times than this get marks of their own (default 1: none)")
     train.set_defaults(func=_cmd_train)
 
 

@@ -179,14 +179,15 @@ def default_gazetteer() -> Gazetteer:
 
 
 def learn_dictionary(sentences, min_ratio: float = 0.3, other_types: float | None = None,
-                     min_evidence: int = 2) -> Gazetteer:
+                     min_evidence: int = 1) -> Gazetteer:
     """Entity phrases seen in training (``(tokens, tags)`` pairs) as a :class:`Gazetteer`.
 
     A phrase is kept when at least ``min_ratio`` of its occurrences in the training text are
     tagged as an entity; its mark is the most frequent type and a confidence bucket
     (``ORG`` / ``ORG?`` below 0.7), with ``1`` added when it was tagged fewer than ``min_evidence``
     times (``ORG?1``: one annotator's tag on a word seen twice, such as PEYMA's lone «قاریان» PER,
-    is not the evidence of a name tagged forty times, and the CRF learns to trust it apart).
+    is not the evidence of a name tagged forty times, and the CRF can learn to trust it apart; default 1:
+    no such marks, since cross-validation and the held-out fifth did not favour them, ner_cv.md).
     ``other_types``: also mark every other type with at least this share of the phrase's entity tags
     («ایران» as LOC and ORG), so the context can choose.
     """

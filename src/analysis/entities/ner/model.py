@@ -143,7 +143,7 @@ class CrfRecognizer:
         dictionary_folds: int = 5,
         possible_transitions: bool = True,
         dictionary_types: float | None = None,
-        dictionary_min_evidence: int = 2,
+        dictionary_min_evidence: int = 1,
     ):
         self.dictionary_types = dictionary_types
         self.dictionary_min_evidence = dictionary_min_evidence
