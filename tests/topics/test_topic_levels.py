@@ -14,7 +14,8 @@ import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
 from analysis import topics
-from analysis.topics.hierarchy import coarse_shares, group_topics, topic_similarity
+from analysis.topics.hierarchy import (coarse_shares, group_by_cooccurrence, group_topics, topic_affinity,
+                                       topic_centroids, topic_cooccurrence, topic_similarity)
 from analysis.topics.selection import choose_fine_k, heldout_fit, topic_distinctness
 
 LETTERS = list("بپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی")
@@ -85,6 +86,25 @@ def test_auto_k_finds_the_subjects(n_docs, n_subjects, n_stories, seed):
 
 
 @pytest.mark.slow
+def test_weak_subjects_are_still_grouped():
+    # the subject's own words are a fifth of an article, its story's more: the pieces' likeness by
+    # vocabulary alone shows no substantial structure (the old silhouette rule kept 20 topics), but
+    # pieces of a subject still explain each other's articles more than chance
+    frame = synthetic(1000, 6, 4, seed=4, subject_share=0.2, story_share=0.35)
+    model = topics.TopicModel(random_state=0, **PLAIN).fit(frame)
+    assert model.fine_k_ >= 12 and model.k_ == 6
+    coarse = topics.dominant_topics(model, frame)["topic"]
+    assert normalized_mutual_info_score(frame["subject"], coarse) > 0.95
+    matrix = model.term_matrix(frame)
+    shares = model.transform(frame, level="fine").to_numpy()
+    assert group_topics(topic_similarity(topic_centroids(matrix, shares)))[1]["silhouette"].max() <= 0.25
+    table = model.grouping_
+    assert table.loc[table["chosen"], "groups"].item() == 6
+    assert (table["pmi"].dropna().iloc[:model.fine_k_ - 6] > 0).all()  # merges kept: above chance
+    assert table.loc[table["groups"] == 5, "pmi"].item() <= 0  # the next one is not
+
+
+@pytest.mark.slow
 def test_coarse_k_does_not_grow_with_the_range_scanned():
     frame = synthetic(1200, 5, 3, seed=2)
     short = topics.TopicModel(k_range=range(4, 17), random_state=0, **PLAIN).fit(frame)
@@ -137,6 +157,33 @@ def test_grouping_rule():
     groups, table = group_topics(topic_similarity(disjoint))
     assert sorted(groups) == list(range(6)) and table["silhouette"].max() <= 0.25
     assert list(group_topics(topic_similarity(pieces), n_groups=1)[0]) == [0] * 9
+
+
+def test_cooccurrence_grouping_rule():
+    rng = np.random.default_rng(0)
+    # 300 articles, three subjects of two pieces each: an article weighs on its subject's two pieces
+    subject = rng.integers(3, size=300)
+    affinity = 0.02 * rng.random((300, 6))
+    for piece in range(2):
+        mix = rng.random(300)
+        affinity[np.arange(300), 2 * subject + piece] += mix if piece == 0 else 1 - mix
+    pmi = topic_cooccurrence(affinity)
+    assert pmi[0, 1] > 0 and pmi[0, 2] < 0 and np.allclose(pmi, pmi.T)
+    groups, table = group_by_cooccurrence(affinity)
+    assert list(groups) == [0, 0, 1, 1, 2, 2] and table.loc[table["chosen"], "groups"].item() == 3
+    assert list(table["groups"]) == [6, 5, 4, 3, 2, 1] and (table["pmi"].iloc[1:4] > 0).all()
+    assert (table["pmi"].iloc[4:] <= 0).all()
+    # pieces that never share an article: nothing is merged; a given number of groups is obeyed
+    exclusive = np.eye(6)[rng.integers(6, size=300)]
+    assert list(group_by_cooccurrence(exclusive)[0]) == list(range(6))
+    assert len(set(group_by_cooccurrence(affinity, n_groups=2)[0])) == 2
+    assert list(group_by_cooccurrence(affinity, n_groups=1)[0]) == [0] * 6
+    # affinity: the squared cosine of an article with a topic's terms; 0 for an empty article
+    components = np.array([[1.0, 0, 0], [0, 1.0, 1.0]])
+    docs = np.array([[2.0, 0, 0], [0, 1.0, 0], [0, 0, 0]])
+    np.testing.assert_allclose(topic_affinity(docs, components), [[1, 0], [0, 0.5], [0, 0]])
+    from scipy import sparse
+    np.testing.assert_allclose(topic_affinity(sparse.csr_matrix(docs), components), topic_affinity(docs, components))
 
 
 def test_selection_measures():
