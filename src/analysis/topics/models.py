@@ -40,7 +40,8 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from threadpoolctl import threadpool_limits
 
 from analysis._core.progress import progress_bar
-from analysis.topics.hierarchy import coarse_components, coarse_shares, group_by_cooccurrence, topic_affinity
+from analysis.topics.hierarchy import (coarse_components, coarse_shares, coarse_term_scores, group_by_cooccurrence,
+                                      topic_affinity)
 from analysis.topics.selection import choose_fine_k, heldout_fit, topic_distinctness
 from analysis.topics.terms import (
     collocations,
@@ -381,7 +382,8 @@ class TopicModel(BaseEstimator):
         self.components_ = coarse_components(fine, self.parent_)
         fine_top = _top_ids(fine, self.top_n)
         self.fine_topic_coherence_ = npmi_coherence(fine_top, self._reference)
-        top = _top_ids(self.components_, self.top_n)
+        ranking = coarse_term_scores(fine, self.parent_)
+        top = _top_ids(ranking, self.top_n)
         per_topic = npmi_coherence(top, self._reference)
         curve = getattr(self, "coherence_", None)
         if curve is None or self.k != "auto":  # a fixed k: its one row, from the topics kept
@@ -391,7 +393,7 @@ class TopicModel(BaseEstimator):
         curve["chosen"] = curve["k"] == self.fine_k_
         self.coherence_ = curve
         self.topic_coherence_ = per_topic
-        self.topic_terms_ = self._topic_terms(self.components_)
+        self.topic_terms_ = self._topic_terms(self.components_, ranking)
         self.labels_ = [topic_label(g["term"].tolist()) for _, g in self.topic_terms_.groupby("topic", sort=True)]
         self.fine_topic_terms_ = self._topic_terms(fine)
         self.fine_labels_ = [topic_label(g["term"].tolist())
@@ -538,10 +540,12 @@ class TopicModel(BaseEstimator):
         return LatentDirichletAllocation(n_components=k, learning_method="online", batch_size=512,
                                          random_state=self.random_state, n_jobs=1)
 
-    def _topic_terms(self, components: np.ndarray) -> pd.DataFrame:
+    def _topic_terms(self, components: np.ndarray, ranking: np.ndarray | None = None) -> pd.DataFrame:
+        """Top terms of each topic: ranked by ``ranking`` (default the weights; the coarse level's is
+        :func:`analysis.topics.hierarchy.coarse_term_scores`), ``weight`` the term's share of the topic."""
         rows = []
         weights = components / np.maximum(components.sum(axis=1, keepdims=True), 1e-12)
-        for topic, ids in enumerate(_top_ids(components, self.top_n)):
+        for topic, ids in enumerate(_top_ids(components if ranking is None else ranking, self.top_n)):
             for rank, j in enumerate(ids):
                 rows.append((topic, rank + 1, self.terms_[j], float(weights[topic, j])))
         return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
