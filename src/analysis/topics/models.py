@@ -17,9 +17,12 @@ topic is (:func:`topic_summary`: terms, phrases, articles), prevalence over time
 2-D topic map and stability across seeds.
 
 With ``k="auto"`` the topics come in two linked levels: the fine topics (the stories; ``fine_k_``
-chosen by coherence among the stable k) and the coarse topics (the subjects; ``k_``), groups of fine
-topics alike in their term weights (:mod:`analysis.topics.hierarchy`). ``k_``, ``labels_``,
-``components_`` and ``transform`` are the coarse level unless ``level="fine"`` is asked for.
+chosen by coherence among the stable k, :func:`analysis.topics.selection.choose_fine_k`) and the
+coarse topics (the subjects; ``k_``): fine topics merged while they explain the same articles more
+than chance (PMI of the articles' squared cosines to the topics > 0, merged pair by pair; see
+:mod:`analysis.topics.hierarchy`, the merges in ``grouping_``). ``k_``, ``labels_``,
+``components_``, ``transform``, ``dominant_topics`` and ``document_topics`` are the coarse level
+unless ``level="fine"`` is asked for.
 """
 
 from __future__ import annotations
