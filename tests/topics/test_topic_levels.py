@@ -37,14 +37,15 @@ def _zipf(n):
     return p / p.sum()
 
 
-def synthetic(n_docs=1500, n_subjects=5, n_stories=3, seed=0, subject_share=0.45, story_share=0.3):
-    """Articles with a known subject (and story within it); subject sizes drawn unequal."""
+def synthetic(n_docs=1500, n_subjects=5, n_stories=3, seed=0, subject_share=0.45, story_share=0.3, balance=4.0):
+    """Articles with a known subject (and story within it); subject sizes drawn unequal (Dirichlet
+    with concentration ``balance``: the larger, the closer to equal)."""
     rng = np.random.default_rng(seed)
     used: set[str] = set()
     general = _words(300, rng, used)
     subjects = [_words(40, rng, used) for _ in range(n_subjects)]
     stories = [[_words(20, rng, used) for _ in range(max(n_stories, 1))] for _ in range(n_subjects)]
-    sizes = rng.dirichlet(np.full(n_subjects, 4.0))
+    sizes = rng.dirichlet(np.full(n_subjects, float(balance)))
     story_share = story_share if n_stories else 0.0
     rows = []
     for i in range(n_docs):
@@ -83,6 +84,18 @@ def test_auto_k_finds_the_subjects(n_docs, n_subjects, n_stories, seed):
         assert (model.parent_[fine.to_numpy()] == coarse.to_numpy()).mean() > 0.95
     else:
         assert model.fine_k_ == n_subjects
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n_docs, n_stories, subject_share, story_share, seed", [
+    (3000, 3, 0.25, 0.3, 12),  # five sections of equal size, their own words a quarter of an article
+    (2000, 4, 0.2, 0.35, 13),  # weaker still, four stories each
+])
+def test_equal_sections_give_five_subjects(n_docs, n_stories, subject_share, story_share, seed):
+    frame = synthetic(n_docs, 5, n_stories, seed, subject_share=subject_share, story_share=story_share, balance=1000)
+    model = topics.TopicModel(random_state=0, **PLAIN).fit(frame)
+    assert model.k_ == 5 and model.fine_k_ > 5
+    assert normalized_mutual_info_score(frame["subject"], topics.dominant_topics(model, frame)["topic"]) > 0.95
 
 
 @pytest.mark.slow
