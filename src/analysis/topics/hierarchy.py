@@ -20,7 +20,9 @@ rule the model uses measures exactly that, against chance:
 The threshold is the independence point, not a tuned value. Splitting a subject into more pieces only
 adds pieces that explain the same articles, so the number of groups does not grow with the number of
 fine topics (nor with the range of k scanned), and distinct topics with no pieces (every PMI < 0) are
-not merged. Everything after step 1 works on k × k matrices.
+not merged. Everything after step 1 works on k × k matrices. Limit: inside a subject covering a
+share P of the articles a pair's PMI is bounded by about −log P, so the pieces of a subject that
+covers much of the corpus are merged less readily than those of a smaller one.
 
 :func:`topic_similarity` and :func:`group_topics` (likeness of term weights or centroids, average
 linkage, cut at the best silhouette) are kept as a tool to group topics by vocabulary alone; on news
