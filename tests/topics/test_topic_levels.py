@@ -14,7 +14,8 @@ import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
 from analysis import topics
-from analysis.topics.hierarchy import coarse_shares, group_topics, topic_similarity
+from analysis.topics.hierarchy import (coarse_shares, group_by_cooccurrence, group_topics, topic_affinity,
+                                       topic_centroids, topic_cooccurrence, topic_similarity)
 from analysis.topics.selection import choose_fine_k, heldout_fit, topic_distinctness
 
 LETTERS = list("بپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی")
@@ -36,14 +37,15 @@ def _zipf(n):
     return p / p.sum()
 
 
-def synthetic(n_docs=1500, n_subjects=5, n_stories=3, seed=0, subject_share=0.45, story_share=0.3):
-    """Articles with a known subject (and story within it); subject sizes drawn unequal."""
+def synthetic(n_docs=1500, n_subjects=5, n_stories=3, seed=0, subject_share=0.45, story_share=0.3, balance=4.0):
+    """Articles with a known subject (and story within it); subject sizes drawn unequal (Dirichlet
+    with concentration ``balance``: the larger, the closer to equal)."""
     rng = np.random.default_rng(seed)
     used: set[str] = set()
     general = _words(300, rng, used)
     subjects = [_words(40, rng, used) for _ in range(n_subjects)]
     stories = [[_words(20, rng, used) for _ in range(max(n_stories, 1))] for _ in range(n_subjects)]
-    sizes = rng.dirichlet(np.full(n_subjects, 4.0))
+    sizes = rng.dirichlet(np.full(n_subjects, float(balance)))
     story_share = story_share if n_stories else 0.0
     rows = []
     for i in range(n_docs):
@@ -82,6 +84,37 @@ def test_auto_k_finds_the_subjects(n_docs, n_subjects, n_stories, seed):
         assert (model.parent_[fine.to_numpy()] == coarse.to_numpy()).mean() > 0.95
     else:
         assert model.fine_k_ == n_subjects
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n_docs, n_stories, subject_share, story_share, seed", [
+    (3000, 3, 0.25, 0.3, 12),  # five sections of equal size, their own words a quarter of an article
+    (2000, 4, 0.2, 0.35, 13),  # weaker still, four stories each
+])
+def test_equal_sections_give_five_subjects(n_docs, n_stories, subject_share, story_share, seed):
+    frame = synthetic(n_docs, 5, n_stories, seed, subject_share=subject_share, story_share=story_share, balance=1000)
+    model = topics.TopicModel(random_state=0, **PLAIN).fit(frame)
+    assert model.k_ == 5 and model.fine_k_ > 5
+    assert normalized_mutual_info_score(frame["subject"], topics.dominant_topics(model, frame)["topic"]) > 0.95
+
+
+@pytest.mark.slow
+def test_weak_subjects_are_still_grouped():
+    # the subject's own words are a fifth of an article, its story's more: the pieces' likeness by
+    # vocabulary alone shows no substantial structure (the old silhouette rule kept 20 topics), but
+    # pieces of a subject still explain each other's articles more than chance
+    frame = synthetic(1000, 6, 4, seed=4, subject_share=0.2, story_share=0.35)
+    model = topics.TopicModel(random_state=0, **PLAIN).fit(frame)
+    assert model.fine_k_ >= 12 and model.k_ == 6
+    coarse = topics.dominant_topics(model, frame)["topic"]
+    assert normalized_mutual_info_score(frame["subject"], coarse) > 0.95
+    matrix = model.term_matrix(frame)
+    shares = model.transform(frame, level="fine").to_numpy()
+    assert group_topics(topic_similarity(topic_centroids(matrix, shares)))[1]["silhouette"].max() <= 0.25
+    table = model.grouping_
+    assert table.loc[table["chosen"], "groups"].item() == 6
+    assert (table["pmi"].dropna().iloc[:model.fine_k_ - 6] > 0).all()  # merges kept: above chance
+    assert table.loc[table["groups"] == 5, "pmi"].item() <= 0  # the next one is not
 
 
 @pytest.mark.slow
@@ -137,6 +170,33 @@ def test_grouping_rule():
     groups, table = group_topics(topic_similarity(disjoint))
     assert sorted(groups) == list(range(6)) and table["silhouette"].max() <= 0.25
     assert list(group_topics(topic_similarity(pieces), n_groups=1)[0]) == [0] * 9
+
+
+def test_cooccurrence_grouping_rule():
+    rng = np.random.default_rng(0)
+    # 300 articles, three subjects of two pieces each: an article weighs on its subject's two pieces
+    subject = rng.integers(3, size=300)
+    affinity = 0.02 * rng.random((300, 6))
+    for piece in range(2):
+        mix = rng.random(300)
+        affinity[np.arange(300), 2 * subject + piece] += mix if piece == 0 else 1 - mix
+    pmi = topic_cooccurrence(affinity)
+    assert pmi[0, 1] > 0 and pmi[0, 2] < 0 and np.allclose(pmi, pmi.T)
+    groups, table = group_by_cooccurrence(affinity)
+    assert list(groups) == [0, 0, 1, 1, 2, 2] and table.loc[table["chosen"], "groups"].item() == 3
+    assert list(table["groups"]) == [6, 5, 4, 3, 2, 1] and (table["pmi"].iloc[1:4] > 0).all()
+    assert (table["pmi"].iloc[4:] <= 0).all()
+    # pieces that never share an article: nothing is merged; a given number of groups is obeyed
+    exclusive = np.eye(6)[rng.integers(6, size=300)]
+    assert list(group_by_cooccurrence(exclusive)[0]) == list(range(6))
+    assert len(set(group_by_cooccurrence(affinity, n_groups=2)[0])) == 2
+    assert list(group_by_cooccurrence(affinity, n_groups=1)[0]) == [0] * 6
+    # affinity: the squared cosine of an article with a topic's terms; 0 for an empty article
+    components = np.array([[1.0, 0, 0], [0, 1.0, 1.0]])
+    docs = np.array([[2.0, 0, 0], [0, 1.0, 0], [0, 0, 0]])
+    np.testing.assert_allclose(topic_affinity(docs, components), [[1, 0], [0, 0.5], [0, 0]])
+    from scipy import sparse
+    np.testing.assert_allclose(topic_affinity(sparse.csr_matrix(docs), components), topic_affinity(docs, components))
 
 
 def test_selection_measures():

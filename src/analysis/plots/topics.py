@@ -79,8 +79,9 @@ def selection_chart(coherence: pd.DataFrame, grouping: pd.DataFrame | None = Non
                     title: str = "انتخاب تعداد موضوع‌ها: همهٔ معیارها"):
     """Every criterion behind ``k="auto"`` against k (``model.coherence_``): NPMI coherence (± one
     standard error), stability across resamples, held-out fit and distinctness of the topics, with
-    the fine k marked; beside it, when ``grouping`` (``model.grouping_``) is given, the silhouette of
-    each number of coarse groups with the chosen one marked. Returns the array of Axes."""
+    the fine k marked; beside it, when ``grouping`` (``model.grouping_``) is given, the PMI of each
+    merge of the fine topics (by the number of groups it leaves; merging stops at the first one not
+    above 0, the line drawn) with the chosen coarse level marked. Returns the array of Axes."""
     with persian_style():
         if axes is None:
             fig, axes = plt.subplots(1, 2 if grouping is not None else 1, figsize=(12 if grouping is not None else 7, 4),
@@ -115,20 +116,19 @@ def selection_chart(coherence: pd.DataFrame, grouping: pd.DataFrame | None = Non
         ax.legend(frameon=False, fontsize=7)
         if grouping is not None and len(axes) > 1:
             gx = axes[1]
-            rows = grouping.dropna(subset=["silhouette"])
-            gx.plot(rows["groups"], rows["silhouette"], marker="o")
-            from analysis.topics.hierarchy import SUBSTANTIAL_SILHOUETTE
-
-            gx.axhline(SUBSTANTIAL_SILHOUETTE, color="0.6", linestyle=":", linewidth=1)
+            rows = grouping.dropna(subset=["pmi"]) if "pmi" in grouping else grouping.iloc[:0]
+            gx.plot(rows["groups"], rows["pmi"], marker="o")
+            gx.axhline(0.0, color="0.6", linestyle=":", linewidth=1)  # independence: merging stops at or below it
             for groups in grouping.loc[grouping["chosen"], "groups"]:
                 gx.axvline(groups, color="0.5", linestyle="--", linewidth=1)
                 gx.annotate(f"درشت: {persian_digits(groups)}", (groups, 1.02), xycoords=("data", "axes fraction"),
                             ha="center", fontsize=9)
-            gx.set_xlabel("تعداد گروه‌های موضوع (سطح درشت)")
-            gx.set_ylabel("سیلوئت")
+            gx.set_xlabel("تعداد گروه‌های موضوع پس از ادغام (سطح درشت)")
+            gx.set_ylabel("PMI هم‌رخدادی در مقاله‌ها")
+            gx.invert_xaxis()  # read left to right: from the fine topics, merge by merge, to one group
             persian_ticks(gx.xaxis)
             persian_ticks(gx.yaxis, "{:.2f}")
-            gx.set_title("گروه‌بندی موضوع‌های ریز", pad=18)
+            gx.set_title("ادغام موضوع‌های ریز", pad=18)
         return axes
 
 

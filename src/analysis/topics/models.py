@@ -17,9 +17,12 @@ topic is (:func:`topic_summary`: terms, phrases, articles), prevalence over time
 2-D topic map and stability across seeds.
 
 With ``k="auto"`` the topics come in two linked levels: the fine topics (the stories; ``fine_k_``
-chosen by coherence among the stable k) and the coarse topics (the subjects; ``k_``), groups of fine
-topics alike in their term weights (:mod:`analysis.topics.hierarchy`). ``k_``, ``labels_``,
-``components_`` and ``transform`` are the coarse level unless ``level="fine"`` is asked for.
+chosen by coherence among the stable k, :func:`analysis.topics.selection.choose_fine_k`) and the
+coarse topics (the subjects; ``k_``): fine topics merged while they explain the same articles more
+than chance (PMI of the articles' squared cosines to the topics > 0, merged pair by pair; see
+:mod:`analysis.topics.hierarchy`, the merges in ``grouping_``). ``k_``, ``labels_``,
+``components_``, ``transform``, ``dominant_topics`` and ``document_topics`` are the coarse level
+unless ``level="fine"`` is asked for.
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from threadpoolctl import threadpool_limits
 
 from analysis._core.progress import progress_bar
-from analysis.topics.hierarchy import coarse_components, coarse_shares, group_topics, topic_centroids, topic_similarity
+from analysis.topics.hierarchy import (coarse_components, coarse_shares, coarse_term_scores, group_by_cooccurrence,
+                                      topic_affinity)
 from analysis.topics.selection import choose_fine_k, heldout_fit, topic_distinctness
 from analysis.topics.terms import (
     collocations,
@@ -108,7 +112,7 @@ class TopicModel(BaseEstimator):
     ``components_``, ``labels_``, ``topic_terms_``, ``prevalence_`` are the coarse topics (the
     subjects); ``fine_k_``, ``fine_components_``, ``fine_labels_``, ``fine_topic_terms_``,
     ``fine_prevalence_``, ``fine_topic_coherence_`` the fine ones (the stories); ``parent_`` the coarse
-    topic of each fine one; ``grouping_`` the cuts tried (``groups``, ``silhouette``, ``chosen``).
+    topic of each fine one; ``grouping_`` the merges of the fine topics (``groups``, ``pmi``, ``chosen``; see :func:`analysis.topics.hierarchy.group_by_cooccurrence`).
     With a fixed ``k`` or ``hierarchy=False`` the two levels are the same topics.
 
     ``fit`` learns everything from one table in memory. For corpora that do not fit in memory,
@@ -260,22 +264,21 @@ class TopicModel(BaseEstimator):
         else:
             self.k_ = self.fine_k_ = max(1, min(int(self.k), limit))
             self.coherence_ = None
-            self.grouping_ = pd.DataFrame({"groups": [self.k_], "silhouette": [np.nan], "chosen": [True]})
+            self.grouping_ = pd.DataFrame({"groups": [self.k_], "pmi": [np.nan], "chosen": [True]})
         self._n_groups = self.k_
         return matrix, sample
 
     def _choose_groups(self, matrix) -> tuple[int, pd.DataFrame]:
         """How many coarse topics (subjects) the fine topics fall into: the fine model fitted on the
-        selection sample, its topics grouped by the likeness of their term weights
-        (:func:`analysis.topics.hierarchy.group_topics`) by the likeness of their articles
-        (:func:`analysis.topics.hierarchy.topic_centroids`). Returns the number and the table of cuts."""
-        if not self.hierarchy or self.fine_k_ <= 2:
-            return self.fine_k_, pd.DataFrame({"groups": [self.fine_k_], "silhouette": [np.nan], "chosen": [True]})
+        selection sample, its topics merged while they explain the same articles more than chance
+        (:func:`analysis.topics.hierarchy.topic_affinity`, :func:`~analysis.topics.hierarchy.group_by_cooccurrence`). Returns the number and the table of
+        merges (``groups``, ``pmi``, ``chosen``)."""
+        if not self.hierarchy or self.fine_k_ <= 1:
+            return self.fine_k_, pd.DataFrame({"groups": [self.fine_k_], "pmi": [np.nan], "chosen": [True]})
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             estimator = self._estimator(self.fine_k_).fit(matrix)
-        shares = self._weights_to_shares(estimator.transform(matrix), estimator.components_)
-        groups, table = group_topics(topic_similarity(topic_centroids(matrix, shares)))
+        groups, table = group_by_cooccurrence(topic_affinity(matrix, estimator.components_))
         return int(groups.max()) + 1, table
 
     def _fit_rows(self, articles: pd.DataFrame, tokens: list[list[str]]) -> np.ndarray:
@@ -375,15 +378,15 @@ class TopicModel(BaseEstimator):
         fine = self.fine_components_ = self.estimator_.components_
         wanted = getattr(self, "_n_groups", self.k_)
         if wanted < self.fine_k_:
-            shares = self._weights_to_shares(self.estimator_.transform(matrix), fine)
-            self.parent_ = group_topics(topic_similarity(topic_centroids(matrix, shares)), n_groups=wanted)[0]
+            self.parent_ = group_by_cooccurrence(topic_affinity(matrix, fine), n_groups=wanted)[0]
         else:
             self.parent_ = np.arange(self.fine_k_, dtype=np.int64)
         self.k_ = int(self.parent_.max()) + 1
         self.components_ = coarse_components(fine, self.parent_)
         fine_top = _top_ids(fine, self.top_n)
         self.fine_topic_coherence_ = npmi_coherence(fine_top, self._reference)
-        top = _top_ids(self.components_, self.top_n)
+        ranking = coarse_term_scores(fine, self.parent_)
+        top = _top_ids(ranking, self.top_n)
         per_topic = npmi_coherence(top, self._reference)
         curve = getattr(self, "coherence_", None)
         if curve is None or self.k != "auto":  # a fixed k: its one row, from the topics kept
@@ -393,7 +396,7 @@ class TopicModel(BaseEstimator):
         curve["chosen"] = curve["k"] == self.fine_k_
         self.coherence_ = curve
         self.topic_coherence_ = per_topic
-        self.topic_terms_ = self._topic_terms(self.components_)
+        self.topic_terms_ = self._topic_terms(self.components_, ranking)
         self.labels_ = [topic_label(g["term"].tolist()) for _, g in self.topic_terms_.groupby("topic", sort=True)]
         self.fine_topic_terms_ = self._topic_terms(fine)
         self.fine_labels_ = [topic_label(g["term"].tolist())
@@ -404,7 +407,7 @@ class TopicModel(BaseEstimator):
         self.vocabulary_, self.terms_ = {}, np.array([], dtype=object)
         self.components_ = self.fine_components_ = np.zeros((0, 0))
         self.parent_ = np.zeros(0, dtype=np.int64)
-        self.grouping_ = pd.DataFrame(columns=["groups", "silhouette", "chosen"])
+        self.grouping_ = pd.DataFrame(columns=["groups", "pmi", "chosen"])
         self.estimator_ = self._vectorizer = None
         self.coherence_ = pd.DataFrame({"k": pd.Series(dtype="int64"), "npmi": pd.Series(dtype=float),
                                         "npmi_se": pd.Series(dtype=float), "diversity": pd.Series(dtype=float),
@@ -540,10 +543,12 @@ class TopicModel(BaseEstimator):
         return LatentDirichletAllocation(n_components=k, learning_method="online", batch_size=512,
                                          random_state=self.random_state, n_jobs=1)
 
-    def _topic_terms(self, components: np.ndarray) -> pd.DataFrame:
+    def _topic_terms(self, components: np.ndarray, ranking: np.ndarray | None = None) -> pd.DataFrame:
+        """Top terms of each topic: ranked by ``ranking`` (default the weights; the coarse level's is
+        :func:`analysis.topics.hierarchy.coarse_term_scores`), ``weight`` the term's share of the topic."""
         rows = []
         weights = components / np.maximum(components.sum(axis=1, keepdims=True), 1e-12)
-        for topic, ids in enumerate(_top_ids(components, self.top_n)):
+        for topic, ids in enumerate(_top_ids(components if ranking is None else ranking, self.top_n)):
             for rank, j in enumerate(ids):
                 rows.append((topic, rank + 1, self.terms_[j], float(weights[topic, j])))
         return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])

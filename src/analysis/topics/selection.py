@@ -7,8 +7,9 @@ back?), the held-out fit (:func:`heldout_fit`: how much of the articles left out
 topics reconstruct; it keeps rising with k, but by less and less once topics only split) and
 distinctness (:func:`topic_distinctness`: falls sharply when a topic splits into pieces that share
 its vocabulary). :func:`choose_fine_k` takes the fine level from the curve; the coarse level (the
-subjects) is found by grouping those topics (:mod:`analysis.topics.hierarchy`), which does not grow
-with the range of k scanned: more pieces still fall into the same subjects.
+subjects) is found by merging those topics while they explain the same articles more than chance
+(:mod:`analysis.topics.hierarchy`), which does not grow with the range of k scanned: more pieces
+still fall into the same subjects.
 """
 
 from __future__ import annotations
