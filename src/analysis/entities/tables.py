@@ -29,7 +29,7 @@ the corpus's own agency wherever it names itself.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 
@@ -38,6 +38,7 @@ import pandas as pd
 from analysis._core.persian import fold_letters, persian_letters
 from analysis.entities.mentions import Analysis, analyse_text, first_names
 from analysis.entities.resolution import (
+    decide_types,
     entity_aliases,
     is_entity,
     mark_publishers,
@@ -215,6 +216,19 @@ class SpellingStats:
     votes: pd.DataFrame
     sources: pd.Series
     n_docs: int
+    _decided: tuple | None = field(default=None, repr=False, compare=False)
+
+    def decisions(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(type of each resolution key decided over the stats, displayed spelling of each
+        :func:`entity_key`), decided once and kept."""
+        if self._decided is None:
+            spelled = self.votes.groupby("canonical", sort=False)["n"].sum()
+            counted = Counter({(entity_key(form), form): int(n) for form, n in spelled.items()})
+            display: dict[str, str] = {}
+            for key, form in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0][1])):
+                display.setdefault(key[0], persian_letters(key[1]))
+            object.__setattr__(self, "_decided", (decide_types(self.votes), display))
+        return self._decided
 
 
 def spelling_stats(mentions: pd.DataFrame) -> SpellingStats:
@@ -247,14 +261,9 @@ def consistent_spellings(mentions: pd.DataFrame, stats: SpellingStats | None = N
     if "role" not in mentions.columns:
         mentions = mentions.assign(role="content")
     stats = spelling_stats(mentions) if stats is None else stats
-    mentions = mark_publishers(resolve_types(mentions, votes=stats.votes), counts=(stats.sources, stats.n_docs))
-    forms = mentions["canonical"].astype(str).tolist()
-    keys = [entity_key(form) for form in forms]
-    spelled = stats.votes.groupby("canonical", sort=False)["n"].sum()
-    counted = Counter({(entity_key(form), form): int(n) for form, n in spelled.items()})
-    display = {}
-    for key, form in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0][1])):
-        display.setdefault(key[0], persian_letters(key[1]))
+    decided, display = stats.decisions()
+    mentions = mark_publishers(resolve_types(mentions, decided=decided), counts=(stats.sources, stats.n_docs))
+    keys = [entity_key(form) for form in mentions["canonical"].astype(str).tolist()]
     table = mentions.assign(canonical=[display[key] for key in keys])[list(ENTITY_COLUMNS)].astype(ENTITY_COLUMNS)
     return table.sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
 

@@ -497,7 +497,9 @@ def term_frequencies_reduction(by: str | None = None, *, column: str = "tokens",
 def entities_reduction(column: str = "body", model=None) -> Reduction:
     """``entities.entities(articles, column, model)`` by chunks: each article's mentions found in its
     chunk (``entities.article_mentions``), spellings made consistent over the corpus at the end
-    (``entities.consistent_spellings``)."""
+    (``entities.consistent_spellings``). The result holds every mention: to count entities over a
+    corpus that does not fit in memory, keep each part's mentions, sum their ``entities.spelling_stats``
+    and count each part's ``consistent_spellings(mentions, stats)`` (their ``entity_counts`` add up)."""
     from analysis.entities.tables import article_mentions, consistent_spellings
 
     return Reduction(map=partial(article_mentions, column=column, model=model), combine=_concat,
