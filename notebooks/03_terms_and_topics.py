@@ -34,15 +34,20 @@ from analysis import topics
 from analysis.plots import interactive
 from analysis.plots import terms as term_charts
 from analysis.plots import topics as topic_charts
-from analysis.report.data import load_for_notebook, source_note
+from analysis.report.data import open_corpus, source_note
 from analysis.report.notebook import key_numbers, setup_notebook, table
 from analysis.text import add_tokens
 from analysis.topics import terms
 
 setup_notebook()
-articles, rejects = load_for_notebook(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
-articles = add_tokens(articles, punctuation=True)
-source_note(articles)  # from a dataset: says the page reads a sample, and how large
+source = open_corpus(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
+tokens = {"punctuation": True}
+articles = add_tokens(source.sample(), **tokens)  # all the articles; from a large dataset a seeded sample
+source_note(source, articles,  # from a dataset: which figures cover all the articles, which the sample
+            whole="سهم موضوع‌ها در طول زمان، در هر زیرسایت و در هر دسته (نمودارهای سهم موضوع‌ها)",
+            sampled=("بسامد واژه‌ها، عبارت‌ها، کلیدواژه‌ها، واژه‌های شاخص، بافت واژه و روند عبارت‌ها، برازش مدل "
+                     "موضوعی و انتخاب تعداد موضوع‌ها، سهم موضوع‌ها در جدول موضوع‌ها و نقشهٔ موضوع‌ها، خبرهای "
+                     "نمونهٔ هر موضوع و پایداری موضوع‌ها"))
 
 # %% [markdown]
 # ## پرکاربردترین واژه‌ها کدام‌اند؟
@@ -115,6 +120,7 @@ term_charts.trend_lines(terms.term_trends(articles, phrases["phrase"].head(5).to
 
 # %%
 model = topics.TopicModel(method="nmf", k=n_topics, random_state=0).fit(articles)
+prevalence = source.topic_prevalence(model, articles, by=("month", "site", "categories"), tokens=tokens)
 key_numbers({"موضوع‌های درشت": model.k_, "موضوع‌های ریز": model.fine_k_, "واژگان": len(model.vocabulary_),
              "عبارت‌های واژگان": len(model.phrases_)})
 
@@ -156,17 +162,17 @@ table(topics.representative_articles(model, articles, n=3)[["topic", "label", "t
 # ## سهم موضوع‌ها در طول زمان چگونه تغییر کرده است؟
 
 # %%
-topic_charts.prevalence_timeline(topics.topic_prevalence(model, articles, by="month"))
+topic_charts.prevalence_timeline(prevalence["month"])
 
 # %% [markdown]
 # ## هر زیرسایت و هر دسته بیشتر دربارهٔ کدام موضوع‌ها می‌نویسد؟
 
 # %%
-topic_charts.prevalence_heatmap(topics.topic_prevalence(model, articles, by="site"), by="site",
+topic_charts.prevalence_heatmap(prevalence["site"], by="site",
                                 title="سهم موضوع‌ها در هر زیرسایت")
 
 # %%
-topic_charts.prevalence_heatmap(topics.topic_prevalence(model, articles, by="categories"), by="categories",
+topic_charts.prevalence_heatmap(prevalence["categories"], by="categories",
                                 title="سهم موضوع‌ها در هر دسته")
 
 # %% [markdown]

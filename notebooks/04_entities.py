@@ -35,23 +35,27 @@ from analysis import entities as ent
 from analysis.entities import quotes as qt
 from analysis.plots import entities as charts
 from analysis.plots import interactive
-from analysis.report.data import load_for_notebook, source_note
+from analysis.report.data import open_corpus, source_note
 from analysis.report.notebook import key_numbers, setup_notebook, table
 
 setup_notebook()
-articles, rejects = load_for_notebook(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
-mentions = ent.entities(articles)
+source = open_corpus(corpus, date_from=date_from, date_to=date_to, sites=sites, categories=categories)
+articles = source.sample()  # all the articles; from a large dataset a seeded sample
+mentions = source.mentions()  # the entities of those articles
 statements = qt.quotes(articles)
-source_note(articles)  # from a dataset: says the page reads a sample, and how large
+source_note(source, articles,  # from a dataset: which figures cover all the articles, which the sample
+            whole=("شمار خبرها، اشاره‌ها و موجودیت‌ها، پرتکرارترین موجودیت‌ها (در همهٔ خبرها و در هر پایگاه)، "
+                   "منابع خبر و روند ماهانهٔ نام‌ها"),
+            sampled="شبکهٔ هم‌آیی موجودیت‌ها، جفت‌های پرتکرار در یک خبر، نقل‌قول‌ها و گویندگان")
 
 # %% [markdown]
 # ## در یک نگاه
 
 # %%
 key_numbers({
-    "خبرها": len(articles),
-    "اشاره به موجودیت‌ها": len(mentions),
-    "موجودیت‌های متمایز": mentions[["canonical", "type"]].drop_duplicates().shape[0],
+    "خبرها": source.n_articles,
+    "اشاره به موجودیت‌ها": source.entity_numbers()["mentions"],
+    "موجودیت‌های متمایز": source.entity_numbers()["entities"],
     "نقل‌قول‌ها": len(statements),
 })
 
@@ -60,16 +64,16 @@ key_numbers({
 # شمار خبرهایی که دست‌کم یک بار از هر موجودیت نام برده‌اند.
 
 # %% tags=["key-figure"]
-charts.plot_top_entities(ent.top_entities(mentions, n=n_top))
+charts.plot_top_entities(source.top_entities(n=n_top))
 
 # %%
-charts.plot_top_entities(ent.top_entities(mentions, n=n_top, types=["PER"]), title="پرتکرارترین اشخاص")
+charts.plot_top_entities(source.top_entities(n=n_top, types=["PER"]), title="پرتکرارترین اشخاص")
 
 # %%
-charts.plot_top_entities(ent.top_entities(mentions, n=n_top, types=["ORG"]), title="پرتکرارترین سازمان‌ها")
+charts.plot_top_entities(source.top_entities(n=n_top, types=["ORG"]), title="پرتکرارترین سازمان‌ها")
 
 # %%
-charts.plot_top_entities(ent.top_entities(mentions, n=n_top, types=["LOC"]), title="پرتکرارترین مکان‌ها")
+charts.plot_top_entities(source.top_entities(n=n_top, types=["LOC"]), title="پرتکرارترین مکان‌ها")
 
 # %% [markdown]
 # ## خبرها از چه منابعی نقل شده‌اند؟
@@ -77,20 +81,20 @@ charts.plot_top_entities(ent.top_entities(mentions, n=n_top, types=["LOC"]), tit
 # منبع خبرند، نه موضوع آن؛ در جدول‌ها و نمودارهای دیگر شمرده نمی‌شوند و اینجا جدا آمده‌اند.
 
 # %%
-table(ent.top_entities(ent.source_mentions(mentions), n=n_top, include_sources=True), caption="پرتکرارترین منابع خبر")
+table(source.top_entities(n=n_top, sources=True), caption="پرتکرارترین منابع خبر")
 
 # %% [markdown]
 # ## هر پایگاه بیشتر از چه کسانی و چه جاهایی نام برده است؟
 
 # %%
-charts.plot_top_entities_by(ent.top_entities(mentions, articles, by="site", n=5), by="site")
+charts.plot_top_entities_by(source.top_entities(by="site", n=5), by="site")
 
 # %% [markdown]
 # ## نام‌ها در طول زمان چگونه آمده و رفته‌اند؟
 # پرتکرارترین اشخاص و سازمان‌ها، ماه به ماه (خورشیدی).
 
 # %%
-charts.plot_entity_timeline(ent.entity_timeline(mentions, articles, n=6, types=["PER", "ORG"]))
+charts.plot_entity_timeline(source.entity_timeline(n=6, types=["PER", "ORG"]))
 
 # %% [markdown]
 # ## چه کسانی و چه سازمان‌هایی با هم نام برده می‌شوند؟

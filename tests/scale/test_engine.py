@@ -142,6 +142,19 @@ def test_partial_results_of_dataset_parts_are_cached(demo_dir, tmp_path, demo_ar
     assert len(calls) == 2 * n_parts
 
 
+def test_parts_mapped_in_worker_processes_give_the_same_tables(dataset, demo_articles, tmp_path):
+    import shutil
+
+    copy = tmp_path / "ds"
+    shutil.copytree(dataset, copy, ignore=shutil.ignore_patterns("cache"))
+    got = engine.run(engine.volume_reduction(by="site"), copy, workers=2)  # cached reduction, mapped in workers
+    pd.testing.assert_frame_equal(got, patterns.volume(demo_articles, by="site"))
+    assert list((copy / "cache" / "engine").glob("*/*.pkl"))  # partials cached as in one process
+    pd.testing.assert_frame_equal(engine.run(engine.volume_reduction(by="site"), copy), got)
+    rows = engine.run(engine.rows(patterns.length_summary, name="no key"), copy, workers=2, cache=False)
+    pd.testing.assert_frame_equal(rows, engine.run(engine.rows(patterns.length_summary), copy))  # parts' order
+
+
 def test_bad_inputs_are_named():
     with pytest.raises(ValueError, match="empty"):
         engine.run(engine.volume_reduction(), iter([]))

@@ -15,8 +15,10 @@ from analysis._core.lazy import lazy_exports
 
 _TABLES = ["ENTITY_COLUMNS", "entities", "article_entities", "article_mentions", "canonical_form", "entity_key",
            "analyse", "consistent_spellings", "cooccurrence", "cooccurrence_graph", "top_entities", "entity_counts",
-           "rank_entities", "entity_timeline", "empty_entities", "content_mentions", "source_mentions", "SOURCE", "person_canonicals"]
+           "rank_entities", "entity_timeline", "empty_entities", "content_mentions", "source_mentions", "SOURCE", "person_canonicals",
+           "SpellingStats", "spelling_stats", "combine_spelling_stats", "timeline_grid"]
 _RESOLUTION = ["resolution_key", "entity_aliases", "resolve_types", "mention_roles", "is_entity", "publishers",
+               "type_votes", "decide_types", "source_counts",
                "nationality_adjectives", "place_adjectives"]
 _QUOTES = ["QUOTE_COLUMNS", "article_quotes", "speakers", "empty_quotes"]  # quotes(): analysis.entities.quotes.quotes
 __all__ = [*_TABLES, *_RESOLUTION, *_QUOTES, "load_model", "ner", "mentions", "resolution", "tables", "quotes"]

@@ -295,26 +295,32 @@ def mention_roles(text: str, spans, patterns=None, types=None) -> list[str]:
 # ---------------------------------------------------------------- one type an entity
 
 
-def resolve_types(mentions: pd.DataFrame) -> pd.DataFrame:
-    """The mentions table with one type for each canonical form (by :func:`resolution_key`), decided
-    over the whole table: a country is LOC (named as a place or as a state); otherwise the type of most
-    of its content mentions (all its mentions if it is only named as a source), a tie broken by the
-    gazetteers (:func:`gazetteer_types`), then by :data:`TYPE_ORDER`. Columns used: canonical, type,
-    role (if there); returns a new table, rows in the same order."""
-    if mentions.empty:
-        return mentions.copy()
-    keys = pd.Series([resolution_key(c) for c in mentions["canonical"].astype(str).tolist()], index=mentions.index)
-    votes = pd.DataFrame({"key": keys.to_numpy(), "type": mentions["type"].astype(str).to_numpy()})
-    if "role" in mentions.columns:
-        content = (mentions["role"] != "source").to_numpy()
-        only_source = ~votes["key"].isin(set(votes.loc[content, "key"])).to_numpy()
-        votes = votes[content | only_source]
-    counts = votes.groupby(["key", "type"]).size()
-    kinds = pd.Series(mentions["type"].astype(str).to_numpy()).groupby(keys.to_numpy()).nunique()
+def type_votes(mentions: pd.DataFrame) -> pd.DataFrame:
+    """What :func:`resolve_types` decides from, counted: mentions of each canonical form, type and
+    role (``content``: not ``role = "source"``), columns canonical, type, content, n. Tables of parts of
+    a corpus add up (concatenate and sum ``n``) to the whole corpus's."""
+    content = (mentions["role"] != "source").to_numpy() if "role" in mentions.columns else True
+    table = pd.DataFrame({"canonical": mentions["canonical"].astype(str).to_numpy(),
+                          "type": mentions["type"].astype(str).to_numpy(), "content": content})
+    return table.groupby(["canonical", "type", "content"], sort=False).size().rename("n").reset_index()
+
+
+def decide_types(votes: pd.DataFrame) -> dict[str, str]:
+    """The type of each :func:`resolution_key` named with several types (or a country), from
+    :func:`type_votes` (see :func:`resolve_types`)."""
+    if votes.empty:
+        return {}
+    forms = votes["canonical"].astype(str)
+    key_of = {form: resolution_key(form) for form in forms.unique()}
+    votes = votes.assign(key=forms.map(key_of), type=votes["type"].astype(str))
+    content = votes["content"].astype(bool)
+    only_source = ~votes["key"].isin(set(votes.loc[content, "key"]))
+    counts = votes[content | only_source].groupby(["key", "type"])["n"].sum()
+    kinds = votes.groupby("key")["type"].nunique()
     mixed = set(kinds[kinds > 1].index)
     countries, gazetteer = country_keys(), gazetteer_types()
     decided: dict[str, str] = {}
-    for key in mixed | (set(keys) & countries):
+    for key in mixed | (set(key_of.values()) & countries):
         if key in countries:
             decided[key] = "LOC"
             continue
@@ -325,8 +331,25 @@ def resolve_types(mentions: pd.DataFrame) -> pd.DataFrame:
             decided[key] = gazetteer[key]
         else:
             decided[key] = min(tied, key=lambda t: TYPE_ORDER.index(t) if t in TYPE_ORDER else len(TYPE_ORDER))
+    return decided
+
+
+def resolve_types(mentions: pd.DataFrame, votes: pd.DataFrame | None = None, *,
+                  decided: dict[str, str] | None = None) -> pd.DataFrame:
+    """The mentions table with one type for each canonical form (by :func:`resolution_key`), decided
+    over the whole table: a country is LOC (named as a place or as a state); otherwise the type of most
+    of its content mentions (all its mentions if it is only named as a source), a tie broken by the
+    gazetteers (:func:`gazetteer_types`), then by :data:`TYPE_ORDER`. Columns used: canonical, type,
+    role (if there); returns a new table, rows in the same order. ``votes``: the :func:`type_votes`
+    of a larger corpus this table is part of, to decide over it instead (``decided``: its
+    :func:`decide_types`, decided once for many parts)."""
+    if mentions.empty:
+        return mentions.copy()
+    if decided is None:
+        decided = decide_types(type_votes(mentions) if votes is None else votes)
     if not decided:
         return mentions.copy()
+    keys = pd.Series([resolution_key(c) for c in mentions["canonical"].astype(str).tolist()], index=mentions.index)
     resolved = keys.map(decided)
     return mentions.assign(type=resolved.where(resolved.notna(), mentions["type"]).astype(mentions["type"].dtype))
 
@@ -339,26 +362,39 @@ PUBLISHER_SHARE = 0.25
 PUBLISHER_MIN_ARTICLES = 5
 
 
-def publishers(mentions: pd.DataFrame, share: float = PUBLISHER_SHARE,
-               min_articles: int = PUBLISHER_MIN_ARTICLES) -> list[str]:  # fmt: skip
-    """Keys (:func:`resolution_key`) of the entities named as a source (``role = "source"``) in at
-    least ``share`` of the table's articles and in ``min_articles`` of them: the corpus's own agency
-    («خبرگزاری فارس» in Fars News), named in every byline. Columns used: doc_id, canonical, role."""
-    if mentions.empty or "role" not in mentions.columns:
-        return []
-    total = mentions["doc_id"].nunique()
+def source_counts(mentions: pd.DataFrame) -> tuple[pd.Series, int]:
+    """What :func:`publishers` decides from: articles naming each :func:`resolution_key` as a source,
+    and articles with any mention. Counts of parts of a corpus add up to the whole corpus's."""
+    if mentions.empty:
+        return pd.Series(dtype="int64"), 0
+    total = int(mentions["doc_id"].nunique())
+    if "role" not in mentions.columns:
+        return pd.Series(dtype="int64"), total
     sources = mentions[mentions["role"] == "source"]
     per_key = sources.assign(key=sources["canonical"].astype(str).map(resolution_key)).groupby("key")["doc_id"].nunique()
+    return per_key.astype("int64"), total
+
+
+def publishers(mentions: pd.DataFrame, share: float = PUBLISHER_SHARE,
+               min_articles: int = PUBLISHER_MIN_ARTICLES, counts: tuple[pd.Series, int] | None = None) -> list[str]:  # fmt: skip
+    """Keys (:func:`resolution_key`) of the entities named as a source (``role = "source"``) in at
+    least ``share`` of the table's articles and in ``min_articles`` of them: the corpus's own agency
+    («خبرگزاری فارس» in Fars News), named in every byline. Columns used: doc_id, canonical, role.
+    ``counts``: the :func:`source_counts` of a larger corpus this table is part of, to decide over it."""
+    per_key, total = source_counts(mentions) if counts is None else counts
+    if per_key.empty:
+        return []
     return sorted(per_key[(per_key >= share * total) & (per_key >= min_articles)].index)
 
 
 def mark_publishers(mentions: pd.DataFrame, share: float = PUBLISHER_SHARE,
-                    min_articles: int = PUBLISHER_MIN_ARTICLES) -> pd.DataFrame:  # fmt: skip
+                    min_articles: int = PUBLISHER_MIN_ARTICLES, counts: tuple[pd.Series, int] | None = None) -> pd.DataFrame:  # fmt: skip
     """The mentions with every mention of a :func:`publishers` entity given ``role = "source"``: an
     agency naming itself in its own articles («در نشست خبری که در خبرگزاری فارس برگزار شد») speaks of
-    the source, and must not top its own entity table. Returns a new table."""
-    keys = publishers(mentions, share, min_articles)
-    if not keys:
+    the source, and must not top its own entity table. Returns a new table. ``counts``: as in
+    :func:`publishers`."""
+    keys = publishers(mentions, share, min_articles, counts=counts)
+    if not keys or mentions.empty or "role" not in mentions.columns:
         return mentions.copy()
     own = mentions["canonical"].astype(str).map(resolution_key).isin(keys)
     return mentions.assign(role=mentions["role"].where(~own, "source"))

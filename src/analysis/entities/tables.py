@@ -29,6 +29,7 @@ the corpus's own agency wherever it names itself.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 
@@ -37,6 +38,7 @@ import pandas as pd
 from analysis._core.persian import fold_letters, persian_letters
 from analysis.entities.mentions import Analysis, analyse_text, first_names
 from analysis.entities.resolution import (
+    decide_types,
     entity_aliases,
     is_entity,
     mark_publishers,
@@ -44,6 +46,8 @@ from analysis.entities.resolution import (
     religious_titles,
     resolution_key,
     resolve_types,
+    source_counts,
+    type_votes,
 )
 
 #: columns of the entities table
@@ -202,22 +206,64 @@ def article_mentions(articles: pd.DataFrame, column: str = "body", model=None, p
     return pd.DataFrame(rows, columns=list(ENTITY_COLUMNS)).astype(ENTITY_COLUMNS)
 
 
-def consistent_spellings(mentions: pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class SpellingStats:
+    """What :func:`consistent_spellings` decides from, counted: ``votes``
+    (:func:`analysis.entities.resolution.type_votes`: mentions of each canonical form, type and role)
+    and ``sources``, ``n_docs`` (:func:`analysis.entities.resolution.source_counts`). Small (one row a
+    spelling), and the stats of parts of a corpus add up to the corpus's (:func:`combine_spelling_stats`)."""
+
+    votes: pd.DataFrame
+    sources: pd.Series
+    n_docs: int
+    _decided: tuple | None = field(default=None, repr=False, compare=False)
+
+    def decisions(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(type of each resolution key decided over the stats, displayed spelling of each
+        :func:`entity_key`), decided once and kept."""
+        if self._decided is None:
+            spelled = self.votes.groupby("canonical", sort=False)["n"].sum()
+            counted = Counter({(entity_key(form), form): int(n) for form, n in spelled.items()})
+            display: dict[str, str] = {}
+            for key, form in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0][1])):
+                display.setdefault(key[0], persian_letters(key[1]))
+            object.__setattr__(self, "_decided", (decide_types(self.votes), display))
+        return self._decided
+
+
+def spelling_stats(mentions: pd.DataFrame) -> SpellingStats:
+    """The :class:`SpellingStats` of a mentions table (from :func:`article_mentions`)."""
+    if "role" not in mentions.columns:
+        mentions = mentions.assign(role="content")
+    sources, n_docs = source_counts(mentions)
+    return SpellingStats(type_votes(mentions), sources, n_docs)
+
+
+def combine_spelling_stats(parts: list[SpellingStats]) -> SpellingStats:
+    """The :class:`SpellingStats` of the union of the parts' mentions (an article in one part only)."""
+    votes = pd.concat([p.votes for p in parts], ignore_index=True)
+    votes = votes.groupby(["canonical", "type", "content"], sort=False)["n"].sum().reset_index()
+    kept = [p.sources for p in parts if len(p.sources)]
+    sources = pd.concat(kept).groupby(level=0).sum() if kept else pd.Series(dtype="int64")
+    return SpellingStats(votes, sources, sum(p.n_docs for p in parts))
+
+
+def consistent_spellings(mentions: pd.DataFrame, stats: SpellingStats | None = None) -> pd.DataFrame:
     """The mentions with one type for each entity (same :func:`entity_key`; decided over the table by
     :func:`analysis.entities.resolution.resolve_types`) and every spelling of it replaced by its most
     frequent spelling in the table, sorted by article and offset; the corpus's own agency is a source
     wherever it is named (:func:`analysis.entities.resolution.mark_publishers`). A table without
-    ``role`` (written before it existed) is read as all content."""
+    ``role`` (written before it existed) is read as all content. ``stats``: the :func:`spelling_stats`
+    of a corpus the table is a part of (:func:`combine_spelling_stats` of its parts), to decide types,
+    spellings and publishers over that corpus: each part's table is then the corpus table's rows."""
     if mentions.empty:
         return empty_entities()
     if "role" not in mentions.columns:
         mentions = mentions.assign(role="content")
-    mentions = mark_publishers(resolve_types(mentions))
-    forms = mentions["canonical"].astype(str).tolist()
-    keys = [entity_key(form) for form in forms]
-    display = {}
-    for key, form in sorted(Counter(zip(keys, forms)).items(), key=lambda kv: (-kv[1], kv[0][1])):
-        display.setdefault(key[0], persian_letters(key[1]))
+    stats = spelling_stats(mentions) if stats is None else stats
+    decided, display = stats.decisions()
+    mentions = mark_publishers(resolve_types(mentions, decided=decided), counts=(stats.sources, stats.n_docs))
+    keys = [entity_key(form) for form in mentions["canonical"].astype(str).tolist()]
     table = mentions.assign(canonical=[display[key] for key in keys])[list(ENTITY_COLUMNS)].astype(ENTITY_COLUMNS)
     return table.sort_values(["doc_id", "start", "end"], kind="stable").reset_index(drop=True)
 
@@ -370,6 +416,12 @@ def entity_timeline(ents: pd.DataFrame, articles: pd.DataFrame, names=None, n: i
     table = table[table["month"] != ""]
     counts = table.groupby(["month", "canonical", "type"]).agg(
         articles=("doc_id", "nunique"), mentions=("doc_id", "size")).reset_index()  # fmt: skip
+    return timeline_grid(counts, articles, calendar)
+
+
+def timeline_grid(counts: pd.DataFrame, articles: pd.DataFrame, calendar: str = "jalali") -> pd.DataFrame:
+    """Counts by month, canonical and type (articles, mentions) filled with zeros for every month
+    between the first and last month of ``articles`` (what :func:`entity_timeline` returns)."""
     months = sorted(m for m in _period(articles, calendar).unique() if m)
     if not months or counts.empty:
         return counts

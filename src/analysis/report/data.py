@@ -10,9 +10,14 @@
   :mod:`analysis.scale.engine`: the per-article metadata (no body, no lead; about 0.3 KB an article) is
   read by parts into one compact table on which the same ``overview`` and ``patterns`` functions
   run, republication runs in two passes (``engine.find_republications``) and the occasion terms are
-  counted by parts. Pages whose models cannot run on everything (terms, topics, entities) read a
-  bounded, seeded sample (:meth:`ReportCorpus.sample`, ``engine.sample_articles``) and say so
-  (:func:`source_note`).
+  counted by parts. The topic model is fitted on a bounded, seeded sample (:meth:`ReportCorpus.sample`,
+  ``engine.sample_articles``), then applied to every article part by part
+  (:meth:`ReportCorpus.topic_prevalence`); entities are recognised part by part (in worker processes,
+  each part once: kept beside the dataset) and counted over all the articles
+  (:meth:`ReportCorpus.entity_counts`, :meth:`~ReportCorpus.top_entities`,
+  :meth:`~ReportCorpus.entity_timeline`), only counts held in memory. What needs the text or the
+  document-term matrix in memory (term tables, the fit, representative articles, networks, quotes)
+  reads the sample; each page says which figures come from it (:func:`source_note`).
 
 A source folder with more than :data:`LARGE_SOURCE_FILES` files is ingested to a dataset under
 ``data/processed/datasets/`` first (:func:`dataset_for_source`; resumable, so the next report reuses it).
@@ -104,6 +109,38 @@ def _filters_key(date_from, date_to, sites, categories) -> str:
     return f"{date_from}|{date_to}|{sorted(as_list(sites))}|{sorted(as_list(categories))}"
 
 
+def report_workers() -> int:
+    """Worker processes the report's passes over a dataset's parts use (up to 2)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _run_part_jobs(func, jobs: list[tuple[str, str]], *, workers: int | None = None, progress: bool | None = None,
+                   desc: str = "parts") -> None:
+    """``func(source, target)`` for each job, in ``workers`` processes (default :func:`report_workers`)."""
+    if not jobs:
+        return
+    from analysis._core.progress import progress_bar
+
+    workers = max(1, min(workers or report_workers(), len(jobs)))
+    show = progress if progress is not None else len(jobs) >= 5
+    bar = progress_bar(total=len(jobs), desc=desc, unit="part", show=show)
+    # spawn: the workers end with the pool (a forkserver would stay, holding its memory, for the whole
+    # report); None where this process may not start workers (then this process does the parts)
+    pool = worker_pool(workers, text=False) if workers > 1 else None
+    if pool is None:
+        for job in jobs:
+            func(*job)
+            bar.update()
+    else:
+        from concurrent.futures import as_completed
+
+        with pool:
+            for future in as_completed([pool.submit(func, *job) for job in jobs]):
+                future.result()
+                bar.update()
+    bar.close()
+
+
 def _normalise_part(source: str, target: str, filters: dict) -> int:
     """Read one dataset part, normalise its text, keep the selected articles, write it to ``target``."""
     import pyarrow as pa
@@ -133,7 +170,6 @@ def report_dataset(dataset, *, date_from: str = "", date_to: str = "", sites: Se
     reused. Parts are normalised in ``workers`` processes (default: up to 2).
     """
     from analysis.scale.dataset import part_files
-    from analysis._core.progress import progress_bar
 
     source = Path(dataset).resolve()
     filters = {"date_from": date_from, "date_to": date_to, "sites": sites, "categories": categories}
@@ -152,25 +188,8 @@ def report_dataset(dataset, *, date_from: str = "", date_to: str = "", sites: Se
     for stale in articles.glob("*.parquet"):
         if stale.name not in wanted:
             stale.unlink(missing_ok=True)
-    if jobs:
-        workers = max(1, min(workers or min(2, os.cpu_count() or 1), len(jobs)))
-        show = progress if progress is not None else len(jobs) >= 5
-        bar = progress_bar(total=len(jobs), desc="normalising dataset", unit="part", show=show)
-        # spawn: the workers end with the pool (a forkserver would stay, holding its memory, for the whole
-        # report); None where this process may not start workers (then this process does the parts)
-        pool = worker_pool(workers, text=False) if workers > 1 else None
-        if pool is None:
-            for job in jobs:
-                _normalise_part(*job, filters)
-                bar.update()
-        else:
-            from concurrent.futures import as_completed
-
-            with pool:
-                for future in as_completed([pool.submit(_normalise_part, *job, filters) for job in jobs]):
-                    future.result()
-                    bar.update()
-        bar.close()
+    _run_part_jobs(partial(_normalise_part, filters=filters), jobs, workers=workers, progress=progress,
+                   desc="normalising dataset")
     (out / "SOURCE").write_text(f"{source}\n", encoding="utf-8")
     return out
 
@@ -221,6 +240,8 @@ class ReportCorpus:
     rejects: pd.DataFrame
     dataset: Path | None = None
     _sample: pd.DataFrame | None = field(default=None, repr=False)
+    _mentions: pd.DataFrame | None = field(default=None, repr=False)
+    _entities: dict | None = field(default=None, repr=False)
 
     @property
     def n_articles(self) -> int:
@@ -297,6 +318,198 @@ class ReportCorpus:
             distinctive_terms(_DocTerms(local[i]), corpus_df, n_docs, n_terms, min_ratio)
             for i in range(len(spans))]
         return table
+
+    # -- topics: the model fitted on the sample, applied to every article
+
+    def topic_prevalence(self, model, articles: pd.DataFrame | None = None, by: str | Sequence[str] = "month",
+                         *, tokens: dict | None = None, calendar: str = "jalali"):
+        """``topics.topic_prevalence(model, articles, by)`` over all the articles: in memory on
+        ``articles`` (default: the whole table; give the one the page tokenised); from a dataset the
+        fitted ``model`` is applied part by part (``engine.topic_prevalence_reduction``), each part
+        tokenised with ``add_tokens(**tokens)`` as the page tokenised its sample. ``by``: one grouping
+        (its table) or several (a dict of tables by grouping; each part tokenised once)."""
+        from analysis.topics import topic_prevalence
+
+        groups = (by,) if isinstance(by, str) else tuple(by)
+        if self.in_memory or self.articles.empty:
+            frame = articles if articles is not None else self.sample()
+            tables = {g: topic_prevalence(model, frame, by=g, calendar=calendar) for g in groups}
+        else:
+            from dataclasses import replace
+
+            from analysis.scale import engine
+
+            reduction = engine.topic_prevalence_reduction(model, by=groups, calendar=calendar)
+            reduction = replace(reduction, map=partial(_tokenised_map, inner=reduction.map,
+                                                       options={"normalize": False, **(tokens or {})}))
+            tables = engine.run(reduction, self.dataset, progress=False, workers=report_workers())
+        return tables[groups[0]] if isinstance(by, str) else tables
+
+    # -- entities: recognised part by part, counted over all the articles
+
+    def mentions(self) -> pd.DataFrame:
+        """The entities table (``entities.entities``) of :meth:`sample`: in memory, of all the articles;
+        from a dataset, the sample's mentions, with spellings and types decided over all the articles
+        (the networks and quotes of the entities page read it)."""
+        if self._mentions is not None:
+            return self._mentions
+        from analysis.entities import tables as ent
+
+        if self.in_memory or self.articles.empty:
+            self._mentions = ent.entities(self.sample())
+            return self._mentions
+        counted = self._entity_tables()
+        wanted = set(self.sample()["doc_id"].astype(str))
+        parts = [m[m["doc_id"].astype(str).isin(wanted)] for m in (pd.read_parquet(t) for _, t in self._mention_parts())]
+        found = pd.concat([m for m in parts if len(m)] or [ent.empty_entities()], ignore_index=True)
+        self._mentions = ent.consistent_spellings(found, counted["stats"]) if len(found) else ent.empty_entities()
+        return self._mentions
+
+    def entity_counts(self, by: str | None = None, types=None, *, sources: bool = False) -> pd.DataFrame:
+        """``entities.entity_counts`` over all the articles (articles naming each entity and its
+        mentions; ``by``: None, ``"site"`` or ``"month"``), mentions of ``role = "source"`` left out;
+        ``sources=True``: only those (``entities.source_mentions``, by None). From a dataset the
+        counts of each part are added up (:meth:`_entity_tables`)."""
+        if sources and by is not None:
+            raise ValueError("the sources are counted over all the articles only (by=None)")
+        if by not in (None, *ENTITY_GROUPS):
+            raise ValueError(f"by must be None or one of {ENTITY_GROUPS}, not {by!r}")
+        from analysis.entities import tables as ent
+
+        if self.in_memory or self.articles.empty:
+            mentions = self.mentions()
+            if sources:
+                return ent.entity_counts(ent.source_mentions(mentions), include_sources=True, types=types)
+            return ent.entity_counts(mentions, self.sample() if by else None, by=by, types=types)
+        table = self._entity_tables()["sources" if sources else (by or "content")]
+        return table if types is None else table[table["type"].isin(list(types))].reset_index(drop=True)
+
+    def top_entities(self, n: int = 10, by: str | None = None, types=None, *, sources: bool = False) -> pd.DataFrame:
+        """``entities.top_entities`` over all the articles (``sources=True``: of the source mentions,
+        as ``top_entities(source_mentions(...), include_sources=True)``)."""
+        from analysis.entities import tables as ent
+
+        return ent.rank_entities(self.entity_counts(by, types, sources=sources), by=by, n=n)
+
+    def entity_timeline(self, n: int = 5, types=None, calendar: str = "jalali") -> pd.DataFrame:
+        """``entities.entity_timeline(mentions, articles, n=n, types=types)`` over all the articles."""
+        from analysis.entities import tables as ent
+
+        if self.in_memory or self.articles.empty:
+            return ent.entity_timeline(self.mentions(), self.sample(), n=n, types=types, calendar=calendar)
+        if calendar != "jalali":
+            raise ValueError("from a dataset the timeline is counted by Jalali month")
+        names = set(self.top_entities(n=n, types=types)["canonical"])
+        table = self.entity_counts("month", types)
+        table = table[table["canonical"].isin(names) & (table["month"] != "")].reset_index(drop=True)
+        return ent.timeline_grid(table, self.articles, calendar)
+
+    def entity_numbers(self) -> dict[str, int]:
+        """Mentions (all, sources included) and distinct entities (canonical form and type) of all the articles."""
+        if self.in_memory or self.articles.empty:
+            mentions = self.mentions()
+            return {"mentions": len(mentions), "entities": mentions[["canonical", "type"]].drop_duplicates().shape[0]}
+        table = self._entity_tables()["all"]
+        return {"mentions": int(table["mentions"].sum()), "entities": len(table)}
+
+    def _mention_parts(self, progress: bool | None = False) -> list[tuple[Path, Path]]:
+        """(article part, its mentions file) of each part of the dataset: each article's mentions
+        (``entities.article_mentions``), found in :func:`report_workers` processes once a part and kept
+        beside the dataset under ``entities/`` (named by the part's name, size and modification time)."""
+        from analysis.scale.dataset import part_files
+
+        folder = self.dataset / "entities"
+        folder.mkdir(parents=True, exist_ok=True)
+        pairs, jobs = [], []
+        for part in part_files(self.dataset):
+            stat = part.stat()
+            target = folder / f"{part.stem}-{stat.st_size}-{stat.st_mtime_ns}.parquet"
+            pairs.append((part, target))
+            if not target.is_file():
+                jobs.append((str(part), str(target)))
+        wanted = {t.name for _, t in pairs}
+        for stale in folder.glob("*.parquet"):
+            if stale.name not in wanted:
+                stale.unlink(missing_ok=True)
+        _run_part_jobs(_mention_part, jobs, progress=progress, desc="entities")
+        return pairs
+
+    def _entity_tables(self) -> dict:
+        """From a dataset: the counts the entities page shows, added up over the parts. Three passes,
+        each holding one part's mentions at a time: mentions found (:meth:`_mention_parts`); the
+        spelling and type statistics summed (``entities.spelling_stats``); each part's mentions made
+        consistent with them and counted (``entities.entity_counts``: all mentions, content mentions
+        overall, by site and by month, source mentions), the counts summed."""
+        if self._entities is not None:
+            return self._entities
+        from analysis.entities import tables as ent
+        from analysis.scale.dataset import read_part
+
+        pairs = self._mention_parts()
+        stats: list = []
+        for _, target in pairs:
+            mentions = pd.read_parquet(target)
+            if len(mentions):
+                stats.append(ent.spelling_stats(mentions))
+                if len(stats) >= 8:
+                    stats = [ent.combine_spelling_stats(stats)]
+        combined = ent.combine_spelling_stats(stats) if stats else None
+        keys = {"all": [], "content": [], "sources": [], "site": ["site"], "month": ["month"]}
+        tables: dict[str, list] = {name: [] for name in keys}
+        for part, target in pairs:
+            mentions = pd.read_parquet(target)
+            if mentions.empty:
+                continue
+            mentions = ent.consistent_spellings(mentions, combined)
+            frame = read_part(str(part), ["doc_id", "site", "published_jalali"], None)
+            counted = {"all": ent.entity_counts(mentions, include_sources=True),
+                       "content": ent.entity_counts(mentions),
+                       "sources": ent.entity_counts(ent.source_mentions(mentions), include_sources=True),
+                       "site": ent.entity_counts(mentions, frame, by="site"),
+                       "month": ent.entity_counts(mentions, frame, by="month")}
+            for name, table in counted.items():
+                tables[name].append(table)
+                if len(tables[name]) >= 8:
+                    tables[name] = [_sum_entity_counts(tables[name], keys[name])]
+        empty = ent.entity_counts(ent.empty_entities())
+        self._entities = {name: _sum_entity_counts(tables[name], keys[name]) if tables[name]
+                          else empty.assign(**{k: pd.Series(dtype="string") for k in keys[name]})[
+                              [*keys[name], *empty.columns]]
+                          for name in keys}
+        self._entities["stats"] = combined
+        return self._entities
+
+
+#: groupings of the entity counts the report computes from a dataset
+ENTITY_GROUPS = ("site", "month")
+
+
+def _tokenised_map(chunk: pd.DataFrame, inner, options: dict):
+    """``inner`` on the chunk with a ``tokens`` column made by ``add_tokens(**options)``."""
+    from analysis.text import add_tokens
+
+    return inner(add_tokens(chunk, cache=False, progress=False, **options))
+
+
+def _mention_part(source: str, target: str) -> int:
+    """Each article's mentions of one dataset part (``entities.article_mentions``), written to ``target``."""
+    import pyarrow as pa
+
+    from analysis.entities.tables import article_mentions, empty_entities
+    from analysis.scale.dataset import read_part, write_atomic
+
+    chunk = read_part(source, ["doc_id", "body"], None)
+    mentions = article_mentions(chunk) if len(chunk) else empty_entities()
+    write_atomic(pa.Table.from_pandas(mentions.reset_index(drop=True), preserve_index=False), Path(target))
+    return len(mentions)
+
+
+def _sum_entity_counts(parts: list[pd.DataFrame], keys: list[str]) -> pd.DataFrame:
+    """Entity counts of parts added up (an article is in one part), sorted as ``entity_counts`` sorts."""
+    table = pd.concat(parts, ignore_index=True)
+    if len(parts) == 1:
+        return table
+    return table.groupby([*keys, "canonical", "type"], sort=True)[["articles", "mentions"]].sum().reset_index()
 
 
 class _DocTerms(list):
@@ -407,12 +620,23 @@ def no_occasions_reason(articles: pd.DataFrame) -> str:
 # ------------------------------------------------------------------------------------ notes
 
 
-def sample_note(articles_or_corpus) -> str:
-    """One Persian sentence saying what a page's figures are computed from ('' for a corpus in memory)."""
+def sample_note(articles_or_corpus, sample: pd.DataFrame | None = None, *, whole: str = "", sampled: str = "") -> str:
+    """One Persian sentence saying what a page's figures are computed from ('' for a corpus in memory).
+
+    A :class:`ReportCorpus` from a dataset alone: every figure covers all the articles. With the
+    ``sample`` the page also reads (:meth:`ReportCorpus.sample`), ``whole`` and ``sampled`` name the
+    figures that cover all the articles and those from the sample; when the sample holds every
+    article, the note says everything covers all of them. An articles table alone: from a sample
+    (``attrs["sample_of"]``), every figure is."""
     if isinstance(articles_or_corpus, ReportCorpus):
         if articles_or_corpus.in_memory:
             return ""
         n = persian_number(articles_or_corpus.n_articles)
+        if sample is not None and "sample_of" in sample.attrs and (whole or sampled):
+            seed = persian_number(sample.attrs.get("sample_seed", SAMPLE_SEED))
+            return (f"این صفحه از مجموعه‌دادهٔ پارکت ساخته شده است. {whole or 'هیچ شماری'} از همهٔ {n} خبر، بخش به بخش، "
+                    f"به دست آمده‌اند؛ {sampled or 'هیچ شماری'} از نمونه‌ای تصادفی از {persian_number(len(sample))} خبر "
+                    f"(از {n} خبر؛ بذر {seed})، نه از همهٔ خبرها.")
         return (f"این صفحه از مجموعه‌دادهٔ پارکت ساخته شده است: همهٔ شمارش‌ها، جدول‌ها و نمودارهای آن از همهٔ "
                 f"{n} خبر، بخش به بخش، به دست آمده‌اند و هیچ‌کدام از نمونه نیست.")
     attrs = getattr(articles_or_corpus, "attrs", {})
@@ -423,9 +647,9 @@ def sample_note(articles_or_corpus) -> str:
             f"خبر؛ بذر {persian_number(attrs.get('sample_seed', SAMPLE_SEED))}) به دست آمده‌اند، نه از همهٔ خبرها.")
 
 
-def source_note(articles_or_corpus):
+def source_note(articles_or_corpus, sample: pd.DataFrame | None = None, *, whole: str = "", sampled: str = ""):
     """:func:`sample_note` as a highlighted paragraph for the page (nothing shown when it is '')."""
-    text = sample_note(articles_or_corpus)
+    text = sample_note(articles_or_corpus, sample, whole=whole, sampled=sampled)
     if not text:
         return HTMLFragment("", "")
     return HTMLFragment(f'<p class="source-note" dir="rtl">{html.escape(text)}</p>', text)
@@ -440,6 +664,7 @@ __all__ = [
     "no_occasions_reason",
     "open_corpus",
     "report_dataset",
+    "report_workers",
     "sample_note",
     "sample_size",
     "source_note",

@@ -20,13 +20,13 @@ import os
 import re
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from multiprocessing import get_context
 from pathlib import Path
 
 from analysis._core.cache import CACHE_ENV, cache_root, project_root
+from analysis._core.workers import worker_pool
 from analysis.report.notebook import (  # noqa: F401  (re-exported: notebooks may import these from here)
     KEY_NUMBERS_MIMETYPE,
     cached_corpus,
@@ -413,6 +413,18 @@ def _render_in_worker(source: str, out_dir: str, parameters: dict, nav: list, ca
     return asdict(render_notebook(Path(source), Path(out_dir), parameters, nav, timeout=timeout))
 
 
+def _render_here(*args) -> dict:
+    """:func:`_render_in_worker` in this process, its stderr and environment given back afterwards."""
+    saved_env, saved_err = dict(os.environ), os.dup(2)
+    try:
+        return _render_in_worker(*args)
+    finally:
+        os.dup2(saved_err, 2)
+        os.close(saved_err)
+        os.environ.clear()
+        os.environ.update(saved_env)
+
+
 # --- the whole report ---------------------------------------------------------------------------
 
 
@@ -494,18 +506,25 @@ def render_report(
     jobs = max(1, min(jobs or min(2, os.cpu_count() or 1), len(notebooks)))
     results: dict[str, NotebookResult] = {}
     bar = progress_bar(total=len(notebooks), desc="notebooks", unit="nb", show=progress)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        futures = {
-            pool.submit(
-                _render_in_worker, str(p), str(out), params, nav, str(cache_folder.resolve()), timeout, sample
-            ): p
-            for p in notebooks
-        }
-        for future in as_completed(futures):
-            result = NotebookResult(**future.result())
-            results[result.name] = result
-            bar.set_postfix_str(f"{result.name} {'ok' if result.ok else 'FAILED'} {result.seconds:.0f}s")
-            bar.update()
+    args = {p: (str(p), str(out), params, nav, str(cache_folder.resolve()), timeout, sample) for p in notebooks}
+
+    def done(outcome: dict) -> None:
+        result = NotebookResult(**outcome)
+        results[result.name] = result
+        bar.set_postfix_str(f"{result.name} {'ok' if result.ok else 'FAILED'} {result.seconds:.0f}s")
+        bar.update()
+
+    # the project's pool: its spawned workers never import the caller's main module, so an unguarded
+    # script or `python -` can render; None where this process may not start workers (then: here)
+    pool = worker_pool(jobs, text=False)
+    if pool is None:
+        for p in notebooks:
+            done(_render_here(*args[p]))
+    else:
+        with pool:
+            futures = [pool.submit(_render_in_worker, *args[p]) for p in notebooks]
+            for future in as_completed(futures):
+                done(future.result())
     bar.close()
     ordered = [results[p.stem] for p in notebooks]
     label = ", ".join(params["corpus"]) if isinstance(params["corpus"], list) else params["corpus"]

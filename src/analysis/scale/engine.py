@@ -86,7 +86,7 @@ def _is_dask(data) -> bool:
 
 
 def run(reduction: Reduction, data, *, engine: str | None = None, scheduler=None,
-        split_every: int = SPLIT_EVERY, progress: bool | None = None, cache: bool = True):
+        split_every: int = SPLIT_EVERY, progress: bool | None = None, cache: bool = True, workers: int = 1):
     """Run ``reduction`` over ``data`` and return its result (see the module docstring).
 
     ``data``: a DataFrame, an iterable of DataFrames, an articles dataset folder, or a
@@ -97,20 +97,23 @@ def run(reduction: Reduction, data, *, engine: str | None = None, scheduler=None
     each part's partial result in ``<dataset>/cache/`` keyed by the analysis, its parameters, the code
     of the modules doing the work and the part (name, size, modification time), so a run after new
     articles were ingested maps only the new parts. A reduction with ``then`` reads ``data`` twice, so
-    ``data`` must not be a one-shot iterator.
+    ``data`` must not be a one-shot iterator. ``workers``: with a dataset folder and the pandas engine,
+    map the parts in that many worker processes (``analysis._core.workers.worker_pool``; ``map`` must
+    then pickle: module-level functions and their ``partial``), merging their partial results here in
+    the parts' order; 1 (default): in this process.
     """
     if reduction.then is not None and isinstance(data, Iterator):
         raise TypeError(f"{reduction.name} reads the articles twice: give a DataFrame, a list of DataFrames, "
                         "an articles dataset folder or a Dask collection, not a one-shot iterator")
     options = {"engine": engine, "scheduler": scheduler, "split_every": split_every, "progress": progress,
-               "cache": cache}
+               "cache": cache, "workers": workers}
     result = _run_once(reduction, data, **options)
     if reduction.then is not None:
         return run(reduction.then(result), data, **options)
     return result
 
 
-def _run_once(reduction: Reduction, data, *, engine, scheduler, split_every, progress, cache):
+def _run_once(reduction: Reduction, data, *, engine, scheduler, split_every, progress, cache, workers=1):
     if split_every < 2:
         raise ValueError(f"split_every must be at least 2, not {split_every}")
     if engine is None:
@@ -126,8 +129,9 @@ def _run_once(reduction: Reduction, data, *, engine, scheduler, split_every, pro
         total = data.npartitions
     elif isinstance(data, str | os.PathLike):
         chunks, total = _dataset_chunks(data, reduction.columns)
-        if cache and reduction.key is not None:
-            return _run_cached(reduction, Path(data), split_every, progress)
+        if (cache and reduction.key is not None) or workers > 1:
+            return _run_cached(reduction, Path(data), split_every, progress,
+                               cache=cache and reduction.key is not None, workers=workers)
     else:
         chunks, total = data, None
     return _run_chunks(reduction, chunks, total, split_every, progress)
@@ -140,44 +144,75 @@ def _dataset_chunks(folder, columns):
     return iter_dataset(folder, columns=columns), len(part_files(folder))
 
 
-def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress):
-    """The pandas engine over a dataset's parts, reusing each part's cached partial result."""
+def _map_part(func, path: str, columns):
+    """``func`` on one dataset part (None for an empty part): what a worker process runs."""
+    chunk = read_part(path, list(columns) if columns else None, None)
+    return None if chunk.empty else func(chunk)
+
+
+def _part_store(reduction: Reduction, folder: Path) -> Path | None:
     import hashlib
-    import pickle
 
     key = hashlib.blake2b(f"{reduction.key}|{package_fingerprint()}".encode(), digest_size=10).hexdigest()
     store = folder / "cache" / "engine" / key
     try:
         store.mkdir(parents=True, exist_ok=True)
     except OSError:  # a read-only dataset: run without the cache
-        return _run_chunks(reduction, _dataset_chunks(folder, reduction.columns)[0], None, split_every, progress)
+        return None
+    return store
+
+
+def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress, *, cache: bool = True,
+                workers: int = 1):
+    """The pandas engine over a dataset's parts, reusing each part's cached partial result (``cache``)
+    and mapping the others in ``workers`` processes; partial results are merged in the parts' order."""
+    import pickle
+
+    store = _part_store(reduction, folder) if cache else None
     parts = part_files(folder)
-    wanted = set()
+    entries = []
+    for path in parts:
+        stat = path.stat()
+        entries.append(None if store is None else store / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.pkl")
+    todo = [i for i, entry in enumerate(entries) if entry is None or not entry.exists()]
+    pool = None
+    if workers > 1 and len(todo) > 1:
+        from analysis._core.workers import worker_pool
+
+        pool = worker_pool(min(workers, len(todo)), text=False)
+    futures = {}
+    if pool is not None:
+        futures = {i: pool.submit(_map_part, reduction.map, str(parts[i]), reduction.columns) for i in todo}
     pending: list = []
     show = progress if progress is not None else len(parts) >= 20
-    for path in progress_bar(parts, desc=reduction.name, unit="part", show=show):
-        stat = path.stat()
-        entry = store / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.pkl"
-        wanted.add(entry.name)
-        if entry.exists():
-            partial_result = pickle.loads(entry.read_bytes())
-        else:
-            chunk = read_part(str(path), list(reduction.columns) if reduction.columns else None, None)
-            if chunk.empty:
-                continue
-            partial_result = reduction.map(chunk)
-            temporary = entry.with_suffix(".partial")
-            try:
-                temporary.write_bytes(pickle.dumps(partial_result, protocol=pickle.HIGHEST_PROTOCOL))
-                temporary.replace(entry)
-            except OSError:  # a full disk or a read-only folder only costs the cache
-                temporary.unlink(missing_ok=True)
-        pending.append(partial_result)
-        if len(pending) >= split_every:
-            pending = [reduction.combine(pending)]
-    for stale in store.glob("*.pkl"):  # partials of parts rewritten or gone
-        if stale.name not in wanted:
-            stale.unlink(missing_ok=True)
+    try:
+        for i in progress_bar(range(len(parts)), desc=reduction.name, unit="part", show=show):
+            entry = entries[i]
+            if entry is not None and i not in todo:
+                partial_result = pickle.loads(entry.read_bytes())
+            else:
+                partial_result = (futures[i].result() if i in futures
+                                  else _map_part(reduction.map, str(parts[i]), reduction.columns))
+                if partial_result is None:  # an empty part
+                    continue
+                if entry is not None:
+                    temporary = entry.with_suffix(".partial")
+                    try:
+                        temporary.write_bytes(pickle.dumps(partial_result, protocol=pickle.HIGHEST_PROTOCOL))
+                        temporary.replace(entry)
+                    except OSError:  # a full disk or a read-only folder only costs the cache
+                        temporary.unlink(missing_ok=True)
+            pending.append(partial_result)
+            if len(pending) >= split_every:
+                pending = [reduction.combine(pending)]
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    if store is not None:
+        wanted = {entry.name for entry in entries}
+        for stale in store.glob("*.pkl"):  # partials of parts rewritten or gone
+            if stale.name not in wanted:
+                stale.unlink(missing_ok=True)
     if not pending:
         raise ValueError(f"{folder}: the dataset holds no articles to analyse")
     return reduction.finish(reduction.combine(pending))
@@ -462,7 +497,9 @@ def term_frequencies_reduction(by: str | None = None, *, column: str = "tokens",
 def entities_reduction(column: str = "body", model=None) -> Reduction:
     """``entities.entities(articles, column, model)`` by chunks: each article's mentions found in its
     chunk (``entities.article_mentions``), spellings made consistent over the corpus at the end
-    (``entities.consistent_spellings``)."""
+    (``entities.consistent_spellings``). The result holds every mention: to count entities over a
+    corpus that does not fit in memory, keep each part's mentions, sum their ``entities.spelling_stats``
+    and count each part's ``consistent_spellings(mentions, stats)`` (their ``entity_counts`` add up)."""
     from analysis.entities.tables import article_mentions, consistent_spellings
 
     return Reduction(map=partial(article_mentions, column=column, model=model), combine=_concat,
