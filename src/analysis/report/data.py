@@ -109,8 +109,17 @@ def _filters_key(date_from, date_to, sites, categories) -> str:
     return f"{date_from}|{date_to}|{sorted(as_list(sites))}|{sorted(as_list(categories))}"
 
 
+#: environment: worker processes each notebook's passes over a dataset's parts may start (the
+#: renderer sets it so that the notebooks running at once share the cores instead of each taking them all)
+WORKERS_ENV = "ANALYSIS_REPORT_WORKERS"
+
+
 def report_workers() -> int:
-    """Worker processes the report's passes over a dataset's parts use (up to 2)."""
+    """Worker processes the report's passes over a dataset's parts use: ``$ANALYSIS_REPORT_WORKERS``
+    when set, else one a core, up to 2."""
+    value = os.environ.get(WORKERS_ENV, "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
     return max(1, min(2, os.cpu_count() or 1))
 
 

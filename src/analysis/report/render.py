@@ -45,6 +45,9 @@ KEY_FIGURE_TAG = "key-figure"
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 #: seconds a single cell may run before the notebook counts as failed
 CELL_TIMEOUT = 600
+#: from a dataset a cell's passes over the parts grow with the articles: it may run this many seconds
+#: more an article (5 ms, about twice the measured cost of recognising an article's entities on one core)
+DATASET_CELL_SECONDS_PER_ARTICLE = 0.005
 
 _TEMPLATE_PACKAGE_DIR = "report"  # under analysis/data/
 
@@ -395,7 +398,7 @@ def render_notebook(
 
 
 def _render_in_worker(source: str, out_dir: str, parameters: dict, nav: list, cache: str, timeout: int,
-                      sample: str = "") -> dict:
+                      sample: str = "", part_workers: int = 1) -> dict:
     skip_slow_iri_check()
     # the kernel's and papermill's chatter (TCP warnings, unknown parameters) goes to a log beside
     # the executed notebook, not over the progress bar; errors reach the page and the summary
@@ -410,6 +413,9 @@ def _render_in_worker(source: str, out_dir: str, parameters: dict, nav: list, ca
 
         os.environ[SAMPLE_ENV] = sample  # kernels inherit it
     os.environ["TQDM_DISABLE"] = "1"  # kernels inherit it: no progress bars inside the pages
+    from analysis.report.data import WORKERS_ENV
+
+    os.environ.setdefault(WORKERS_ENV, str(part_workers))  # the kernels' passes over parts share the cores
     return asdict(render_notebook(Path(source), Path(out_dir), parameters, nav, timeout=timeout))
 
 
@@ -496,7 +502,10 @@ def render_report(
     params = notebook_parameters(corpus, **dict(parameters or {}))
     if report_data.is_dataset(corpus):  # normalise once, by parts; the notebooks read the copy
         filters = {k: params[k] for k in ("date_from", "date_to", "sites", "categories")}
-        report_data.report_dataset(corpus, **filters, folder=cache_folder, progress=progress)
+        normalised = report_data.report_dataset(corpus, **filters, folder=cache_folder, progress=progress)
+        from analysis.scale.dataset import dataset_size
+
+        timeout = int(timeout + DATASET_CELL_SECONDS_PER_ARTICLE * dataset_size(normalised))
     else:
         cached_corpus(corpus, folder=cache_folder)  # load once; the notebooks read the cache
     sample = str(sample_size or report_data.sample_size())
@@ -506,7 +515,9 @@ def render_report(
     jobs = max(1, min(jobs or min(2, os.cpu_count() or 1), len(notebooks)))
     results: dict[str, NotebookResult] = {}
     bar = progress_bar(total=len(notebooks), desc="notebooks", unit="nb", show=progress)
-    args = {p: (str(p), str(out), params, nav, str(cache_folder.resolve()), timeout, sample) for p in notebooks}
+    part_workers = max(1, report_data.report_workers() // jobs)  # notebooks at once x their part workers <= cores
+    args = {p: (str(p), str(out), params, nav, str(cache_folder.resolve()), timeout, sample, part_workers)
+            for p in notebooks}
 
     def done(outcome: dict) -> None:
         result = NotebookResult(**outcome)
