@@ -334,19 +334,18 @@ def decide_types(votes: pd.DataFrame) -> dict[str, str]:
     return decided
 
 
-def resolve_types(mentions: pd.DataFrame, votes: pd.DataFrame | None = None, *,
-                  decided: dict[str, str] | None = None) -> pd.DataFrame:
+def resolve_types(mentions: pd.DataFrame, *, decided: dict[str, str] | None = None) -> pd.DataFrame:
     """The mentions table with one type for each canonical form (by :func:`resolution_key`), decided
     over the whole table: a country is LOC (named as a place or as a state); otherwise the type of most
     of its content mentions (all its mentions if it is only named as a source), a tie broken by the
     gazetteers (:func:`gazetteer_types`), then by :data:`TYPE_ORDER`. Columns used: canonical, type,
-    role (if there); returns a new table, rows in the same order. ``votes``: the :func:`type_votes`
-    of a larger corpus this table is part of, to decide over it instead (``decided``: its
-    :func:`decide_types`, decided once for many parts)."""
+    role (if there); returns a new table, rows in the same order. ``decided``: the
+    :func:`decide_types` of the :func:`type_votes` of a larger corpus this table is part of, to decide
+    over it instead (decided once for many parts)."""
     if mentions.empty:
         return mentions.copy()
     if decided is None:
-        decided = decide_types(type_votes(mentions) if votes is None else votes)
+        decided = decide_types(type_votes(mentions))
     if not decided:
         return mentions.copy()
     keys = pd.Series([resolution_key(c) for c in mentions["canonical"].astype(str).tolist()], index=mentions.index)

@@ -175,6 +175,7 @@ def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress, 
         stat = path.stat()
         entries.append(None if store is None else store / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.pkl")
     todo = [i for i, entry in enumerate(entries) if entry is None or not entry.exists()]
+    mapped = set(todo)
     pool = None
     if workers > 1 and len(todo) > 1:
         from analysis._core.workers import worker_pool
@@ -188,7 +189,7 @@ def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress, 
     try:
         for i in progress_bar(range(len(parts)), desc=reduction.name, unit="part", show=show):
             entry = entries[i]
-            if entry is not None and i not in todo:
+            if i not in mapped:
                 partial_result = pickle.loads(entry.read_bytes())
             else:
                 partial_result = (futures[i].result() if i in futures
