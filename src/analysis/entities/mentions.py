@@ -243,6 +243,9 @@ def apply_rules(sentence: Sentence) -> list[tuple[str, int, int]]:
             claim("PER", j, k + 1)
     # an organisation head right before a recognised organisation belongs to it («اداره کل» + «تبلیغات اسلامی»)
     heads = org_head_phrases()
+    for _, a, b in spans:
+        for k in range(a, b):
+            taken[k] = True
     fixed = []
     for kind, a, b in spans:
         if kind == "ORG":
