@@ -390,6 +390,11 @@ def test_adjectives_of_nationality_and_place_are_not_entities():
     assert er.is_entity("مرکزی", "LOC") and er.is_entity("ایران", "LOC")  # a province; a country
 
 
+def test_common_nouns_tagged_as_places_are_not_entities():
+    assert not er.is_entity("جهان", "LOC") and not er.is_entity("دنیا", "LOC") and not er.is_entity("کشور", "ORG")
+    assert er.is_entity("جهان اسلام", "LOC") and er.is_entity("کشور ایران", "LOC")  # only the noun alone
+
+
 def test_every_one_word_country_makes_an_adjective_that_is_no_entity():
     from analysis._core.resources import read_wordlist
 

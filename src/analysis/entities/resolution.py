@@ -13,7 +13,8 @@ function over strings or the mentions table, with its word lists in ``data/entit
   ``"content"`` otherwise.
 - :func:`nationality_adjectives` / :func:`place_adjectives` / :func:`is_entity` — adjectives of
   nationality and place («ایرانی»، «آمریکایی»، «تهرانی»: a gazetteer place + «ی» / «یی» / «‌ای», plus
-  ``entities/nationality_adjectives.txt``) and a first name alone are not entities.
+  ``entities/nationality_adjectives.txt``), a first name alone and a common noun tagged as a place
+  («جهان», ``entities/common_nouns.txt``) are not entities.
 - :func:`place_name_start` — the words before a place's name that say what kind of place it is
   («شهرستان ری»، «روستاهای گناباد»; ``entities/place_heads.txt``), left out of its canonical form.
 - :func:`resolve_types` — one type a canonical form over the corpus (majority of its mentions;
@@ -192,12 +193,21 @@ def place_adjectives() -> frozenset[str]:
     return frozenset(forms | nationality_adjectives())
 
 
+@lru_cache(maxsize=1)
+def common_nouns() -> frozenset[str]:
+    """Keys of the common nouns some corpora tag as places though they name none (``entities/common_nouns.txt``)."""
+    return frozenset(resolution_key(w) for w in read_wordlist("entities/common_nouns.txt"))
+
+
 def is_entity(canonical: str, kind: str, title: str = "") -> bool:
     """False for what the recogniser tags but is no entity: an adjective of nationality
     («ایرانی»، «آمریکایی‌ها»; kept for a person with a title, «آقای ایرانی»), an adjective of a city or
     province not tagged as a person («تهرانی» as ORG; as a person it is a surname: «قمی»، «نجفی»)
-    and a given name alone («حسین», one that did not join a full name of its article)."""
+    a given name alone («حسین», one that did not join a full name of its article) and a common noun
+    that names no particular place («جهان», ``entities/common_nouns.txt``)."""
     key = resolution_key(canonical)
+    if key in common_nouns():
+        return False
     if key in nationality_adjectives():
         return kind == "PER" and bool(title)
     if kind != "PER":
