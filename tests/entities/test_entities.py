@@ -297,6 +297,26 @@ def test_alias_and_religious_title_with_the_honorific_split_off():
     assert canonical_form("حسن باقری", "شهید") == "حسن باقری"  # a full name keeps its own form
 
 
+def test_place_heads_are_left_out_of_a_place_canonical():
+    assert canonical_form("شهرستان ری", kind="LOC") == canonical_form("ری", kind="LOC") == "ری"
+    assert canonical_form("روستاهای گناباد", kind="LOC") == "گناباد"
+    assert canonical_form("استان های خراسان رضوی", kind="LOC") == "خراسان رضوی"  # a head in two words
+    assert canonical_form("شهرهای استان خوزستان", kind="LOC") == "خوزستان"  # heads one after another
+    assert canonical_form("روستای کندوان", kind="LOC") == "روستای کندوان"  # no place the gazetteers know after it
+    assert canonical_form("منطقه عملیاتی ورامین", kind="LOC") == "منطقه عملیاتی ورامین"
+    assert canonical_form("شهر", kind="LOC") == "شهر"
+    assert canonical_form("شهرستان ری") == "شهرستان ری"  # only places: not an ORG's name
+
+
+def test_seyyed_goes_to_the_title_so_both_spellings_are_one_row():
+    text = ("آیت‌الله سید محمود حسینی‌فر در این مراسم سخنرانی کرد.\n\n"
+            "محمود حسینی‌فر افزود: مردم در صحنه هستند.")
+    table = entities(pd.DataFrame({"doc_id": ["a"], "body": [text]}))
+    person = table[table["type"] == "PER"]
+    assert set(person["canonical"]) == {"محمود حسینی‌فر"}
+    assert "آیت‌الله سید" in set(person["title"])
+
+
 def test_alias_file_rows_are_checked(monkeypatch):
     bad = pd.DataFrame({"alias": ["x"], "canonical": [""], "type": ["LOC"]})
     monkeypatch.setattr(er, "read_table", lambda name: bad)
@@ -368,6 +388,11 @@ def test_adjectives_of_nationality_and_place_are_not_entities():
     assert er.is_entity("ایرانی", "PER", title="آقای")  # ... unless a title makes it a surname
     assert er.is_entity("قمی", "PER") and er.is_entity("خمینی", "PER")  # city adjectives are surnames too
     assert er.is_entity("مرکزی", "LOC") and er.is_entity("ایران", "LOC")  # a province; a country
+
+
+def test_common_nouns_tagged_as_places_are_not_entities():
+    assert not er.is_entity("جهان", "LOC") and not er.is_entity("دنیا", "LOC") and not er.is_entity("کشور", "ORG")
+    assert er.is_entity("جهان اسلام", "LOC") and er.is_entity("کشور ایران", "LOC")  # only the noun alone
 
 
 def test_every_one_word_country_makes_an_adjective_that_is_no_entity():

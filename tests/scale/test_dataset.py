@@ -14,6 +14,7 @@ from analysis.scale.dataset import (
     HASH_COLUMN,
     dask_articles,
     dataset_size,
+    derived_files,
     ingest_dataset,
     iter_dataset,
     read_dataset,
@@ -190,6 +191,28 @@ def test_reading_columns_filters_and_parts(small_corpus, tmp_path):
         read_dataset(out, columns=["nope"])
     with pytest.raises(FileNotFoundError, match="not an articles dataset"):
         read_dataset(tmp_path)
+
+
+def test_derived_files_are_named_by_their_part_and_stale_ones_deleted(tmp_path):
+    dataset = tmp_path / "ds"
+    (dataset / "articles").mkdir(parents=True)
+    first, second = dataset / "articles" / "part-0.parquet", dataset / "articles" / "part-1.parquet"
+    first.write_bytes(b"one")
+    second.write_bytes(b"two")
+    cache = tmp_path / "cache"
+    pairs = derived_files(dataset, cache, ".pkl")
+    assert [part for part, _ in pairs] == [first, second]
+    assert [target.parent for _, target in pairs] == [cache, cache]
+    for _, target in pairs:
+        target.write_bytes(b"derived")
+    (cache / "notes.txt").write_text("kept: another suffix")
+    os.utime(second, ns=(1, 1))  # part-1 rewritten: its derived file is stale
+    again = derived_files(dataset, cache, ".pkl")
+    assert again[0] == pairs[0] and again[1][1] != pairs[1][1]
+    assert not pairs[1][1].exists() and pairs[0][1].exists() and (cache / "notes.txt").exists()
+    second.unlink()  # a part gone: its derived file goes too
+    assert [part for part, _ in derived_files(dataset, cache, ".pkl")] == [first]
+    assert sorted(p.name for p in cache.iterdir()) == sorted([pairs[0][1].name, "notes.txt"])
 
 
 def test_errors_raise_names_the_bad_file(small_corpus, tmp_path):

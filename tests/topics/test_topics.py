@@ -210,6 +210,41 @@ def test_topic_words_keep_nouns_adjectives_and_names_as_lemmas():
     assert plain("کتاب‌های") == "کتاب‌های" and plain("گفت") == "گفت" and plain("۱۴۰۲") is None
 
 
+def test_a_multiword_stopword_marked_as_one_token_is_no_term():
+    from analysis.topics.terms import TopicWords, mark_stopword_phrases, stopword_set
+
+    stop = stopword_set(None)
+    marked = mark_stopword_phrases(["وی", "تصریح", "کرد", "که", "بودجه", "افزایش", "یافت"], stop)
+    assert "تصریح کرد" in marked
+    words = TopicWords(stop)
+    assert [w for w in map(words, marked) if w] == ["بودجه", "افزایش"]
+    assert words("مقام معظم رهبری") == "مقام معظم رهبری"  # a phrase that is no stopword stays
+
+
+def test_term_relevance_ranks_the_terms_a_topic_holds_and_no_other_does():
+    # four articles, two topics: articles 0-1 are topic 0, 2-3 topic 1; term 0 in every article,
+    # term 1 only in topic 0's, term 2 in topic 0's and one of topic 1's, term 3 only in topic 1's
+    holds = np.array([[1, 1, 1, 0], [1, 1, 1, 0], [1, 0, 1, 1], [1, 0, 0, 1]], dtype=float)
+    shares = np.array([[1, 0], [1, 0], [0, 1], [0, 1]], dtype=float)
+    scores = topics.term_relevance((holds.T @ shares).T, shares.sum(axis=0), holds.mean(axis=0))
+    assert scores.shape == (2, 4)
+    assert np.allclose(scores[:, 0], 0)  # held by every article: says nothing of a topic
+    assert scores[0].argmax() == 1 and scores[1].argmax() == 3
+    assert scores[0, 1] > scores[0, 2] > 0  # shared with the other topic: lower
+    empty = topics.term_relevance(np.zeros((1, 4)), np.zeros(1), holds.mean(axis=0))
+    assert np.array_equal(empty, np.zeros((1, 4)))
+
+
+def test_partial_fit_counts_the_articles_holding_each_term_as_fit_does(planted):
+    corpus = planted
+    whole = topics.TopicModel(k=3, stopwords=STOP, random_state=0, hierarchy=False).fit(corpus)
+    online = topics.TopicModel(k=3, stopwords=STOP, random_state=0, hierarchy=False).fit_vocabulary(corpus)
+    half = len(corpus) // 2
+    online.partial_fit(corpus.iloc[:half]).partial_fit(corpus.iloc[half:])
+    assert online.n_fitted_ == whole.n_fitted_
+    assert np.allclose(online._docs_holding, whole._docs_holding)  # articles holding each term: exact
+
+
 # ------------------------------------------------------------------------------------ coherence
 
 

@@ -70,7 +70,8 @@ def configure_report(parser) -> None:
     parser.add_argument(
         "--n-topics", type=topic_count, default="auto", help="number of topics, or 'auto' to choose it by coherence (default)"
     )
-    parser.add_argument("--jobs", type=int, default=None, help="notebooks run at once (default: up to 2)")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="notebooks run at once (default: up to 2; from a dataset 1, its passes over parts using every core)")
     parser.add_argument("--notebooks", default=None, help="folder of the notebooks (default: notebooks/)")
     parser.add_argument("--cache", default=None, help="corpus cache folder (default: data/processed/cache)")
     parser.add_argument("--sample-size", type=int, default=None,

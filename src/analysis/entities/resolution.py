@@ -13,7 +13,10 @@ function over strings or the mentions table, with its word lists in ``data/entit
   ``"content"`` otherwise.
 - :func:`nationality_adjectives` / :func:`place_adjectives` / :func:`is_entity` — adjectives of
   nationality and place («ایرانی»، «آمریکایی»، «تهرانی»: a gazetteer place + «ی» / «یی» / «‌ای», plus
-  ``entities/nationality_adjectives.txt``) and a first name alone are not entities.
+  ``entities/nationality_adjectives.txt``), a first name alone and a common noun tagged as a place
+  («جهان», ``entities/common_nouns.txt``) are not entities.
+- :func:`place_name_start` — the words before a place's name that say what kind of place it is
+  («شهرستان ری»، «روستاهای گناباد»; ``entities/place_heads.txt``), left out of its canonical form.
 - :func:`resolve_types` — one type a canonical form over the corpus (majority of its mentions;
   countries are LOC; gazetteers break ties), so counts are not split across rows.
 - :func:`mark_publishers` — the corpus's own agency (named as the source in a quarter of its
@@ -117,6 +120,31 @@ def religious_titles() -> frozenset[str]:
     return frozenset(resolution_key(t) for t in read_wordlist("entities/religious_titles.txt"))
 
 
+@lru_cache(maxsize=1)
+def place_heads() -> frozenset[str]:
+    """Keys of the words that, before a place's name, say what kind of place it is or that places in it
+    are meant (``entities/place_heads.txt``: «شهرستان»، «روستاهای»)."""
+    return frozenset(resolution_key(line) for line in read_wordlist("entities/place_heads.txt"))
+
+
+def place_name_start(words: list[str]) -> int:
+    """Number of leading words of a place mention that are place heads (:func:`place_heads`; a head
+    written in two words, «روستا های», counts as one) before the name of a place the gazetteers know:
+    «شهرستان ری» → 1, «روستاهای گناباد» → 1; «ری» and «منطقه عملیاتی ورامین» (no known place after
+    «منطقه») → 0."""
+    keys = [resolution_key(w) for w in words]
+    heads, known = place_heads(), gazetteer_types()
+    start = 0
+    while start < len(keys) - 1:
+        length = next((n for n in (2, 1) if start + n < len(keys) and "".join(keys[start:start + n]) in heads), 0)
+        if not length:
+            break
+        start += length
+        if known.get("".join(keys[start:])) == "LOC":
+            return start
+    return 0
+
+
 def adjective_forms(place: str) -> list[str]:
     """The adjective a place name makes in Persian: «ایران» → «ایرانی», «آمریکا» → «آمریکایی»,
     «ترکیه» → «ترکیه‌ای», «مالزی» → «مالزیایی» (a ZWNJ variant beside the joined one)."""
@@ -165,12 +193,21 @@ def place_adjectives() -> frozenset[str]:
     return frozenset(forms | nationality_adjectives())
 
 
+@lru_cache(maxsize=1)
+def common_nouns() -> frozenset[str]:
+    """Keys of the common nouns some corpora tag as places though they name none (``entities/common_nouns.txt``)."""
+    return frozenset(resolution_key(w) for w in read_wordlist("entities/common_nouns.txt"))
+
+
 def is_entity(canonical: str, kind: str, title: str = "") -> bool:
     """False for what the recogniser tags but is no entity: an adjective of nationality
     («ایرانی»، «آمریکایی‌ها»; kept for a person with a title, «آقای ایرانی»), an adjective of a city or
     province not tagged as a person («تهرانی» as ORG; as a person it is a surname: «قمی»، «نجفی»)
-    and a given name alone («حسین», one that did not join a full name of its article)."""
+    a given name alone («حسین», one that did not join a full name of its article) and a common noun
+    that names no particular place («جهان», ``entities/common_nouns.txt``)."""
     key = resolution_key(canonical)
+    if key in common_nouns():
+        return False
     if key in nationality_adjectives():
         return kind == "PER" and bool(title)
     if kind != "PER":

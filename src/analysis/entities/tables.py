@@ -43,6 +43,7 @@ from analysis.entities.resolution import (
     is_entity,
     mark_publishers,
     mention_roles,
+    place_name_start,
     religious_titles,
     resolution_key,
     resolve_types,
@@ -78,13 +79,18 @@ def entity_key(text: str) -> str:
     return resolution_key(text)
 
 
-def canonical_form(text: str, title: str = "") -> str:
+def canonical_form(text: str, title: str = "", kind: str = "") -> str:
     """Readable canonical spelling: Persian letters, single spaces, ZWNJ kept; aliases resolved
     (``gazetteers/leader_aliases.csv``, ``entities/aliases.csv``). ``title``: the honorific split off
     before a person: with it the name may be an alias («امام» + «خمینی»), and a given name alone after
-    a religious title keeps it («امام» + «حسین» → «امام حسین», ``entities/religious_titles.txt``)."""
+    a religious title keeps it («امام» + «حسین» → «امام حسین», ``entities/religious_titles.txt``).
+    ``kind="LOC"``: the words before a place's name that say what kind of place it is are left out
+    («شهرستان ری» → «ری», :func:`analysis.entities.resolution.place_name_start`)."""
     table = entity_aliases()
     tokens = text.split()
+    if kind == "LOC":
+        tokens = tokens[place_name_start(tokens):]
+        text = " ".join(tokens)
     if title:
         words = title.split()
         for k in range(len(words)):
@@ -121,7 +127,7 @@ def analyse(text: str, model=None) -> Analysis:
 def person_canonicals(analysis: Analysis, text: str) -> list[str]:
     """Canonical form of each mention of one text, with surnames, given names alone («حسین» after
     «حسین امیرعبداللهیان») and aliases joined to full names of the same text."""
-    forms = [canonical_form(m.text, m.title if m.type == "PER" else "") for m in analysis.mentions]
+    forms = [canonical_form(m.text, m.title if m.type == "PER" else "", m.type) for m in analysis.mentions]
     full_names: dict[str, set[str]] = {}
     given_names: dict[str, set[str]] = {}
     names = first_names()

@@ -178,25 +178,15 @@ def report_dataset(dataset, *, date_from: str = "", date_to: str = "", sites: Se
     name, size and modification time, so a part re-ingested is normalised again and the others are
     reused. Parts are normalised in ``workers`` processes (default: up to 2).
     """
-    from analysis.scale.dataset import part_files
+    from analysis.scale.dataset import derived_files
 
     source = Path(dataset).resolve()
     filters = {"date_from": date_from, "date_to": date_to, "sites": sites, "categories": categories}
     key = hashlib.blake2b(f"{source}|{_filters_key(**filters)}|{package_fingerprint()}".encode(),
                           digest_size=8).hexdigest()
     out = (Path(folder) if folder is not None else cache_root()) / f"dataset-{key}"
-    articles = out / "articles"
-    articles.mkdir(parents=True, exist_ok=True)
-    jobs, wanted = [], set()
-    for part in part_files(source):
-        stat = part.stat()
-        target = articles / f"{part.stem}-{stat.st_size}-{stat.st_mtime_ns}.parquet"
-        wanted.add(target.name)
-        if not target.is_file():
-            jobs.append((str(part), str(target)))
-    for stale in articles.glob("*.parquet"):
-        if stale.name not in wanted:
-            stale.unlink(missing_ok=True)
+    jobs = [(str(part), str(target)) for part, target in derived_files(source, out / "articles", ".parquet")
+            if not target.is_file()]
     _run_part_jobs(partial(_normalise_part, filters=filters), jobs, workers=workers, progress=progress,
                    desc="normalising dataset")
     (out / "SOURCE").write_text(f"{source}\n", encoding="utf-8")
@@ -368,8 +358,8 @@ class ReportCorpus:
             self._mentions = ent.entities(self.sample())
             return self._mentions
         counted = self._entity_tables()
-        wanted = set(self.sample()["doc_id"].astype(str))
-        parts = [m[m["doc_id"].astype(str).isin(wanted)] for m in (pd.read_parquet(t) for _, t in self._mention_parts())]
+        wanted = sorted(set(self.sample()["doc_id"].astype(str)))
+        parts = [pd.read_parquet(target, filters=[("doc_id", "in", wanted)]) for _, target in self._mention_parts()]
         found = pd.concat([m for m in parts if len(m)] or [ent.empty_entities()], ignore_index=True)
         self._mentions = ent.consistent_spellings(found, counted["stats"]) if len(found) else ent.empty_entities()
         return self._mentions
@@ -425,21 +415,10 @@ class ReportCorpus:
         """(article part, its mentions file) of each part of the dataset: each article's mentions
         (``entities.article_mentions``), found in :func:`report_workers` processes once a part and kept
         beside the dataset under ``entities/`` (named by the part's name, size and modification time)."""
-        from analysis.scale.dataset import part_files
+        from analysis.scale.dataset import derived_files
 
-        folder = self.dataset / "entities"
-        folder.mkdir(parents=True, exist_ok=True)
-        pairs, jobs = [], []
-        for part in part_files(self.dataset):
-            stat = part.stat()
-            target = folder / f"{part.stem}-{stat.st_size}-{stat.st_mtime_ns}.parquet"
-            pairs.append((part, target))
-            if not target.is_file():
-                jobs.append((str(part), str(target)))
-        wanted = {t.name for _, t in pairs}
-        for stale in folder.glob("*.parquet"):
-            if stale.name not in wanted:
-                stale.unlink(missing_ok=True)
+        pairs = derived_files(self.dataset, self.dataset / "entities", ".parquet")
+        jobs = [(str(part), str(target)) for part, target in pairs if not target.is_file()]
         _run_part_jobs(_mention_part, jobs, progress=progress, desc="entities")
         return pairs
 

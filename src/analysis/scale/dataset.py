@@ -531,6 +531,24 @@ def part_files(out_dir) -> list[Path]:
     return sorted(folder.glob("*.parquet"))
 
 
+def derived_files(out_dir, folder, suffix: str) -> list[tuple[Path, Path]]:
+    """(part, file derived from it) for each part of the dataset ``out_dir``: the derived file lies in
+    ``folder`` and is named by the part's name, size and modification time plus ``suffix``, so a part
+    rewritten (re-ingested) gets a new name. Files of ``folder`` ending in ``suffix`` that no part names
+    any more (derived from parts rewritten or gone) are deleted; ``folder`` is created if missing."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    pairs = []
+    for part in part_files(out_dir):
+        stat = part.stat()
+        pairs.append((part, folder / f"{part.stem}-{stat.st_size}-{stat.st_mtime_ns}{suffix}"))
+    wanted = {target.name for _, target in pairs}
+    for stale in folder.glob(f"*{suffix}"):
+        if stale.name not in wanted:
+            stale.unlink(missing_ok=True)
+    return pairs
+
+
 def _columns(columns: Sequence[str] | None) -> list[str] | None:
     if columns is None:
         return None

@@ -43,7 +43,7 @@ import pandas as pd
 
 from analysis._core.cache import package_fingerprint
 from analysis._core.progress import progress_bar
-from analysis.scale.dataset import is_dataset, iter_dataset, part_files, read_part
+from analysis.scale.dataset import derived_files, is_dataset, iter_dataset, part_files, read_part
 
 #: partial results merged at a time (fan-in of the combine tree)
 SPLIT_EVERY = 8
@@ -169,11 +169,12 @@ def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress, 
     import pickle
 
     store = _part_store(reduction, folder) if cache else None
-    parts = part_files(folder)
-    entries = []
-    for path in parts:
-        stat = path.stat()
-        entries.append(None if store is None else store / f"{path.stem}-{stat.st_size}-{stat.st_mtime_ns}.pkl")
+    if store is None:
+        parts = part_files(folder)
+        entries = [None] * len(parts)
+    else:  # each part's cached partial result, named by the part (those of parts rewritten or gone deleted)
+        pairs = derived_files(folder, store, ".pkl")
+        parts, entries = [part for part, _ in pairs], [entry for _, entry in pairs]
     todo = [i for i, entry in enumerate(entries) if entry is None or not entry.exists()]
     mapped = set(todo)
     pool = None
@@ -209,11 +210,6 @@ def _run_cached(reduction: Reduction, folder: Path, split_every: int, progress, 
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    if store is not None:
-        wanted = {entry.name for entry in entries}
-        for stale in store.glob("*.pkl"):  # partials of parts rewritten or gone
-            if stale.name not in wanted:
-                stale.unlink(missing_ok=True)
     if not pending:
         raise ValueError(f"{folder}: the dataset holds no articles to analyse")
     return reduction.finish(reduction.combine(pending))

@@ -205,17 +205,6 @@ def coarse_components(components: np.ndarray, groups: np.ndarray) -> np.ndarray:
     return out
 
 
-def coarse_term_scores(components: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """How the coarse topics' terms are ranked (groups × terms): a coarse topic of one piece keeps its
-    term weights; one of several ranks its summed weight times its exclusivity (the share of the
-    term's summed weight over all coarse topics that this one holds; cf. FREX, Bischof & Airoldi 2012).
-    Summing pieces lifts the terms they share with every subject; exclusivity keeps the subject's own."""
-    summed = coarse_components(components, groups)
-    exclusivity = summed / np.maximum(summed.sum(axis=0, keepdims=True), 1e-12)
-    pieces = np.bincount(groups, minlength=len(summed))
-    return np.where((pieces > 1)[:, None], summed * exclusivity, summed)
-
-
 def coarse_shares(fine_shares: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Documents × coarse topics: each coarse topic's share is the sum of its pieces' shares."""
     n = int(groups.max()) + 1 if len(groups) else 0

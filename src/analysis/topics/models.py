@@ -43,8 +43,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from threadpoolctl import threadpool_limits
 
 from analysis._core.progress import progress_bar
-from analysis.topics.hierarchy import (coarse_components, coarse_shares, coarse_term_scores, group_by_cooccurrence,
-                                      topic_affinity)
+from analysis.topics.hierarchy import coarse_components, coarse_shares, group_by_cooccurrence, topic_affinity
 from analysis.topics.selection import choose_fine_k, heldout_fit, topic_distinctness
 from analysis.topics.terms import (
     collocations,
@@ -172,12 +171,12 @@ class TopicModel(BaseEstimator):
             if matrix is None:
                 return self._without_topics()
             self.estimator_ = self._estimator(self.fine_k_).fit(matrix)
+            shares = self._fine_shares(matrix)
+            self._share_sum, self._held_sum, self._docs_holding, self.n_fitted_ = 0.0, 0.0, 0.0, 0
+            self._count_terms(matrix, shares)
             self._finish_topics(matrix)
-            shares = self._shares(matrix, level="fine")
         self.fine_prevalence_ = shares.mean(axis=0)
         self.prevalence_ = coarse_shares(shares, self.parent_).mean(axis=0)
-        self.n_fitted_ = matrix.shape[0]
-        self._share_sum = shares.sum(axis=0)
         return self
 
     def fit_vocabulary(self, articles: pd.DataFrame) -> TopicModel:
@@ -194,8 +193,7 @@ class TopicModel(BaseEstimator):
         if matrix is None:
             return self._without_topics()
         self.estimator_ = None
-        self._share_sum = np.zeros(self.fine_k_)
-        self.n_fitted_ = 0
+        self._share_sum, self._held_sum, self._docs_holding, self.n_fitted_ = np.zeros(self.fine_k_), 0.0, 0.0, 0
         return self
 
     def partial_fit(self, articles: pd.DataFrame, y=None) -> TopicModel:
@@ -226,10 +224,9 @@ class TopicModel(BaseEstimator):
             if self.estimator_ is None:
                 self.estimator_ = self._online_estimator(self.fine_k_, matrix.shape[0])
             self.estimator_.partial_fit(matrix)
+            shares = self._fine_shares(matrix)
+            self._count_terms(matrix, shares)
             self._finish_topics(matrix)
-            shares = self._shares(matrix, level="fine")
-        self._share_sum = self._share_sum + shares.sum(axis=0)
-        self.n_fitted_ += matrix.shape[0]
         self.fine_prevalence_ = self._share_sum / max(self.n_fitted_, 1)
         self.prevalence_ = coarse_shares(self.fine_prevalence_[None, :], self.parent_)[0]
         return self
@@ -383,9 +380,13 @@ class TopicModel(BaseEstimator):
             self.parent_ = np.arange(self.fine_k_, dtype=np.int64)
         self.k_ = int(self.parent_.max()) + 1
         self.components_ = coarse_components(fine, self.parent_)
-        fine_top = _top_ids(fine, self.top_n)
+        overall = self._docs_holding / max(self.n_fitted_, 1)
+        fine_ranking = _ranking(term_relevance(self._held_sum, self._share_sum, overall), fine)
+        ranking = _ranking(term_relevance(coarse_components(self._held_sum, self.parent_),
+                                          coarse_shares(self._share_sum[None, :], self.parent_)[0], overall),
+                           self.components_)
+        fine_top = _top_ids(fine_ranking, self.top_n)
         self.fine_topic_coherence_ = npmi_coherence(fine_top, self._reference)
-        ranking = coarse_term_scores(fine, self.parent_)
         top = _top_ids(ranking, self.top_n)
         per_topic = npmi_coherence(top, self._reference)
         curve = getattr(self, "coherence_", None)
@@ -398,7 +399,7 @@ class TopicModel(BaseEstimator):
         self.topic_coherence_ = per_topic
         self.topic_terms_ = self._topic_terms(self.components_, ranking)
         self.labels_ = [topic_label(g["term"].tolist()) for _, g in self.topic_terms_.groupby("topic", sort=True)]
-        self.fine_topic_terms_ = self._topic_terms(fine)
+        self.fine_topic_terms_ = self._topic_terms(fine, fine_ranking)
         self.fine_labels_ = [topic_label(g["term"].tolist())
                              for _, g in self.fine_topic_terms_.groupby("topic", sort=True)]
 
@@ -452,8 +453,22 @@ class TopicModel(BaseEstimator):
         """Topic shares of documents: the weights times each topic's total term mass (so that, for
         NMF, a share is the part of the document's reconstruction the topic accounts for); coarse
         shares are the sums of their fine topics'."""
-        shares = self._weights_to_shares(self.estimator_.transform(matrix), self.fine_components_)
+        shares = self._fine_shares(matrix)
         return shares if level == "fine" else coarse_shares(shares, self.parent_)
+
+    def _fine_shares(self, matrix) -> np.ndarray:
+        return self._weights_to_shares(self.estimator_.transform(matrix), self.estimator_.components_)
+
+    def _count_terms(self, matrix, shares: np.ndarray) -> None:
+        """Add the articles of ``matrix`` (their fine shares ``shares``) to the sums the topics' terms
+        are ranked by (:func:`term_relevance`): topic mass, share-weighted articles holding each term,
+        articles holding each term, articles."""
+        held = sparse.csr_matrix(matrix, dtype=np.float64, copy=True)
+        held.data[:] = 1.0
+        self._share_sum = self._share_sum + shares.sum(axis=0)
+        self._held_sum = self._held_sum + np.asarray((held.T @ shares).T)
+        self._docs_holding = self._docs_holding + np.asarray(held.sum(axis=0)).ravel()
+        self.n_fitted_ += matrix.shape[0]
 
     def _weights_to_shares(self, weights: np.ndarray, components: np.ndarray) -> np.ndarray:
         if self.method == "nmf":
@@ -544,8 +559,8 @@ class TopicModel(BaseEstimator):
                                          random_state=self.random_state, n_jobs=1)
 
     def _topic_terms(self, components: np.ndarray, ranking: np.ndarray | None = None) -> pd.DataFrame:
-        """Top terms of each topic: ranked by ``ranking`` (default the weights; the coarse level's is
-        :func:`analysis.topics.hierarchy.coarse_term_scores`), ``weight`` the term's share of the topic."""
+        """Top terms of each topic: ranked by ``ranking`` (default the weights; the model's is
+        :func:`term_relevance`), ``weight`` the term's share of the topic."""
         rows = []
         weights = components / np.maximum(components.sum(axis=1, keepdims=True), 1e-12)
         for topic, ids in enumerate(_top_ids(components if ranking is None else ranking, self.top_n)):
@@ -629,6 +644,30 @@ def topic_label(terms: Sequence[str], size: int = 3) -> str:
         if len(chosen) == size:
             break
     return "، ".join(chosen)
+
+
+def term_relevance(held: np.ndarray, mass: np.ndarray, overall: np.ndarray) -> np.ndarray:
+    """How characteristic each term is of each topic's articles (topics × terms), from sums over the
+    articles: ``held`` (topics × terms) the articles holding the term, each counted by its share of the
+    topic; ``mass`` (topics) the shares summed; ``overall`` (terms) the part of all articles holding it.
+
+    With p(t|k) = held / mass, the part of topic k's articles holding t, the score is t's term of the
+    divergence of k's articles from the corpus, p(t|k)·log(p(t|k) / overall) (0 where negative), times
+    t's exclusivity to k, p(t|k) / Σ_j p(t|j) (cf. FREX, Bischof & Airoldi 2012; BERTopic's class-based
+    TF-IDF): terms the topic's articles hold far more often than the others, and no other topic does.
+    Ranking by it rather than by the factor weights keeps words of every article (reporting verbs,
+    «مردم») out of the top terms and lifts the topic's own. Topics with no mass score 0."""
+    mass = np.asarray(mass, dtype=np.float64)
+    within = np.divide(held, mass[:, None], out=np.zeros_like(held, dtype=np.float64), where=mass[:, None] > 0)
+    gain = within * np.log(np.maximum(within, 1e-12) / np.maximum(np.asarray(overall, dtype=np.float64), 1e-12))
+    exclusivity = within / np.maximum(within.sum(axis=0, keepdims=True), 1e-12)
+    return np.maximum(gain, 0.0) * exclusivity
+
+
+def _ranking(scores: np.ndarray, components: np.ndarray) -> np.ndarray:
+    """``scores`` with ties (and topics scoring nothing) broken by the factor weights."""
+    weights = _normalise_rows(components)
+    return scores + 1e-9 * weights / max(float(weights.max(initial=0.0)), 1e-12)
 
 
 def _normalise_rows(matrix: np.ndarray) -> np.ndarray:

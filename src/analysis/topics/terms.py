@@ -121,8 +121,8 @@ class TopicWords:
     no verb (hazm's lemmatizer gives verbs a ``past#present`` root, and joined verb parts contain
     ``_``), no number and, in hazm's lexicon, of no function class (:data:`FUNCTION_CLASSES`) — so
     nouns, adjectives and names stay. With ``lemmas`` a plural or suffixed noun becomes its lemma
-    («کتاب‌های» -> «کتاب», «بیماران» -> «بیمار»). Multiword phrases pass unchanged. Remembered
-    token by token.
+    («کتاب‌های» -> «کتاب», «بیماران» -> «بیمار»). Multiword phrases pass unchanged, unless they are
+    multiword stopwords («تصریح کرد»). Remembered token by token.
     """
 
     def __init__(self, stopwords: frozenset[str], *, lexical: bool = True, lemmas: bool = True):
@@ -142,8 +142,8 @@ class TopicWords:
         return {"stopwords": self.stopwords, "lexical": self.lexical, "lemmas": self.lemmas, "_memo": {}}
 
     def _term(self, token: str) -> str | None:
-        if " " in token:
-            return token
+        if " " in token:  # a phrase, or a multiword stopword marked as one token (mark_stopword_phrases)
+            return None if token in self.stopwords else token
         if not is_content_token(token, self.stopwords) or _DIGIT.search(token):
             return None
         if not (self.lexical or self.lemmas):
