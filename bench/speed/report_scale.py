@@ -136,7 +136,8 @@ def write_outputs(results: dict, command: str) -> None:
     lines = [
         "# The report from a dataset, by corpus size",
         "",
-        f"Command: `{command}` (machine: {os.cpu_count()} cores, shared with other jobs; runs `nice`d).",
+        f"Command: `{command}` (machine: {os.cpu_count()} cores; wall times are those of a machine where"
+        " nothing else heavy ran, CPU times count only the report's processes).",
         "Each run: `python -m analysis report --corpus DATASET` with a fresh cache (the dataset is normalised",
         "by parts inside the run). Memory: resident memory of the report process and all its descendants",
         "(notebook workers, kernels) summed, sampled every 0.5 s; CPU: user + system of all of them.",
@@ -203,7 +204,9 @@ def main(argv=None) -> int:
     parser.add_argument("--redraw", action="store_true", help="only rewrite the table and chart from the JSON")
     args = parser.parse_args(argv)
     if args.redraw:
-        write_outputs(_load(RESULTS / "report_scale.json"), "python bench/speed/report_scale.py --sizes 20000,200000")
+        results = _load(RESULTS / "report_scale.json")
+        sizes = ",".join(str(r["n_files"]) for r in sorted(results.values(), key=lambda r: r["n_files"]))
+        write_outputs(results, f"python bench/speed/report_scale.py --sizes {sizes}")
         return 0
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
