@@ -64,7 +64,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     _, held_out = holdout_split(arman_sentences(args.arman))
     lines = ["# The rules over the tagger's spans, scored", "",
-             f"Command: `python bench/eval/ner_rules.py` · shipped model `news-crf`.", "",
+             "Command: `python bench/eval/ner_rules.py` · shipped model `news-crf`.", "",
              "The entities table reads the spans after the rules, not the tags; this page shows whether the rules",
              "help or cost on text annotated by people. Entity level, exact span and type.", ""]
     lines += scores("Arman, held-out fifth (never trained on)", held_out, ["PER", "ORG", "LOC", "FAC", "PRO", "EVE"])

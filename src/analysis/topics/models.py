@@ -172,7 +172,7 @@ class TopicModel(BaseEstimator):
                 return self._without_topics()
             self.estimator_ = self._estimator(self.fine_k_).fit(matrix)
             shares = self._fine_shares(matrix)
-            self._share_sum, self._held_sum, self._docs_holding, self.n_fitted_ = 0.0, 0.0, 0.0, 0
+            self._reset_counts()
             self._count_terms(matrix, shares)
             self._finish_topics(matrix)
         self.fine_prevalence_ = shares.mean(axis=0)
@@ -193,7 +193,7 @@ class TopicModel(BaseEstimator):
         if matrix is None:
             return self._without_topics()
         self.estimator_ = None
-        self._share_sum, self._held_sum, self._docs_holding, self.n_fitted_ = np.zeros(self.fine_k_), 0.0, 0.0, 0
+        self._reset_counts()
         return self
 
     def partial_fit(self, articles: pd.DataFrame, y=None) -> TopicModel:
@@ -458,6 +458,11 @@ class TopicModel(BaseEstimator):
 
     def _fine_shares(self, matrix) -> np.ndarray:
         return self._weights_to_shares(self.estimator_.transform(matrix), self.estimator_.components_)
+
+    def _reset_counts(self) -> None:
+        """No article counted yet in the sums :meth:`_count_terms` adds to."""
+        self._share_sum, self._held_sum = np.zeros(self.fine_k_), np.zeros((self.fine_k_, len(self.terms_)))
+        self._docs_holding, self.n_fitted_ = np.zeros(len(self.terms_)), 0
 
     def _count_terms(self, matrix, shares: np.ndarray) -> None:
         """Add the articles of ``matrix`` (their fine shares ``shares``) to the sums the topics' terms
